@@ -1,0 +1,35 @@
+//! Settings for `signpost serve`, from command-line flags and `SIGNPOST_*` environment
+//! variables (see `main.rs`), validated into a [`ServeConfig`].
+
+use std::path::PathBuf;
+
+/// Everything `serve` needs to start.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on, e.g. `127.0.0.1:8080` (port 0 picks a free port).
+    pub addr: String,
+    /// Data directory (store and index inside).
+    pub data_dir: PathBuf,
+    /// Directory of geography files, if any.
+    pub geo_dir: Option<PathBuf>,
+    /// Whether to load the sample directory into an empty data directory.
+    pub seed: bool,
+    /// Public base URL of the API (used in links the API gives out), when behind a proxy.
+    pub public_url: Option<url::Url>,
+    /// HTTP worker threads (default: one per CPU).
+    pub workers: Option<usize>,
+}
+
+impl ServeConfig {
+    /// Settings for a test or an embedded server: a data dir, port 0, no seed.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            addr: "127.0.0.1:0".to_owned(),
+            data_dir: data_dir.into(),
+            geo_dir: None,
+            seed: false,
+            public_url: None,
+            workers: Some(2),
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! API errors as RFC 9457 `application/problem+json` bodies.
+//!
+//! Each [`ApiError`] kind has its status decided here and nowhere else. Client errors say
+//! what was wrong and how to fix it; server errors are opaque (a request id to quote) and
+//! their cause goes to the log, once, here.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::catalog::CatalogError;
+
+/// One invalid query parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidParam {
+    /// The parameter's name.
+    pub name: String,
+    /// What is wrong and what is expected.
+    pub reason: String,
+}
+
+/// What went wrong with a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// One or more query parameters are malformed.
+    #[error("invalid query parameters")]
+    InvalidParams(Vec<InvalidParam>),
+    /// No such record (or the id is not even well formed).
+    #[error("{0}")]
+    NotFound(String),
+    /// The method is not supported on this path.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// Something failed inside the server.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl ApiError {
+    /// A 404 for a record kind and the id asked for.
+    pub fn not_found(kind: &str, id: &str) -> Self {
+        let shown: String = id.chars().take(80).collect();
+        ApiError::NotFound(format!(
+            "There is no {kind} with id {shown:?}. Ids are UUIDs; list the {kind}s to find one."
+        ))
+    }
+
+    fn kind(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            ApiError::InvalidParams(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid-parameter",
+                "Invalid query parameter",
+            ),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal server error",
+            ),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    problem_type: String,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    invalid_params: &'a [InvalidParam],
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, slug, title) = self.kind();
+        let no_params: &[InvalidParam] = &[];
+        let (detail, invalid_params) = match self {
+            ApiError::InvalidParams(params) => {
+                let detail = params
+                    .iter()
+                    .map(|param| format!("{}: {}", param.name, param.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                (detail, params.as_slice())
+            }
+            ApiError::NotFound(message) => (message.clone(), no_params),
+            ApiError::MethodNotAllowed => ("This API is read-only: use GET.".to_owned(), no_params),
+            ApiError::Internal(cause) => {
+                tracing::error!(error.cause = %cause, "request failed");
+                (
+                    "Something went wrong on our side. Please try again; if it keeps happening, report it with the x-request-id header of this response.".to_owned(),
+                    no_params,
+                )
+            }
+        };
+        let problem = Problem {
+            problem_type: format!("urn:signpost:problem:{slug}"),
+            title,
+            status: status.as_u16(),
+            detail,
+            invalid_params,
+        };
+        let mut response = HttpResponse::build(status);
+        if matches!(self, ApiError::MethodNotAllowed) {
+            response.insert_header(("Allow", "GET, OPTIONS"));
+        }
+        response
+            .content_type("application/problem+json")
+            .json(problem)
+    }
+}

@@ -1,0 +1,79 @@
+//! The HTTP interface: routes, shared state, errors and parameters. Handlers live in
+//! [`api`]; they parse, call the [`crate::catalog::Catalog`] and render.
+
+pub mod api;
+pub mod error;
+mod middleware;
+pub mod params;
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, Resource, web};
+
+use crate::catalog::Catalog;
+use error::ApiError;
+
+pub use middleware::observe;
+
+/// What handlers share.
+pub struct AppState {
+    /// The directory.
+    pub catalog: Arc<Catalog>,
+    /// The public base URL, when configured (otherwise taken from each request).
+    pub public_url: Option<url::Url>,
+}
+
+/// A GET-only resource: other methods get a 405 problem.
+fn get_resource<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::MethodNotAllowed)
+        }))
+}
+
+/// Registers every route.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(get_resource("/", api::root::get))
+        .service(get_resource("/openapi.json", api::openapi::get))
+        .service(get_resource("/healthz", api::health::healthz))
+        .service(get_resource("/readyz", api::health::readyz))
+        .service(get_resource("/services", api::services::list))
+        .service(get_resource("/services/{id}", api::services::get))
+        .service(get_resource(
+            "/service_at_locations",
+            api::service_at_locations::list,
+        ))
+        .service(get_resource(
+            "/service_at_locations/{id}",
+            api::service_at_locations::get,
+        ))
+        .service(get_resource(
+            "/taxonomies",
+            api::taxonomies::list_taxonomies,
+        ))
+        .service(get_resource(
+            "/taxonomies/{id}",
+            api::taxonomies::get_taxonomy,
+        ))
+        .service(get_resource("/taxonomy_terms", api::taxonomies::list_terms))
+        .service(get_resource(
+            "/taxonomy_terms/{id}",
+            api::taxonomies::get_term,
+        ))
+        .service(get_resource("/organizations", api::organizations::list))
+        .service(get_resource("/organizations/{id}", api::organizations::get));
+}
+
+/// The answer for paths that do not exist.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(
+        "There is no such endpoint. See /openapi.json for the endpoints of this API.".to_owned(),
+    ))
+}

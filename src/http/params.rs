@@ -1,0 +1,368 @@
+//! Query parameters: parsed once, strictly, into search types; every malformed value is
+//! reported (all of them, not just the first) with what is expected.
+//!
+//! A parameter may be repeated to mean "any of" where the API says so (`status`,
+//! `taxonomy_term_id`, `language`, `day`, ...); repeating a single-valued parameter such as
+//! `page` is an error. Empty values count as absent. Unknown parameters are ignored, as the
+//! ORUK validator and harvesters send parameters of their own.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::error::{ApiError, InvalidParam};
+use crate::domain::ids::{OrganizationId, TaxonomyId, TaxonomyTermId};
+use crate::domain::language::LanguageCode;
+use crate::domain::schedule::{OpeningQuery, Weekday};
+use crate::domain::service::ServiceStatus;
+use crate::domain::values::{ClockTime, InvalidValue};
+use crate::oruk::parse::{parse_date, parse_timestamp};
+use crate::search::query::{
+    AgeRange, Filters, MAX_PAGE_SIZE, MAX_TEXT_CHARS, PageRequest, ServiceQuery, Target,
+};
+
+/// Highest page number accepted (far beyond any real directory).
+const MAX_PAGE_NUMBER: usize = 1_000_000;
+/// Most values of one repeated parameter.
+const MAX_VALUES: usize = 50;
+
+/// The decoded query string, with the problems found so far.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    problems: Vec<InvalidParam>,
+}
+
+impl Params {
+    /// Decodes a raw query string.
+    pub fn new(query_string: &str) -> Self {
+        let pairs = url::form_urlencoded::parse(query_string.as_bytes())
+            .map(|(name, value)| (name.into_owned(), value.trim().to_owned()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect();
+        Self {
+            pairs,
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, name: &str, reason: impl Into<String>) {
+        self.problems.push(InvalidParam {
+            name: name.to_owned(),
+            reason: reason.into(),
+        });
+    }
+
+    fn raw_values(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    /// The value of a single-valued parameter.
+    pub fn single(&mut self, name: &str) -> Option<String> {
+        let mut values = self.raw_values(name);
+        values.dedup();
+        match values.len() {
+            0 => None,
+            1 => values.pop(),
+            _ => {
+                self.problem(name, "was given more than once; give it once");
+                None
+            }
+        }
+    }
+
+    /// Parses a single-valued parameter.
+    pub fn parsed<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = self.single(name)?;
+        match parse(&text) {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.problem(name, format!("{reason} (found {})", shown(&text)));
+                None
+            }
+        }
+    }
+
+    /// Parses every value of a repeatable parameter (comma-separated values count too).
+    pub fn all<T>(&mut self, name: &str, parse: impl Fn(&str) -> Result<T, String>) -> Vec<T> {
+        let values: Vec<String> = self
+            .raw_values(name)
+            .iter()
+            .flat_map(|value| {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if values.len() > MAX_VALUES {
+            self.problem(
+                name,
+                format!("has {} values; give at most {MAX_VALUES}", values.len()),
+            );
+            return Vec::new();
+        }
+        let mut parsed = Vec::with_capacity(values.len());
+        for value in values {
+            match parse(&value) {
+                Ok(item) => parsed.push(item),
+                Err(reason) => self.problem(name, format!("{reason} (found {})", shown(&value))),
+            }
+        }
+        parsed
+    }
+
+    /// The requested page (`page`, `per_page`).
+    pub fn page(&mut self) -> PageRequest {
+        let defaults = PageRequest::default();
+        let number = self
+            .parsed("page", |text| {
+                whole_number(text, 1, MAX_PAGE_NUMBER, "a page number")
+            })
+            .unwrap_or(defaults.number);
+        let size = self
+            .parsed("per_page", |text| {
+                whole_number(text, 1, MAX_PAGE_SIZE, "a page size")
+            })
+            .unwrap_or(defaults.size);
+        PageRequest { number, size }
+    }
+
+    /// A boolean flag (`true`/`false`).
+    pub fn flag(&mut self, name: &str) -> bool {
+        self.parsed(name, |text| match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            _ => Err("must be true or false".to_owned()),
+        })
+        .unwrap_or(false)
+    }
+
+    /// Ids of a repeatable id parameter.
+    pub fn ids<T: std::str::FromStr<Err = InvalidValue>>(&mut self, name: &str) -> Vec<T> {
+        self.all(name, |text| {
+            T::from_str(text).map_err(|e| e.message().to_owned())
+        })
+    }
+
+    /// Finishes parsing: the value, or a 400 listing every problem.
+    pub fn finish<T>(self, value: T) -> Result<T, ApiError> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::InvalidParams(self.problems))
+        }
+    }
+
+    /// Parses the search parameters of `/services` and `/service_at_locations`.
+    pub fn service_query(
+        mut self,
+        target: Target,
+        today: NaiveDate,
+    ) -> Result<ServiceQuery, ApiError> {
+        let text = self.parsed("search", |text| {
+            if text.chars().count() > MAX_TEXT_CHARS {
+                Err(format!(
+                    "is longer than {MAX_TEXT_CHARS} characters; shorten the search"
+                ))
+            } else {
+                Ok(text.to_owned())
+            }
+        });
+        let page = self.page();
+        let mut filters = Filters::new(today);
+        filters.taxonomy_term_ids = self.ids::<TaxonomyTermId>("taxonomy_term_id");
+        filters.taxonomy_ids = self.ids::<TaxonomyId>("taxonomy_id");
+        filters.organization_ids = self.ids::<OrganizationId>("organization_id");
+        filters.languages = self.all("language", |text| {
+            LanguageCode::parse(text).map_err(|e| e.message().to_owned())
+        });
+        let statuses = self.all("status", |text| {
+            ServiceStatus::parse(text).ok_or_else(|| {
+                "must be one of active, inactive, defunct, temporarily closed".to_owned()
+            })
+        });
+        if !statuses.is_empty() {
+            filters.statuses = statuses;
+        }
+        filters.free_only = self
+            .parsed("cost", |text| {
+                if text.eq_ignore_ascii_case("free") {
+                    Ok(true)
+                } else {
+                    Err("must be free (the only cost filter)".to_owned())
+                }
+            })
+            .unwrap_or(false);
+        filters.ages = self.age_range();
+        filters.opening = self.opening();
+        filters.modified_after = self.parsed("modified_after", parse_moment);
+        self.finish(ServiceQuery {
+            target,
+            text,
+            filters,
+            page,
+        })
+    }
+
+    fn age_range(&mut self) -> Option<AgeRange> {
+        let age = |text: &str| -> Result<f64, String> {
+            text.parse::<f64>()
+                .ok()
+                .filter(|years| years.is_finite() && (0.0..=150.0).contains(years))
+                .ok_or_else(|| "must be an age in years from 0 to 150".to_owned())
+        };
+        let minimum = self.parsed("minimum_age", age);
+        let maximum = self.parsed("maximum_age", age);
+        if let (Some(min), Some(max)) = (minimum, maximum)
+            && min > max
+        {
+            self.problem(
+                "maximum_age",
+                format!("must not be below minimum_age ({max} < {min})"),
+            );
+        }
+        (minimum.is_some() || maximum.is_some()).then_some(AgeRange { minimum, maximum })
+    }
+
+    fn opening(&mut self) -> Option<OpeningQuery> {
+        let days = self.all("day", |text| {
+            Weekday::parse(text).map_err(|e| e.message().to_owned())
+        });
+        let time = |text: &str| {
+            ClockTime::parse(text)
+                .map(|t| t.minutes())
+                .map_err(|e| e.message().to_owned())
+        };
+        let start = self.parsed("start_time", time);
+        let end = self.parsed("end_time", time);
+        if let (Some(start), Some(end)) = (start, end)
+            && end <= start
+        {
+            self.problem("end_time", "must be later than start_time");
+        }
+        (!days.is_empty() || start.is_some() || end.is_some()).then_some(OpeningQuery {
+            days,
+            start,
+            end,
+        })
+    }
+}
+
+fn shown(text: &str) -> String {
+    let cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() {
+        format!("{cut:?}…")
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+fn whole_number(text: &str, min: usize, max: usize, what: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| format!("must be {what}: a whole number from {min} to {max}"))
+}
+
+/// `modified_after`: an RFC 3339 date-time, or a date (midnight UTC).
+fn parse_moment(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(stamp) = parse_timestamp(text) {
+        return Ok(stamp);
+    }
+    parse_date(text)
+        .map(|date| {
+            date.and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc()
+        })
+        .map_err(|_| {
+            "must be a date-time such as 2026-01-31T09:00:00Z, or a date such as 2026-01-31"
+                .to_owned()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn problems(query: &str) -> Vec<InvalidParam> {
+        match Params::new(query).service_query(Target::Services, today()) {
+            Err(ApiError::InvalidParams(problems)) => problems,
+            other => panic!("expected problems for {query}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_parameter_is_reported() {
+        let found = problems("page=-1&per_page=1000000&taxonomy_term_id=abc&day=Funday&cost=cheap");
+        let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["page", "per_page", "taxonomy_term_id", "cost", "day"]
+        );
+        assert!(found[1].reason.contains("from 1 to 500"), "{:?}", found[1]);
+    }
+
+    #[test]
+    fn repeated_filters_mean_any_of() {
+        let query =
+            Params::new("status=active&status=inactive&language=ben,syl&day=MO&day=tuesday")
+                .service_query(Target::Services, today())
+                .unwrap();
+        assert_eq!(
+            query.filters.statuses,
+            [ServiceStatus::Active, ServiceStatus::Inactive]
+        );
+        assert_eq!(query.filters.languages.len(), 2);
+        assert_eq!(
+            query.filters.opening.unwrap().days,
+            [Weekday::Monday, Weekday::Tuesday]
+        );
+    }
+
+    #[test]
+    fn defaults_and_empty_values() {
+        let query = Params::new("search=&page=")
+            .service_query(Target::Services, today())
+            .unwrap();
+        assert_eq!(query.text, None);
+        assert_eq!(query.page, PageRequest::default());
+        assert_eq!(query.filters.statuses, ServiceStatus::SHOWN_BY_DEFAULT);
+    }
+
+    #[test]
+    fn time_and_age_ranges_must_be_ordered() {
+        assert_eq!(
+            problems("start_time=18:00&end_time=09:00")[0].name,
+            "end_time"
+        );
+        assert_eq!(
+            problems("minimum_age=60&maximum_age=18")[0].name,
+            "maximum_age"
+        );
+        assert_eq!(
+            problems("page=1&page=2")[0].reason,
+            "was given more than once; give it once"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_query_string_parses_or_is_rejected_without_panicking(query in "\\PC{0,80}") {
+            let _ = Params::new(&query).service_query(Target::ServiceAtLocations, today());
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The indexer: one thread, the only owner of the `IndexWriter`.
+//!
+//! Jobs carry service ids, never documents: the indexer re-reads each service from the store
+//! and replaces all its documents (delete by service id, then add), so applying a job twice is
+//! harmless and a job for a deleted service removes it. Jobs that arrive together are applied
+//! in one commit; after each commit the reader is reloaded, so a change is searchable within
+//! milliseconds of its job being queued. `Flush` waits for everything queued before it.
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use tantivy::{IndexWriter, TantivyDocument};
+
+use super::{IndexError, SearchIndex, commit_payload, document};
+use crate::domain::ids::ServiceId;
+use crate::store::{Store, join};
+
+/// Most service ids applied in one commit.
+const BATCH_LIMIT: usize = 2_000;
+
+enum Job {
+    Update {
+        services: Vec<ServiceId>,
+        generation: u64,
+    },
+    Rebuild,
+    Flush(Sender<Result<(), String>>),
+    Stop,
+}
+
+/// A cheap handle for queueing index jobs.
+#[derive(Clone)]
+pub struct IndexerHandle {
+    sender: Sender<Job>,
+}
+
+impl IndexerHandle {
+    /// Queues re-indexing of `services`, which reflect store generation `generation`.
+    pub fn update(&self, services: Vec<ServiceId>, generation: u64) {
+        if self
+            .sender
+            .send(Job::Update {
+                services,
+                generation,
+            })
+            .is_err()
+        {
+            tracing::error!("the indexer has stopped; a change will be indexed at the next start");
+        }
+    }
+
+    /// Queues a full rebuild from the store.
+    pub fn rebuild(&self) {
+        let _ = self.sender.send(Job::Rebuild);
+    }
+
+    /// Waits until every job queued before this call is committed and searchable.
+    pub fn flush_blocking(&self) -> Result<(), String> {
+        let (reply, answer) = mpsc::channel();
+        self.sender
+            .send(Job::Flush(reply))
+            .map_err(|_| "the indexer has stopped".to_owned())?;
+        answer
+            .recv()
+            .map_err(|_| "the indexer has stopped".to_owned())?
+    }
+}
+
+/// The running indexer thread.
+pub struct Indexer {
+    handle: IndexerHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Indexer {
+    /// Starts the indexer for `index`, reading services from `store`; `generation` is the
+    /// store generation the index already reflects.
+    pub fn start(
+        index: Arc<SearchIndex>,
+        store: Arc<dyn Store>,
+        generation: u64,
+    ) -> Result<Self, IndexError> {
+        let writer = index.writer()?;
+        let (sender, receiver) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("signpost-indexer".to_owned())
+            .spawn(move || {
+                Worker {
+                    index,
+                    store,
+                    writer,
+                    generation,
+                }
+                .run(receiver)
+            })
+            .map_err(|source| IndexError::Directory {
+                path: "indexer thread".to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            handle: IndexerHandle { sender },
+            thread: Some(thread),
+        })
+    }
+
+    /// A handle for queueing jobs.
+    pub fn handle(&self) -> IndexerHandle {
+        self.handle.clone()
+    }
+
+    /// Applies what is queued, commits and stops the thread.
+    pub fn stop(mut self) {
+        self.stop_thread();
+    }
+
+    fn stop_thread(&mut self) {
+        let _ = self.handle.sender.send(Job::Stop);
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the indexer thread panicked");
+        }
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        self.stop_thread();
+    }
+}
+
+struct Worker {
+    index: Arc<SearchIndex>,
+    store: Arc<dyn Store>,
+    writer: IndexWriter<TantivyDocument>,
+    generation: u64,
+}
+
+impl Worker {
+    fn run(mut self, receiver: Receiver<Job>) {
+        while let Ok(first) = receiver.recv() {
+            let mut pending = vec![first];
+            while pending.len() < BATCH_LIMIT {
+                match receiver.try_recv() {
+                    Ok(job) => pending.push(job),
+                    Err(_) => break,
+                }
+            }
+            let stop = pending.iter().any(|job| matches!(job, Job::Stop));
+            self.apply(pending);
+            if stop {
+                return;
+            }
+        }
+    }
+
+    fn apply(&mut self, jobs: Vec<Job>) {
+        let started = std::time::Instant::now();
+        let mut flushes = Vec::new();
+        let mut services = Vec::new();
+        let mut result = Ok(());
+        let mut rebuilt = false;
+        for job in jobs {
+            match job {
+                Job::Update {
+                    services: ids,
+                    generation,
+                } => {
+                    services.extend(ids);
+                    self.generation = self.generation.max(generation);
+                }
+                Job::Rebuild => {
+                    services.clear();
+                    rebuilt = true;
+                    result = result.and(self.rebuild());
+                }
+                Job::Flush(reply) => flushes.push(reply),
+                Job::Stop => {}
+            }
+        }
+        services.sort();
+        services.dedup();
+        let count = services.len();
+        if result.is_ok() && count > 0 {
+            result = self.replace(&services);
+        }
+        if result.is_ok() && (count > 0 || rebuilt) {
+            result = self.commit();
+        }
+        match &result {
+            Ok(()) if count > 0 => tracing::debug!(
+                index.services = count,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "search index updated"
+            ),
+            Ok(()) => {}
+            Err(error) => {
+                tracing::error!(error = %error, "search index update failed; it will be rebuilt at the next start")
+            }
+        }
+        for reply in flushes {
+            let _ = reply.send(result.clone());
+        }
+    }
+
+    fn replace(&mut self, services: &[ServiceId]) -> Result<(), String> {
+        let fields = *self.index.fields();
+        for id in services {
+            let key = id.to_string();
+            self.writer
+                .delete_term(document::service_term(&fields, &key));
+            let full =
+                join::full_service(self.store.as_ref(), *id).map_err(|error| error.to_string())?;
+            if let Some(full) = full {
+                for doc in document::documents(&fields, &full) {
+                    self.writer
+                        .add_document(doc)
+                        .map_err(|error| error.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rebuild(&mut self) -> Result<(), String> {
+        let started = std::time::Instant::now();
+        self.generation = self.store.generation().map_err(|error| error.to_string())?;
+        self.writer
+            .delete_all_documents()
+            .map_err(|error| error.to_string())?;
+        let ids = self
+            .store
+            .service_ids()
+            .map_err(|error| error.to_string())?;
+        self.replace(&ids)?;
+        tracing::info!(
+            index.services = ids.len(),
+            duration_ms = started.elapsed().as_millis() as u64,
+            "search index rebuilt from the store"
+        );
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), String> {
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|error| error.to_string())?;
+        prepared.set_payload(&commit_payload(self.generation));
+        prepared.commit().map_err(|error| error.to_string())?;
+        self.index.reload().map_err(|error| error.to_string())
+    }
+}

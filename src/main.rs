@@ -1,0 +1,173 @@
+//! The `signpost` command: serve the directory, import, export and reindex.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use signpost::catalog::{Catalog, export, import};
+use signpost::config::ServeConfig;
+use signpost::startup::Application;
+
+/// Signpost: a community services directory published over the Open Referral UK 3.0 API.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (loading the sample directory into an empty data directory).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SIGNPOST_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Data directory (created if missing).
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+        /// Directory of geography files (a "geo pack").
+        #[arg(long, env = "SIGNPOST_GEO_DIR")]
+        geo_dir: Option<PathBuf>,
+        /// Do not load the sample directory into an empty data directory.
+        #[arg(long)]
+        no_seed: bool,
+        /// Public base URL, when the API is served behind a proxy.
+        #[arg(long, env = "SIGNPOST_PUBLIC_URL")]
+        public_url: Option<url::Url>,
+    },
+    /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
+    /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
+    Import {
+        /// Data directory.
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+        /// Files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export every service as NDJSON (fully nested ORUK 3.0 services).
+    Export {
+        /// Data directory.
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+        /// Output file; standard output when absent or `-`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Rebuild the search index from the store.
+    Reindex {
+        /// Data directory.
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    signpost::telemetry::init();
+    match run(Cli::parse().command) {
+        Ok(code) => code,
+        Err(error) => {
+            tracing::error!(error.cause_chain = ?error, "signpost failed");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve {
+            addr,
+            data_dir,
+            geo_dir,
+            no_seed,
+            public_url,
+        } => {
+            let config = ServeConfig {
+                addr,
+                data_dir,
+                geo_dir,
+                seed: !no_seed,
+                public_url,
+                workers: None,
+            };
+            serve(config)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { data_dir, files } => import_files(&data_dir, &files),
+        Command::Export { data_dir, out } => {
+            let (catalog, _) = Catalog::open(&data_dir)?;
+            let written = match out.filter(|path| path.as_os_str() != "-") {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    export::export(&catalog, &mut std::io::BufWriter::new(file))?
+                }
+                None => export::export(&catalog, &mut std::io::stdout().lock())?,
+            };
+            eprintln!("exported {written} services");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex { data_dir } => {
+            let (catalog, _) = Catalog::open(&data_dir)?;
+            catalog.rebuild_index()?;
+            eprintln!(
+                "rebuilt the search index: {} documents",
+                catalog.index().num_docs()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[actix_web::main]
+async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let application = Application::build(config.clone()).await?;
+    tracing::info!(
+        addr = %config.addr,
+        port = application.port(),
+        data_dir = %config.data_dir.display(),
+        "signpost is serving the ORUK API"
+    );
+    application.run_until_stopped().await?;
+    tracing::info!("signpost stopped");
+    Ok(())
+}
+
+fn import_files(data_dir: &std::path::Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let (catalog, _) = Catalog::open(data_dir)?;
+    let mut all_imported = true;
+    for path in files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let records = import::read_source(&text)
+            .with_context(|| format!("cannot import {}", path.display()))?;
+        let report = import::import(&catalog, records)?;
+        for warning in &report.warnings {
+            eprintln!("{}: warning: {warning}", path.display());
+        }
+        for rejected in &report.rejected {
+            eprintln!("{}: rejected {rejected}", path.display());
+        }
+        eprintln!(
+            "{}: {} records read, {} created, {} updated, {} unchanged, {} rejected",
+            path.display(),
+            report.read,
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.rejected.len()
+        );
+        all_imported &= report.all_imported();
+    }
+    catalog.wait_for_index()?;
+    catalog.close();
+    Ok(if all_imported {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}

@@ -1,0 +1,484 @@
+//! Rendering domain records as ORUK 3.0 JSON: the shapes of the public API and the export.
+//!
+//! Every view here follows two rules that the contract tests check on every endpoint:
+//! - optional fields without a value are left out (no `null`, no empty strings or arrays);
+//! - a confidential location publishes only its id, type, name, description, accessibility
+//!   and `confidential: true`: never its addresses, coordinates, external identifiers or
+//!   phone lines ([`LocationView`] is the only place that decides).
+//!
+//! List items carry one-to-one fields only (the validator's list schemas forbid nested
+//! arrays there); `{id}` endpoints and the export carry the fully nested record.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::domain::aggregate::FullService;
+use crate::domain::ids::{
+    LocationId, OrganizationId, RecordId, ServiceAtLocationId, ServiceId, TaxonomyId,
+    TaxonomyTermId,
+};
+use crate::domain::language::Language;
+use crate::domain::location::{Accessibility, Address, Location, LocationType};
+use crate::domain::organization::{Organization, OrganizationIdentifier};
+use crate::domain::phone::Phone;
+use crate::domain::schedule::Schedule;
+use crate::domain::service::{
+    Contact, CostOption, Funding, ReferralRoute, Service, ServiceArea, ServiceAtLocation,
+    ServiceStatus,
+};
+use crate::domain::taxonomy::{Attribute, Taxonomy, TaxonomyTerm};
+use crate::domain::values::{AbsoluteUri, Age, Email, PhoneNumber, WebUrl};
+
+/// Terms and taxonomies available to expand attributes into nested `taxonomy_term` objects.
+#[derive(Clone, Copy)]
+pub struct TermLookup<'a> {
+    /// Terms by id.
+    pub terms: &'a BTreeMap<TaxonomyTermId, TaxonomyTerm>,
+    /// Taxonomies by id.
+    pub taxonomies: &'a BTreeMap<TaxonomyId, Taxonomy>,
+}
+
+impl<'a> TermLookup<'a> {
+    /// The lookup of a joined service.
+    pub fn of(full: &'a FullService) -> Self {
+        Self {
+            terms: &full.terms,
+            taxonomies: &full.taxonomies,
+        }
+    }
+
+    fn attributes(self, attributes: &'a [Attribute]) -> Vec<AttributeView<'a>> {
+        attributes
+            .iter()
+            .map(|attribute| AttributeView {
+                id: attribute.id,
+                taxonomy_term_id: attribute.taxonomy_term_id,
+                link_type: attribute.link_type.as_deref(),
+                value: attribute.value.as_deref(),
+                taxonomy_term: self
+                    .terms
+                    .get(&attribute.taxonomy_term_id)
+                    .map(|term| self.term(term)),
+            })
+            .collect()
+    }
+
+    /// A term with its taxonomy nested as HSDS 3.0 `taxonomy_detail`.
+    pub fn term(self, term: &'a TaxonomyTerm) -> TermView<'a> {
+        TermView {
+            term,
+            taxonomy_detail: term.taxonomy_id.and_then(|id| self.taxonomies.get(&id)),
+        }
+    }
+}
+
+/// A taxonomy term, with its taxonomy nested when known.
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    #[serde(flatten)]
+    term: &'a TaxonomyTerm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taxonomy_detail: Option<&'a Taxonomy>,
+}
+
+/// An attribute with its term nested.
+#[derive(Serialize)]
+pub struct AttributeView<'a> {
+    id: RecordId,
+    taxonomy_term_id: TaxonomyTermId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taxonomy_term: Option<TermView<'a>>,
+}
+
+/// The one-to-one fields of an organization.
+#[derive(Serialize)]
+pub struct OrganizationSummary<'a> {
+    id: OrganizationId,
+    name: &'a str,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a Email>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website: Option<&'a WebUrl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<&'a AbsoluteUri>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_organization_id: Option<OrganizationId>,
+}
+
+impl<'a> OrganizationSummary<'a> {
+    /// Summarises an organization.
+    pub fn new(organization: &'a Organization) -> Self {
+        Self {
+            id: organization.id,
+            name: &organization.name,
+            description: &organization.description,
+            email: organization.email.as_ref(),
+            website: organization.website.as_ref(),
+            logo: organization.logo.as_deref(),
+            uri: organization.uri.as_ref(),
+            parent_organization_id: organization.parent_organization_id,
+        }
+    }
+}
+
+/// An organization with its identifiers and attributes (and, for `/organizations/{id}`, its
+/// services).
+#[derive(Serialize)]
+pub struct OrganizationView<'a> {
+    #[serde(flatten)]
+    summary: OrganizationSummary<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    organization_identifiers: &'a [OrganizationIdentifier],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attributes: Vec<AttributeView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    services: Vec<ServiceView<'a>>,
+}
+
+impl<'a> OrganizationView<'a> {
+    /// An organization without its services.
+    pub fn new(organization: &'a Organization, lookup: TermLookup<'a>) -> Self {
+        Self {
+            summary: OrganizationSummary::new(organization),
+            organization_identifiers: &organization.organization_identifiers,
+            attributes: lookup.attributes(&organization.attributes),
+            services: Vec::new(),
+        }
+    }
+
+    /// Adds the organization's services.
+    pub fn with_services(mut self, services: Vec<ServiceView<'a>>) -> Self {
+        self.services = services;
+        self
+    }
+}
+
+/// The one-to-one fields of a location; coordinates and identifiers only when published.
+#[derive(Serialize)]
+pub struct LocationSummary<'a> {
+    id: LocationId,
+    location_type: LocationType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    longitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_identifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_identifier_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a WebUrl>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    confidential: bool,
+}
+
+impl<'a> LocationSummary<'a> {
+    /// Summarises a location, withholding what a confidential location must not publish.
+    pub fn new(location: &'a Location) -> Self {
+        let published = location.is_published_address();
+        let point = location.point.filter(|_| published);
+        Self {
+            id: location.id,
+            location_type: location.location_type,
+            name: location.name.as_deref(),
+            description: location.description.as_deref(),
+            latitude: point.map(|p| p.latitude()),
+            longitude: point.map(|p| p.longitude()),
+            external_identifier: location
+                .external_identifier
+                .as_deref()
+                .filter(|_| published),
+            external_identifier_type: location
+                .external_identifier_type
+                .as_deref()
+                .filter(|_| published),
+            url: location.url.as_ref(),
+            confidential: location.confidential,
+        }
+    }
+}
+
+/// A location with its addresses, accessibility, phones and attributes; a confidential
+/// location's addresses and phones are withheld.
+#[derive(Serialize)]
+pub struct LocationView<'a> {
+    #[serde(flatten)]
+    summary: LocationSummary<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    addresses: &'a [Address],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    accessibility: &'a [Accessibility],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    phones: &'a [Phone],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attributes: Vec<AttributeView<'a>>,
+}
+
+impl<'a> LocationView<'a> {
+    /// Renders a location for publication.
+    pub fn new(location: &'a Location, lookup: TermLookup<'a>) -> Self {
+        let published = location.is_published_address();
+        Self {
+            summary: LocationSummary::new(location),
+            addresses: if published { &location.addresses } else { &[] },
+            accessibility: &location.accessibility,
+            phones: if published { &location.phones } else { &[] },
+            attributes: lookup.attributes(&location.attributes),
+        }
+    }
+}
+
+/// The one-to-one fields of a service (with Signpost's one-to-one extensions).
+#[derive(Serialize)]
+pub struct ServiceCore<'a> {
+    id: ServiceId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_id: Option<OrganizationId>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a WebUrl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a Email>,
+    status: ServiceStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fees: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accreditations: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eligibility_description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minimum_age: Option<Age>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maximum_age: Option<Age>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assured_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assurer_email: Option<&'a Email>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alert: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_modified: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referral_route: Option<ReferralRoute>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referral_email: Option<&'a Email>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referral_phone: Option<&'a PhoneNumber>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referral_url: Option<&'a WebUrl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    referral_instructions: Option<&'a str>,
+}
+
+impl<'a> ServiceCore<'a> {
+    fn new(service: &'a Service) -> Self {
+        Self {
+            id: service.id,
+            organization_id: service.organization_id,
+            name: &service.name,
+            description: service.description.as_deref(),
+            url: service.url.as_ref(),
+            email: service.email.as_ref(),
+            status: service.status,
+            fees: service.fees.as_deref(),
+            accreditations: service.accreditations.as_deref(),
+            eligibility_description: service.eligibility_description.as_deref(),
+            minimum_age: service.minimum_age,
+            maximum_age: service.maximum_age,
+            assured_date: service.assured_date,
+            assurer_email: service.assurer_email.as_ref(),
+            alert: service.alert.as_deref(),
+            last_modified: service.last_modified,
+            referral_route: service.referral_route,
+            referral_email: service.referral_email.as_ref(),
+            referral_phone: service.referral_phone.as_ref(),
+            referral_url: service.referral_url.as_ref(),
+            referral_instructions: service.referral_instructions.as_deref(),
+        }
+    }
+}
+
+/// A service list item: one-to-one fields and the organization's one-to-one fields.
+#[derive(Serialize)]
+pub struct ServiceSummary<'a> {
+    #[serde(flatten)]
+    core: ServiceCore<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<OrganizationSummary<'a>>,
+}
+
+impl<'a> ServiceSummary<'a> {
+    /// Summarises a joined service.
+    pub fn new(full: &'a FullService) -> Self {
+        Self {
+            core: ServiceCore::new(&full.service),
+            organization: full.organization.as_ref().map(OrganizationSummary::new),
+        }
+    }
+}
+
+/// A service_at_location nested in a full service.
+#[derive(Serialize)]
+struct NestedServiceAtLocation<'a> {
+    id: ServiceAtLocationId,
+    service_id: ServiceId,
+    location_id: LocationId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationView<'a>>,
+}
+
+/// A fully nested service, as `/services/{id}` and the export publish it.
+#[derive(Serialize)]
+pub struct ServiceView<'a> {
+    #[serde(flatten)]
+    core: ServiceCore<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<OrganizationView<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    schedules: &'a [Schedule],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    service_areas: &'a [ServiceArea],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    service_at_locations: Vec<NestedServiceAtLocation<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    languages: &'a [Language],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    funding: &'a [Funding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    cost_options: &'a [CostOption],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contacts: &'a [Contact],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    phones: &'a [Phone],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attributes: Vec<AttributeView<'a>>,
+}
+
+impl<'a> ServiceView<'a> {
+    /// Renders a joined service in full, with its organization nested.
+    pub fn new(full: &'a FullService) -> Self {
+        let mut view = Self::without_organization(full);
+        let lookup = TermLookup::of(full);
+        view.organization = full
+            .organization
+            .as_ref()
+            .map(|org| OrganizationView::new(org, lookup));
+        view
+    }
+
+    /// Renders a joined service in full without nesting its organization (for use inside
+    /// an organization).
+    pub fn without_organization(full: &'a FullService) -> Self {
+        let service = &full.service;
+        let lookup = TermLookup::of(full);
+        Self {
+            core: ServiceCore::new(service),
+            organization: None,
+            schedules: &service.schedules,
+            service_areas: &service.service_areas,
+            service_at_locations: service
+                .service_at_locations
+                .iter()
+                .map(|link| NestedServiceAtLocation {
+                    id: link.id,
+                    service_id: service.id,
+                    location_id: link.location_id,
+                    description: link.description.as_deref(),
+                    location: full
+                        .locations
+                        .get(&link.location_id)
+                        .map(|l| LocationView::new(l, lookup)),
+                })
+                .collect(),
+            languages: &service.languages,
+            funding: &service.funding,
+            cost_options: &service.cost_options,
+            contacts: &service.contacts,
+            phones: &service.phones,
+            attributes: lookup.attributes(&service.attributes),
+        }
+    }
+}
+
+/// A service_at_location list item: the link, the location's and the service's one-to-one
+/// fields.
+#[derive(Serialize)]
+pub struct ServiceAtLocationSummary<'a> {
+    id: ServiceAtLocationId,
+    service_id: ServiceId,
+    location_id: LocationId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationSummary<'a>>,
+    service: ServiceSummary<'a>,
+}
+
+impl<'a> ServiceAtLocationSummary<'a> {
+    /// Summarises one link of a joined service.
+    pub fn new(full: &'a FullService, link: &'a ServiceAtLocation) -> Self {
+        Self {
+            id: link.id,
+            service_id: full.service.id,
+            location_id: link.location_id,
+            description: link.description.as_deref(),
+            location: full
+                .locations
+                .get(&link.location_id)
+                .map(LocationSummary::new),
+            service: ServiceSummary::new(full),
+        }
+    }
+}
+
+/// A fully nested service_at_location (`/service_at_locations/{id}`): the location in full
+/// and the service in full, with the schedules that apply at this location.
+#[derive(Serialize)]
+pub struct ServiceAtLocationView<'a> {
+    id: ServiceAtLocationId,
+    service_id: ServiceId,
+    location_id: LocationId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationView<'a>>,
+    service: ServiceView<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schedules: Vec<&'a Schedule>,
+}
+
+impl<'a> ServiceAtLocationView<'a> {
+    /// Renders one link of a joined service in full.
+    pub fn new(full: &'a FullService, link: &'a ServiceAtLocation) -> Self {
+        let lookup = TermLookup::of(full);
+        Self {
+            id: link.id,
+            service_id: full.service.id,
+            location_id: link.location_id,
+            description: link.description.as_deref(),
+            location: full
+                .locations
+                .get(&link.location_id)
+                .map(|l| LocationView::new(l, lookup)),
+            service: ServiceView::new(full),
+            schedules: full.service.schedules_at(link.id).collect(),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Building and running the application: one function used by `serve` and by the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{NormalizePath, TrailingSlash, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use crate::catalog::Catalog;
+use crate::config::ServeConfig;
+use crate::http::{self, AppState};
+use crate::seed;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The catalog could not be opened.
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+    /// The sample data could not be loaded.
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A built, bound application.
+pub struct Application {
+    server: Server,
+    port: u16,
+    catalog: Arc<Catalog>,
+}
+
+impl Application {
+    /// Opens the data directory (loading the sample data into an empty one when asked),
+    /// binds the listener and prepares the server.
+    pub async fn build(config: ServeConfig) -> Result<Self, StartupError> {
+        let data_dir = config.data_dir.clone();
+        let seed_wanted = config.seed;
+        let catalog = tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
+            let (catalog, report) = Catalog::open(&data_dir)?;
+            if let Some(reason) = report.rebuilt_index {
+                tracing::info!(reason = %reason, "search index rebuilt");
+            }
+            let store = catalog.store();
+            let empty = store
+                .generation()
+                .map_err(crate::catalog::CatalogError::from)?
+                == 0;
+            if empty && seed_wanted {
+                let loaded = seed::load(&catalog)?;
+                catalog.wait_for_index()?;
+                tracing::info!(
+                    services = loaded.created,
+                    "loaded the sample directory into an empty data directory"
+                );
+            }
+            Ok(catalog)
+        })
+        .await
+        .expect("start-up task does not panic")?;
+        let catalog = Arc::new(catalog);
+
+        let listener = TcpListener::bind(&config.addr).map_err(|source| StartupError::Bind {
+            addr: config.addr.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: config.addr.clone(),
+                source,
+            })?
+            .port();
+        let state = web::Data::new(AppState {
+            catalog: Arc::clone(&catalog),
+            public_url: config.public_url.clone(),
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                .wrap(from_fn(http::observe))
+                .configure(http::configure)
+                .default_service(web::to(http::not_found))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: config.addr.clone(),
+            source,
+        })?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            catalog,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The catalog the server uses.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        Arc::clone(&self.catalog)
+    }
+
+    /// Serves until the process is told to stop (Ctrl-C / SIGTERM), then stops the indexer.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        let catalog = self.catalog;
+        tokio::task::spawn_blocking(move || catalog.close())
+            .await
+            .ok();
+        result
+    }
+}

@@ -1,0 +1,181 @@
+//! The store: the directory's source of truth, behind the [`Store`] trait.
+//!
+//! Records are kept normalised as ORUK tables are: services refer to their organization,
+//! locations and taxonomy terms by id, so that a community centre shared by ten services is
+//! one record. Writes arrive as a [`ChangeSet`] and are applied atomically (all or nothing)
+//! and made durable before [`Store::apply`] returns. The store keeps `last_modified` itself:
+//! a service whose content changed is stamped with the write time unless the record brings
+//! its own, and a record written again unchanged is left alone, so re-imports are no-ops.
+//!
+//! The search index is derived from the store; [`Store::generation`] counts applied changes
+//! so the index can tell whether it is behind.
+
+pub mod join;
+mod sled_store;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::ids::{
+    LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
+};
+use crate::domain::location::Location;
+use crate::domain::organization::Organization;
+use crate::domain::service::Service;
+use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
+
+pub use sled_store::SledStore;
+
+/// Version of the on-disk layout this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Records to write together, atomically.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    /// Organizations to create or replace.
+    pub organizations: Vec<Organization>,
+    /// Locations to create or replace.
+    pub locations: Vec<Location>,
+    /// Taxonomies to create or replace.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Taxonomy terms to create or replace.
+    pub taxonomy_terms: Vec<TaxonomyTerm>,
+    /// Services to create or replace.
+    pub services: Vec<Service>,
+}
+
+impl ChangeSet {
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.organizations.is_empty()
+            && self.locations.is_empty()
+            && self.taxonomies.is_empty()
+            && self.taxonomy_terms.is_empty()
+            && self.services.is_empty()
+    }
+}
+
+/// What happened to one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// It was new.
+    Created,
+    /// It replaced a different version.
+    Updated,
+    /// It was identical to the stored version; nothing was written.
+    Unchanged,
+}
+
+/// The result of applying a change set.
+#[derive(Debug, Clone, Default)]
+pub struct Applied {
+    /// What happened to each service, in change-set order.
+    pub services: Vec<(ServiceId, WriteOutcome)>,
+    /// Services whose searchable content may have changed: the services written, and the
+    /// services of changed organizations, locations and taxonomy terms.
+    pub affected_services: BTreeSet<ServiceId>,
+    /// Store generation after the write.
+    pub generation: u64,
+}
+
+/// How many records of each kind are stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Services (all statuses).
+    pub services: u64,
+    /// Organizations.
+    pub organizations: u64,
+    /// Locations.
+    pub locations: u64,
+    /// Taxonomies.
+    pub taxonomies: u64,
+    /// Taxonomy terms.
+    pub taxonomy_terms: u64,
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process has the data directory open.
+    #[error(
+        "the data directory {path} is in use by another Signpost process; stop that process first (a running server takes changes through its API)"
+    )]
+    Locked {
+        /// The data directory.
+        path: String,
+    },
+    /// The data directory was written by an incompatible version.
+    #[error(
+        "the data directory {path} holds store format {found}, but this build of Signpost reads format {expected}; use a matching Signpost version, or export with the old version and import into a new data directory"
+    )]
+    IncompatibleFormat {
+        /// The data directory.
+        path: String,
+        /// Format found on disk.
+        found: String,
+        /// Format this build understands.
+        expected: u32,
+    },
+    /// A stored record could not be read back.
+    #[error("the stored {kind} {key} is unreadable ({detail}); the store may be damaged")]
+    Corrupt {
+        /// Kind of record.
+        kind: &'static str,
+        /// Its key.
+        key: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The storage engine failed (disk full, I/O error, damaged files).
+    #[error("storage failure: {0}")]
+    Engine(String),
+}
+
+/// The directory's source of truth.
+pub trait Store: Send + Sync + 'static {
+    /// Writes all records of `changes` atomically and durably; `now` stamps services whose
+    /// content changed and which bring no `last_modified` of their own.
+    fn apply(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Applied, StoreError>;
+
+    /// A service.
+    fn service(&self, id: ServiceId) -> Result<Option<Service>, StoreError>;
+    /// An organization.
+    fn organization(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError>;
+    /// A location.
+    fn location(&self, id: LocationId) -> Result<Option<Location>, StoreError>;
+    /// A taxonomy.
+    fn taxonomy(&self, id: TaxonomyId) -> Result<Option<Taxonomy>, StoreError>;
+    /// A taxonomy term.
+    fn taxonomy_term(&self, id: TaxonomyTermId) -> Result<Option<TaxonomyTerm>, StoreError>;
+    /// The service a service_at_location belongs to.
+    fn service_for_link(&self, id: ServiceAtLocationId) -> Result<Option<ServiceId>, StoreError>;
+
+    /// Every service id, in id order.
+    fn service_ids(&self) -> Result<Vec<ServiceId>, StoreError>;
+    /// Services run by an organization.
+    fn services_of_organization(&self, id: OrganizationId) -> Result<Vec<ServiceId>, StoreError>;
+    /// Services delivered at a location.
+    fn services_at_location(&self, id: LocationId) -> Result<Vec<ServiceId>, StoreError>;
+    /// Services tagged with a taxonomy term (directly).
+    fn services_with_term(&self, id: TaxonomyTermId) -> Result<Vec<ServiceId>, StoreError>;
+
+    /// Organizations in name order (case-insensitive, then id), skipping `offset`.
+    fn organizations_by_name(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Organization>, StoreError>;
+    /// Every taxonomy.
+    fn taxonomies(&self) -> Result<Vec<Taxonomy>, StoreError>;
+    /// Every taxonomy term.
+    fn taxonomy_terms(&self) -> Result<Vec<TaxonomyTerm>, StoreError>;
+
+    /// Record counts.
+    fn counts(&self) -> Result<Counts, StoreError>;
+    /// Number of change sets that changed something since the store was created.
+    fn generation(&self) -> Result<u64, StoreError>;
+}
+
+#[cfg(test)]
+mod tests;

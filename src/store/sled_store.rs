@@ -1,0 +1,618 @@
+//! [`Store`] on sled 0.34: the only module that touches sled.
+//!
+//! Layout: one sled tree per table, named in [`Table`]; values are the records' JSON; keys
+//! are the 16 bytes of the record's UUID. Secondary trees map organization, location and
+//! term ids to service ids (`parent ++ service`) and organization names to ids, and are
+//! updated in the same transaction as the records they index. The `meta` tree holds the
+//! format version, the generation counter and record counts. Writes are serialised by a
+//! mutex (one writer at a time) and flushed before [`Store::apply`] returns.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+
+use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
+use crate::domain::ids::{
+    LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
+};
+use crate::domain::location::Location;
+use crate::domain::organization::Organization;
+use crate::domain::service::Service;
+use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
+
+/// The store's tables, in the order their trees are opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Meta,
+    Services,
+    Organizations,
+    OrganizationsByName,
+    Locations,
+    Taxonomies,
+    TaxonomyTerms,
+    ServicesByOrganization,
+    ServicesByLocation,
+    ServicesByTerm,
+    ServiceAtLocations,
+}
+
+impl Table {
+    const ALL: [Table; 11] = [
+        Table::Meta,
+        Table::Services,
+        Table::Organizations,
+        Table::OrganizationsByName,
+        Table::Locations,
+        Table::Taxonomies,
+        Table::TaxonomyTerms,
+        Table::ServicesByOrganization,
+        Table::ServicesByLocation,
+        Table::ServicesByTerm,
+        Table::ServiceAtLocations,
+    ];
+
+    fn tree_name(self) -> &'static str {
+        match self {
+            Table::Meta => "meta",
+            Table::Services => "services",
+            Table::Organizations => "organizations",
+            Table::OrganizationsByName => "organizations_by_name",
+            Table::Locations => "locations",
+            Table::Taxonomies => "taxonomies",
+            Table::TaxonomyTerms => "taxonomy_terms",
+            Table::ServicesByOrganization => "services_by_organization",
+            Table::ServicesByLocation => "services_by_location",
+            Table::ServicesByTerm => "services_by_term",
+            Table::ServiceAtLocations => "service_at_locations",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+const FORMAT_KEY: &[u8] = b"format_version";
+const GENERATION_KEY: &[u8] = b"generation";
+
+/// The sled-backed store.
+pub struct SledStore {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    writer: Mutex<()>,
+    path: PathBuf,
+}
+
+fn engine(error: sled::Error) -> StoreError {
+    StoreError::Engine(error.to_string())
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the store in `dir`, checking its format version.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let path_text = dir.display().to_string();
+        let db = sled::Config::new().path(dir).open().map_err(|error| {
+            let message = error.to_string();
+            if message.contains("could not acquire lock") {
+                StoreError::Locked {
+                    path: path_text.clone(),
+                }
+            } else {
+                StoreError::Engine(format!("cannot open the store in {path_text}: {message}"))
+            }
+        })?;
+        let trees = Table::ALL
+            .iter()
+            .map(|table| db.open_tree(table.tree_name()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(engine)?;
+        let store = Self {
+            db,
+            trees,
+            writer: Mutex::new(()),
+            path: dir.to_path_buf(),
+        };
+        store.check_format()?;
+        Ok(store)
+    }
+
+    /// Where the store lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, table: Table) -> &sled::Tree {
+        &self.trees[table.index()]
+    }
+
+    fn check_format(&self) -> Result<(), StoreError> {
+        let meta = self.tree(Table::Meta);
+        match meta.get(FORMAT_KEY).map_err(engine)? {
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_ref())
+                    .map(u32::from_be_bytes)
+                    .ok();
+                if found == Some(FORMAT_VERSION) {
+                    Ok(())
+                } else {
+                    Err(StoreError::IncompatibleFormat {
+                        path: self.path.display().to_string(),
+                        found: found.map_or_else(|| "(unreadable)".to_owned(), |v| v.to_string()),
+                        expected: FORMAT_VERSION,
+                    })
+                }
+            }
+            None => {
+                let has_data = self.trees.iter().any(|tree| !tree.is_empty());
+                if has_data {
+                    return Err(StoreError::IncompatibleFormat {
+                        path: self.path.display().to_string(),
+                        found: "(none recorded)".to_owned(),
+                        expected: FORMAT_VERSION,
+                    });
+                }
+                meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())
+                    .map_err(engine)?;
+                self.db.flush().map_err(engine)?;
+                Ok(())
+            }
+        }
+    }
+
+    fn get<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        kind: &'static str,
+        key: &[u8; 16],
+    ) -> Result<Option<T>, StoreError> {
+        match self.tree(table).get(key).map_err(engine)? {
+            Some(bytes) => decode(kind, key, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn all<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        kind: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        self.tree(table)
+            .iter()
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode(kind, &key, &bytes)
+            })
+            .collect()
+    }
+
+    fn children(&self, table: Table, parent: &[u8; 16]) -> Result<Vec<ServiceId>, StoreError> {
+        self.tree(table)
+            .scan_prefix(parent)
+            .map(|entry| {
+                let (key, _) = entry.map_err(engine)?;
+                service_id_from(&key[16..])
+            })
+            .collect()
+    }
+
+    fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
+        Ok(self
+            .tree(Table::Meta)
+            .get(key)
+            .map_err(engine)?
+            .map_or(0, |bytes| read_u64(&bytes)))
+    }
+
+    /// Services whose indexed content depends on the changed records.
+    fn dependants(&self, changed: &Changed) -> Result<BTreeSet<ServiceId>, StoreError> {
+        let mut affected = BTreeSet::new();
+        for id in &changed.organizations {
+            affected.extend(self.services_of_organization(*id)?);
+        }
+        for id in &changed.locations {
+            affected.extend(self.services_at_location(*id)?);
+        }
+        if !changed.terms.is_empty() {
+            let terms = self.taxonomy_terms()?;
+            let mut with_descendants: Vec<TaxonomyTermId> = changed.terms.clone();
+            let mut grew = true;
+            while grew {
+                grew = false;
+                for term in &terms {
+                    let child_of_changed = term
+                        .parent_id
+                        .is_some_and(|parent| with_descendants.contains(&parent));
+                    if child_of_changed && !with_descendants.contains(&term.id) {
+                        with_descendants.push(term.id);
+                        grew = true;
+                    }
+                }
+            }
+            for id in with_descendants {
+                affected.extend(self.services_with_term(id)?);
+            }
+        }
+        Ok(affected)
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    kind: &'static str,
+    key: &[u8],
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+        kind,
+        key: uuid::Uuid::from_slice(key).map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
+        detail: error.to_string(),
+    })
+}
+
+fn read_u64(bytes: &[u8]) -> u64 {
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_be_bytes)
+        .unwrap_or(0)
+}
+
+fn service_id_from(bytes: &[u8]) -> Result<ServiceId, StoreError> {
+    uuid::Uuid::from_slice(bytes)
+        .map(ServiceId::from_uuid)
+        .map_err(|_| StoreError::Corrupt {
+            kind: "index entry",
+            key: format!("{bytes:?}"),
+            detail: "not a UUID".to_owned(),
+        })
+}
+
+fn pair(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(parent);
+    key[16..].copy_from_slice(child);
+    key
+}
+
+fn name_key(name: &str, id: &[u8; 16]) -> Vec<u8> {
+    let mut key = name.to_lowercase().into_bytes();
+    key.push(0);
+    key.extend_from_slice(id);
+    key
+}
+
+fn count_key(table: Table) -> Vec<u8> {
+    format!("count.{}", table.tree_name()).into_bytes()
+}
+
+/// Records other than services whose change affects services' indexed content.
+#[derive(Default)]
+struct Changed {
+    organizations: Vec<OrganizationId>,
+    locations: Vec<LocationId>,
+    terms: Vec<TaxonomyTermId>,
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
+
+/// One transaction's view of the trees.
+struct Tx<'a> {
+    trees: &'a [TransactionalTree],
+}
+
+impl Tx<'_> {
+    fn tree(&self, table: Table) -> &TransactionalTree {
+        &self.trees[table.index()]
+    }
+
+    fn get_raw(&self, table: Table, key: &[u8]) -> TxResult<Option<sled::IVec>> {
+        Ok(self.tree(table).get(key)?)
+    }
+
+    fn insert(&self, table: Table, key: &[u8], value: &[u8]) -> TxResult<()> {
+        self.tree(table).insert(key, value)?;
+        Ok(())
+    }
+
+    fn remove(&self, table: Table, key: &[u8]) -> TxResult<()> {
+        self.tree(table).remove(key)?;
+        Ok(())
+    }
+
+    fn add_to_counter(&self, key: &[u8], delta: u64) -> TxResult<u64> {
+        let current = self
+            .get_raw(Table::Meta, key)?
+            .map_or(0, |bytes| read_u64(&bytes));
+        let next = current + delta;
+        self.insert(Table::Meta, key, &next.to_be_bytes())?;
+        Ok(next)
+    }
+
+    /// Writes a record unless an identical one is stored; returns the outcome and the bytes
+    /// it replaced.
+    fn put<T: Serialize>(
+        &self,
+        table: Table,
+        key: &[u8; 16],
+        record: &T,
+    ) -> TxResult<(WriteOutcome, Option<sled::IVec>)> {
+        let bytes = serde_json::to_vec(record).map_err(|error| {
+            ConflictableTransactionError::Abort(StoreError::Engine(error.to_string()))
+        })?;
+        let old = self.get_raw(table, key)?;
+        match &old {
+            Some(existing) if existing.as_ref() == bytes.as_slice() => {
+                return Ok((WriteOutcome::Unchanged, old));
+            }
+            Some(_) => {}
+            None => {
+                self.add_to_counter(&count_key(table), 1)?;
+            }
+        }
+        self.insert(table, key, &bytes)?;
+        let outcome = if old.is_some() {
+            WriteOutcome::Updated
+        } else {
+            WriteOutcome::Created
+        };
+        Ok((outcome, old))
+    }
+
+    fn decode_old<T: DeserializeOwned>(
+        kind: &'static str,
+        key: &[u8; 16],
+        old: Option<sled::IVec>,
+    ) -> TxResult<Option<T>> {
+        old.map(|bytes| decode(kind, key, &bytes).map_err(ConflictableTransactionError::Abort))
+            .transpose()
+    }
+
+    fn write_organization(
+        &self,
+        organization: &Organization,
+        changed: &mut Changed,
+    ) -> TxResult<bool> {
+        let key = organization.id.as_bytes();
+        let (outcome, old) = self.put(Table::Organizations, key, organization)?;
+        if outcome == WriteOutcome::Unchanged {
+            return Ok(false);
+        }
+        if let Some(old) = Self::decode_old::<Organization>("organization", key, old)? {
+            self.remove(Table::OrganizationsByName, &name_key(&old.name, key))?;
+            changed.organizations.push(organization.id);
+        }
+        self.insert(
+            Table::OrganizationsByName,
+            &name_key(&organization.name, key),
+            key,
+        )?;
+        Ok(true)
+    }
+
+    fn write_service(&self, service: &Service, now: DateTime<Utc>) -> TxResult<WriteOutcome> {
+        let key = service.id.as_bytes();
+        let old: Option<Service> =
+            Self::decode_old("service", key, self.get_raw(Table::Services, key)?)?;
+        if let Some(old) = &old
+            && old.without_last_modified() == service.without_last_modified()
+        {
+            return Ok(WriteOutcome::Unchanged);
+        }
+        let mut stamped = service.clone();
+        stamped.last_modified.get_or_insert(now);
+        let (outcome, _) = self.put(Table::Services, key, &stamped)?;
+        if let Some(old) = &old {
+            self.unlink(old)?;
+        }
+        self.link(&stamped)?;
+        Ok(outcome)
+    }
+
+    fn link(&self, service: &Service) -> TxResult<()> {
+        self.relations(service, |table, key| self.insert(table, key, &[]))?;
+        for link in &service.service_at_locations {
+            self.insert(
+                Table::ServiceAtLocations,
+                link.id.as_bytes(),
+                service.id.as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn unlink(&self, service: &Service) -> TxResult<()> {
+        self.relations(service, |table, key| self.remove(table, key))?;
+        for link in &service.service_at_locations {
+            self.remove(Table::ServiceAtLocations, link.id.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn relations(
+        &self,
+        service: &Service,
+        mut apply: impl FnMut(Table, &[u8]) -> TxResult<()>,
+    ) -> TxResult<()> {
+        let id = service.id.as_bytes();
+        if let Some(organization) = service.organization_id {
+            apply(
+                Table::ServicesByOrganization,
+                &pair(organization.as_bytes(), id),
+            )?;
+        }
+        for location in service.location_ids() {
+            apply(Table::ServicesByLocation, &pair(location.as_bytes(), id))?;
+        }
+        for attribute in &service.attributes {
+            apply(
+                Table::ServicesByTerm,
+                &pair(attribute.taxonomy_term_id.as_bytes(), id),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Store for SledStore {
+    fn apply(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Applied, StoreError> {
+        let _one_writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let outcome = self.trees.as_slice().transaction(|trees| {
+            let tx = Tx { trees };
+            let mut changed = Changed::default();
+            let mut wrote_anything = false;
+            for organization in &changes.organizations {
+                wrote_anything |= tx.write_organization(organization, &mut changed)?;
+            }
+            for location in &changes.locations {
+                let (outcome, old) = tx.put(Table::Locations, location.id.as_bytes(), location)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+                if outcome == WriteOutcome::Updated && old.is_some() {
+                    changed.locations.push(location.id);
+                }
+            }
+            for taxonomy in &changes.taxonomies {
+                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), taxonomy)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+            }
+            for term in &changes.taxonomy_terms {
+                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), term)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+                if outcome == WriteOutcome::Updated {
+                    changed.terms.push(term.id);
+                }
+            }
+            let mut services = Vec::with_capacity(changes.services.len());
+            for service in &changes.services {
+                let outcome = tx.write_service(service, now)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+                services.push((service.id, outcome));
+            }
+            let generation = if wrote_anything {
+                tx.add_to_counter(GENERATION_KEY, 1)?
+            } else {
+                tx.get_raw(Table::Meta, GENERATION_KEY)?
+                    .map_or(0, |bytes| read_u64(&bytes))
+            };
+            Ok((services, changed, generation))
+        });
+        let (services, changed, generation) = outcome.map_err(|error| match error {
+            TransactionError::Abort(store_error) => store_error,
+            TransactionError::Storage(engine_error) => engine(engine_error),
+        })?;
+        self.db.flush().map_err(engine)?;
+        let mut affected = self.dependants(&changed)?;
+        affected.extend(
+            services
+                .iter()
+                .filter(|(_, outcome)| *outcome != WriteOutcome::Unchanged)
+                .map(|(id, _)| *id),
+        );
+        Ok(Applied {
+            services,
+            affected_services: affected,
+            generation,
+        })
+    }
+
+    fn service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
+        self.get(Table::Services, "service", id.as_bytes())
+    }
+
+    fn organization(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError> {
+        self.get(Table::Organizations, "organization", id.as_bytes())
+    }
+
+    fn location(&self, id: LocationId) -> Result<Option<Location>, StoreError> {
+        self.get(Table::Locations, "location", id.as_bytes())
+    }
+
+    fn taxonomy(&self, id: TaxonomyId) -> Result<Option<Taxonomy>, StoreError> {
+        self.get(Table::Taxonomies, "taxonomy", id.as_bytes())
+    }
+
+    fn taxonomy_term(&self, id: TaxonomyTermId) -> Result<Option<TaxonomyTerm>, StoreError> {
+        self.get(Table::TaxonomyTerms, "taxonomy term", id.as_bytes())
+    }
+
+    fn service_for_link(&self, id: ServiceAtLocationId) -> Result<Option<ServiceId>, StoreError> {
+        self.tree(Table::ServiceAtLocations)
+            .get(id.as_bytes())
+            .map_err(engine)?
+            .map(|bytes| service_id_from(&bytes))
+            .transpose()
+    }
+
+    fn service_ids(&self) -> Result<Vec<ServiceId>, StoreError> {
+        self.tree(Table::Services)
+            .iter()
+            .keys()
+            .map(|key| service_id_from(&key.map_err(engine)?))
+            .collect()
+    }
+
+    fn services_of_organization(&self, id: OrganizationId) -> Result<Vec<ServiceId>, StoreError> {
+        self.children(Table::ServicesByOrganization, id.as_bytes())
+    }
+
+    fn services_at_location(&self, id: LocationId) -> Result<Vec<ServiceId>, StoreError> {
+        self.children(Table::ServicesByLocation, id.as_bytes())
+    }
+
+    fn services_with_term(&self, id: TaxonomyTermId) -> Result<Vec<ServiceId>, StoreError> {
+        self.children(Table::ServicesByTerm, id.as_bytes())
+    }
+
+    fn organizations_by_name(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Organization>, StoreError> {
+        let mut organizations = Vec::new();
+        for entry in self
+            .tree(Table::OrganizationsByName)
+            .iter()
+            .values()
+            .skip(offset)
+            .take(limit)
+        {
+            let id_bytes = entry.map_err(engine)?;
+            let key = <[u8; 16]>::try_from(id_bytes.as_ref()).map_err(|_| StoreError::Corrupt {
+                kind: "organization name index",
+                key: format!("{id_bytes:?}"),
+                detail: "not a UUID".to_owned(),
+            })?;
+            if let Some(organization) = self.get(Table::Organizations, "organization", &key)? {
+                organizations.push(organization);
+            }
+        }
+        Ok(organizations)
+    }
+
+    fn taxonomies(&self) -> Result<Vec<Taxonomy>, StoreError> {
+        self.all(Table::Taxonomies, "taxonomy")
+    }
+
+    fn taxonomy_terms(&self) -> Result<Vec<TaxonomyTerm>, StoreError> {
+        self.all(Table::TaxonomyTerms, "taxonomy term")
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(Counts {
+            services: self.meta_u64(&count_key(Table::Services))?,
+            organizations: self.meta_u64(&count_key(Table::Organizations))?,
+            locations: self.meta_u64(&count_key(Table::Locations))?,
+            taxonomies: self.meta_u64(&count_key(Table::Taxonomies))?,
+            taxonomy_terms: self.meta_u64(&count_key(Table::TaxonomyTerms))?,
+        })
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        self.meta_u64(GENERATION_KEY)
+    }
+}

@@ -1,0 +1,155 @@
+//! Bad input gets a clear 4xx answer with an RFC 9457 problem body, never a 500.
+
+use crate::helpers::{Reply, spawn_app};
+
+fn assert_problem(reply: &Reply, status: u16, path: &str) -> serde_json::Value {
+    assert_eq!(reply.status, status, "GET {path}: {}", reply.text);
+    assert_eq!(reply.content_type, "application/problem+json", "GET {path}");
+    let problem = reply.json();
+    assert_eq!(problem["status"], status, "GET {path}");
+    assert!(
+        problem["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:signpost:problem:")
+    );
+    assert!(problem["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(
+        problem["detail"].as_str().is_some_and(|d| d.len() > 10),
+        "GET {path}: {problem}"
+    );
+    assert!(reply.headers.get("x-request-id").is_some());
+    problem
+}
+
+#[tokio::test]
+async fn malformed_parameters_are_400s_that_name_the_parameter_and_the_fix() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/services?page=-1", "page", "whole number from 1"),
+        ("/services?page=0", "page", "whole number from 1"),
+        ("/services?page=abc", "page", "whole number"),
+        ("/services?per_page=1000000", "per_page", "from 1 to 500"),
+        ("/services?per_page=0", "per_page", "from 1 to 500"),
+        (
+            "/service_at_locations?per_page=1.5",
+            "per_page",
+            "whole number",
+        ),
+        (
+            "/services?taxonomy_term_id=food",
+            "taxonomy_term_id",
+            "UUID",
+        ),
+        ("/services?taxonomy_id=1", "taxonomy_id", "UUID"),
+        ("/services?organization_id=xyz", "organization_id", "UUID"),
+        ("/services?minimum_age=old", "minimum_age", "age in years"),
+        ("/services?maximum_age=-4", "maximum_age", "age in years"),
+        (
+            "/services?minimum_age=60&maximum_age=10",
+            "maximum_age",
+            "must not be below minimum_age",
+        ),
+        ("/services?day=Funday", "day", "MO, TU"),
+        ("/services?start_time=25:00", "start_time", "HH:MM"),
+        ("/services?start_time=9am", "start_time", "HH:MM"),
+        (
+            "/services?start_time=18:00&end_time=17:00",
+            "end_time",
+            "later than start_time",
+        ),
+        (
+            "/services?modified_after=yesterday",
+            "modified_after",
+            "date-time",
+        ),
+        ("/services?cost=cheap", "cost", "free"),
+        ("/services?language=Bengali", "language", "ISO 639-3"),
+        ("/services?status=open", "status", "active, inactive"),
+        ("/services?page=1&page=2", "page", "more than once"),
+        ("/taxonomy_terms?taxonomy_id=nope", "taxonomy_id", "UUID"),
+        ("/organizations?page=x", "page", "whole number"),
+        ("/taxonomies?per_page=501", "per_page", "from 1 to 500"),
+    ];
+    for (path, parameter, hint) in cases {
+        let problem = assert_problem(&app.get(path).await, 400, path);
+        let params = problem["invalid_params"].as_array().unwrap();
+        assert!(
+            params.iter().any(|p| p["name"] == parameter),
+            "{path}: {problem}"
+        );
+        assert!(
+            problem["detail"].as_str().unwrap().contains(hint),
+            "{path}: {problem}"
+        );
+    }
+    let long_search = format!("/services?search={}", "a".repeat(501));
+    assert_problem(&app.get(&long_search).await, 400, "long search");
+}
+
+#[tokio::test]
+async fn several_bad_parameters_are_all_reported_at_once() {
+    let app = spawn_app().await;
+    let problem = assert_problem(
+        &app.get("/services?page=0&per_page=9999&day=xx").await,
+        400,
+        "three bad",
+    );
+    assert_eq!(problem["invalid_params"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_are_404s() {
+    let app = spawn_app().await;
+    for path in [
+        "/services/ac148810-d857-441c-9679-408f346de14b",
+        "/services/not-a-uuid",
+        "/services/%00%ff",
+        "/service_at_locations/42",
+        "/organizations/00000000-0000-0000-0000-000000000000",
+        "/taxonomies/x",
+        "/taxonomy_terms/3f7b145d-84af-42d7-8fae-eaca714b02b2",
+        "/no/such/path",
+    ] {
+        assert_problem(&app.get(path).await, 404, path);
+    }
+}
+
+#[tokio::test]
+async fn writes_are_refused_with_405_and_preflights_are_answered() {
+    let app = spawn_app().await;
+    let reply = app
+        .client
+        .post(format!("{}/services", app.address))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 405);
+    assert_eq!(reply.headers()["allow"], "GET, OPTIONS");
+    let preflight = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/services", app.address),
+        )
+        .header("origin", "https://example.org")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+}
+
+#[tokio::test]
+async fn trailing_slashes_and_unknown_parameters_are_tolerated() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/services/?per_page=1").await.status, 200);
+    assert_eq!(
+        app.get("/services?full=true&minimal=false&per_page=1")
+            .await
+            .status,
+        200
+    );
+}

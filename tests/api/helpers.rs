@@ -1,0 +1,188 @@
+//! Test harness: the real application on port 0 with its own temporary data directory, and
+//! access to the shared ORUK and geography material in `../shared`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+use signpost::catalog::Catalog;
+use signpost::catalog::import::{self, ImportReport};
+use signpost::config::ServeConfig;
+use signpost::startup::Application;
+use tempfile::TempDir;
+
+/// A running application.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub catalog: Arc<Catalog>,
+    pub data_dir: TempDir,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Reply {
+        let response = self
+            .client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = response.text().await.unwrap();
+        Reply {
+            status,
+            content_type,
+            headers,
+            text,
+        }
+    }
+
+    /// GETs a path that must answer 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let reply = self.get(path).await;
+        assert_eq!(reply.status, 200, "GET {path}: {}", reply.text);
+        reply.json()
+    }
+
+    /// Names of the services a list path returns (one page).
+    pub async fn names(&self, path: &str) -> Vec<String> {
+        self.get_json(path).await["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                item["name"]
+                    .as_str()
+                    .or(item["service"]["name"].as_str())
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// Imports records through the catalog and waits until they are searchable.
+    pub fn import(&self, records: &[Value]) -> ImportReport {
+        let text = serde_json::to_string(records).unwrap();
+        let report = import::import(&self.catalog, import::read_source(&text).unwrap()).unwrap();
+        self.catalog.wait_for_index().unwrap();
+        report
+    }
+}
+
+/// The application over an empty data directory.
+pub async fn spawn_empty_app() -> TestApp {
+    spawn_in(tempfile::tempdir().unwrap()).await
+}
+
+/// The application over a copy of a data directory holding the sample directory.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(seeded_template(), dir.path());
+    spawn_in(dir).await
+}
+
+async fn spawn_in(data_dir: TempDir) -> TestApp {
+    init_logs();
+    let config = ServeConfig::for_data_dir(data_dir.path());
+    let application = Application::build(config)
+        .await
+        .expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let catalog = application.catalog();
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        catalog,
+        data_dir,
+    }
+}
+
+fn init_logs() {
+    if std::env::var("TEST_LOG").is_ok() {
+        signpost::telemetry::init();
+    }
+}
+
+/// A data directory with the sample directory loaded, built once per test run.
+fn seeded_template() -> &'static Path {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let (catalog, _) = Catalog::open(dir.path()).unwrap();
+            signpost::seed::load(&catalog).expect("the sample directory loads cleanly");
+            catalog.wait_for_index().unwrap();
+            catalog.close();
+            drop(catalog);
+            dir
+        })
+        .path()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The shared ORUK and geography material (`SIGNPOST_SHARED_DIR`, default `../shared`).
+///
+/// When it is missing the test is skipped loudly; with `SIGNPOST_REQUIRE_SHARED=1` (set in
+/// CI) a missing directory fails the test instead, so CI never passes on skipped tests.
+pub fn shared_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SIGNPOST_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    if dir.join("oruk").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("SIGNPOST_REQUIRE_SHARED").is_some() {
+        panic!(
+            "{test}: the shared material is required but {} is missing",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED {test}: {} is missing; set SIGNPOST_SHARED_DIR",
+        dir.display()
+    );
+    None
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A minimal valid service record for tests to adjust.
+pub fn service_record(id: &str, name: &str) -> Value {
+    serde_json::json!({"id": id, "name": name, "status": "active"})
+}

@@ -1,0 +1,306 @@
+//! `signpost import` and `signpost export`, run as the real binary on temporary data
+//! directories.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::json;
+
+use crate::fixtures;
+use crate::helpers::{service_record, shared_dir, spawn_app, spawn_empty_app};
+
+fn signpost(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn import(data_dir: &Path, files: &[&Path]) -> Output {
+    let mut args = vec!["import", "--data-dir", data_dir.to_str().unwrap()];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    signpost(&args)
+}
+
+fn export(data_dir: &Path, out: &Path) -> String {
+    let output = signpost(&[
+        "export",
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    std::fs::read_to_string(out).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_validator_default_feed_imports_cleanly_and_a_second_import_changes_nothing() {
+    let Some(shared) = shared_dir("import::default_mock") else {
+        return;
+    };
+    let default = shared.join("oruk/validator-mocks/V3.0-UK-Default");
+    let data = tempfile::tempdir().unwrap();
+    let full = default.join("service_full.json");
+    let first = import(data.path(), &[&full]);
+    let report = stderr(&first);
+    assert_eq!(first.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains(
+            "service_full.json: 1 records read, 1 created, 0 updated, 0 unchanged, 0 rejected"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("latitude must be a number from -90 to 90"),
+        "out-of-range coordinates are reported: {report}"
+    );
+
+    let second = import(data.path(), &[&full]);
+    assert_eq!(second.status.code(), Some(0));
+    assert!(
+        stderr(&second).contains(
+            "service_full.json: 1 records read, 0 created, 0 updated, 1 unchanged, 0 rejected"
+        ),
+        "{}",
+        stderr(&second)
+    );
+
+    let page = tempfile::tempdir().unwrap();
+    let listed = import(page.path(), &[&default.join("service_list.json")]);
+    assert_eq!(
+        listed.status.code(),
+        Some(0),
+        "a Page envelope imports: {}",
+        stderr(&listed)
+    );
+    assert!(
+        stderr(&listed).contains("1 records read, 1 created"),
+        "{}",
+        stderr(&listed)
+    );
+}
+
+#[test]
+fn the_validator_fail_feed_is_rejected_field_by_field() {
+    let Some(shared) = shared_dir("import::fail_mock") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let fail = shared.join("oruk/validator-mocks/V3.0-UK-Fail");
+    let output = import(
+        data.path(),
+        &[
+            &fail.join("service_full.json"),
+            &fail.join("service_list.json"),
+        ],
+    );
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{report}");
+    assert!(
+        report.contains("rejected record 1 (id ac148810-d857-441c-9679-408f346de14b)"),
+        "{report}"
+    );
+    assert!(report.contains("url: is not a web address (expected an absolute https:// or http:// URL) (found \"example/counselling\")"), "{report}");
+    assert!(
+        report.contains("email: is not a valid e-mail address"),
+        "{report}"
+    );
+    assert!(
+        report.contains("name: is required"),
+        "the list's nameless service is named: {report}"
+    );
+    assert!(
+        report.contains(
+            "service_full.json: 1 records read, 0 created, 0 updated, 0 unchanged, 1 rejected"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn valid_records_go_in_beside_invalid_ones_and_known_ids_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let first = service_record("60000000-0000-4000-8000-000000000001", "Coffee Morning");
+    let bad = json!({"id": "60000000-0000-4000-8000-000000000002", "name": "Bad", "status": "open", "minimum_age": "ten"});
+    let ndjson = format!("{first}\n{{not json\n{bad}\n");
+    let output = import(&data, &[&write(dir.path(), "mixed.ndjson", &ndjson)]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{report}");
+    assert!(report.contains("rejected line 2"), "{report}");
+    assert!(
+        report.contains("rejected line 3 (id 60000000-0000-4000-8000-000000000002)"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "status: must be one of active, inactive, defunct, temporarily closed (found \"open\")"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("minimum_age: must be a number"), "{report}");
+    assert!(report.contains("3 records read, 1 created"), "{report}");
+
+    let mut renamed = first.clone();
+    renamed["name"] = json!("Coffee and Chat");
+    let output = import(
+        &data,
+        &[&write(
+            dir.path(),
+            "update.json",
+            &json!([renamed]).to_string(),
+        )],
+    );
+    assert!(
+        stderr(&output).contains("1 records read, 0 created, 1 updated"),
+        "{}",
+        stderr(&output)
+    );
+    let exported = export(&data, &dir.path().join("out.ndjson"));
+    assert!(
+        exported.contains("\"name\":\"Coffee and Chat\"") && !exported.contains("Coffee Morning"),
+        "{exported}"
+    );
+}
+
+#[test]
+fn references_to_unknown_records_are_rejected_with_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut record = service_record("60000000-0000-4000-8000-000000000003", "Orphan");
+    record["organization_id"] = json!("60000000-0000-4000-8000-0000000000ff");
+    record["attributes"] = json!([{"id": "60000000-0000-4000-8000-0000000000fe", "taxonomy_term_id": "60000000-0000-4000-8000-0000000000fd"}]);
+    let output = import(
+        &dir.path().join("data"),
+        &[&write(dir.path(), "orphan.json", &record.to_string())],
+    );
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(report.contains("organization_id: refers to organization 60000000-0000-4000-8000-0000000000ff, which is not in the directory; include the organization object"), "{report}");
+    assert!(
+        report.contains("attributes[0].taxonomy_term_id: refers to taxonomy term"),
+        "{report}"
+    );
+}
+
+#[test]
+fn unreadable_files_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = import(
+        &dir.path().join("data"),
+        &[&write(dir.path(), "page.html", "<html>Server error</html>")],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("expected ORUK service records as a JSON array"),
+        "{}",
+        stderr(&output)
+    );
+    let missing = import(&dir.path().join("data"), &[&dir.path().join("nope.json")]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("cannot read"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn export_then_import_into_an_empty_directory_then_export_gives_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    let records: Vec<String> = fixtures::services().iter().map(|s| s.to_string()).collect();
+    let output = import(
+        &source,
+        &[&write(dir.path(), "fixture.ndjson", &records.join("\n"))],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let first = export(&source, &dir.path().join("first.ndjson"));
+    assert_eq!(first.lines().count(), 8);
+
+    let copy = dir.path().join("copy");
+    let output = import(&copy, &[&dir.path().join("first.ndjson")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(export(&copy, &dir.path().join("second.ndjson")), first);
+}
+
+#[tokio::test]
+async fn the_sample_directory_round_trips_through_export_and_import() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Vec::new();
+    signpost::catalog::export::export(&app.catalog, &mut first).unwrap();
+    let first = String::from_utf8(first).unwrap();
+    let copy = spawn_empty_app().await;
+    let report = copy.import(
+        &first
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect::<Vec<_>>(),
+    );
+    assert!(report.all_imported(), "{:?}", report.rejected.first());
+    let mut second = Vec::new();
+    signpost::catalog::export::export(&copy.catalog, &mut second).unwrap();
+    assert_eq!(String::from_utf8(second).unwrap(), first);
+    drop(dir);
+}
+
+#[tokio::test]
+async fn a_data_directory_in_use_by_a_server_is_refused_by_the_command_line() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "one.json",
+        &service_record("60000000-0000-4000-8000-000000000009", "X").to_string(),
+    );
+    let output = import(app.data_dir.path(), &[&file]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("is in use by another Signpost process"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn taxonomy_terms_nested_in_attributes_become_taxonomy_terms() {
+    let app = spawn_empty_app().await;
+    app.import(&fixtures::services());
+    let terms = app.get_json("/taxonomy_terms?per_page=100").await;
+    let names: Vec<&str> = terms["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Community meals",
+            "Food",
+            "Food bank",
+            "Housing",
+            "Loneliness",
+            "Physical activity",
+            "Women only"
+        ]
+    );
+    let taxonomies = app.get_json("/taxonomies").await;
+    assert_eq!(taxonomies["total_items"], 2);
+    let food_terms = app
+        .get_json(&format!("/taxonomy_terms?parent_id={}", fixtures::FOOD))
+        .await;
+    assert_eq!(food_terms["total_items"], 2);
+}

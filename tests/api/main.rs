@@ -1,0 +1,11 @@
+//! Integration tests: the real application on port 0 with temporary data directories.
+
+mod confidential;
+mod contract;
+mod errors;
+mod fixtures;
+mod health;
+mod helpers;
+mod import_export;
+mod index_lifecycle;
+mod services;

@@ -1,0 +1,381 @@
+//! `/services` and `/service_at_locations` filters, tested for their meaning against a small
+//! directory whose right answers are known.
+
+use serde_json::json;
+
+use crate::fixtures::{self, FOOD, FOOD_BANK, NEEDS, ORG_A, SUITABLE};
+use crate::helpers::{TestApp, spawn_empty_app};
+
+async fn fixture_app() -> TestApp {
+    let app = spawn_empty_app().await;
+    let report = app.import(&fixtures::services());
+    assert!(report.all_imported(), "{:?}", report.rejected);
+    app
+}
+
+async fn sorted_names(app: &TestApp, path: &str) -> Vec<String> {
+    let mut names = app.names(path).await;
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn inactive_and_defunct_services_never_appear_unless_asked_for() {
+    let app = fixture_app().await;
+    let all = sorted_names(&app, "/services").await;
+    assert_eq!(
+        all,
+        [
+            "Bow Lunch Club",
+            "Listening Line",
+            "Night Shelter",
+            "Somali Women's Group",
+            "Winter Food Bank",
+            "Youth Boxing"
+        ]
+    );
+    assert_eq!(
+        app.names("/services?status=inactive").await,
+        ["Old Debt Clinic"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?status=inactive&status=defunct").await,
+        ["Closed Food Co-op", "Old Debt Clinic"]
+    );
+    assert_eq!(
+        app.names("/services?status=temporarily%20closed").await,
+        ["Somali Women's Group"]
+    );
+    let closed = app
+        .get_json("/services/50000000-0000-4000-8000-000000000006")
+        .await;
+    assert_eq!(
+        closed["status"], "defunct",
+        "a defunct service can still be fetched by id"
+    );
+}
+
+#[tokio::test]
+async fn taxonomy_filters_include_narrower_terms_and_repeat_as_or() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, &format!("/services?taxonomy_term_id={FOOD}")).await,
+        ["Bow Lunch Club", "Winter Food Bank"]
+    );
+    assert_eq!(
+        app.names(&format!("/services?taxonomy_term_id={FOOD_BANK}"))
+            .await,
+        ["Winter Food Bank"]
+    );
+    let either = format!(
+        "/services?taxonomy_term_id={FOOD_BANK}&taxonomy_term_id={}",
+        fixtures::SPORT
+    );
+    assert_eq!(
+        sorted_names(&app, &either).await,
+        ["Winter Food Bank", "Youth Boxing"]
+    );
+    assert_eq!(
+        app.names(&format!("/services?taxonomy_id={SUITABLE}"))
+            .await,
+        ["Somali Women's Group"]
+    );
+    assert_eq!(
+        app.names(&format!("/services?taxonomy_id={NEEDS}"))
+            .await
+            .len(),
+        6
+    );
+}
+
+#[tokio::test]
+async fn organization_filter() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, &format!("/services?organization_id={ORG_A}")).await,
+        ["Bow Lunch Club", "Night Shelter"]
+    );
+}
+
+#[tokio::test]
+async fn age_filters_mean_the_age_ranges_overlap() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, "/services?minimum_age=65").await,
+        [
+            "Bow Lunch Club",
+            "Listening Line",
+            "Night Shelter",
+            "Somali Women's Group",
+            "Winter Food Bank"
+        ],
+        "everything except the 11-19 boxing"
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?maximum_age=16").await,
+        [
+            "Listening Line",
+            "Night Shelter",
+            "Winter Food Bank",
+            "Youth Boxing"
+        ],
+        "everything except the 60+ lunch club and the 18+ women's group"
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?minimum_age=18&maximum_age=19").await,
+        [
+            "Listening Line",
+            "Night Shelter",
+            "Somali Women's Group",
+            "Winter Food Bank",
+            "Youth Boxing"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn day_and_time_filters_mean_open_then() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, "/services?day=TU").await,
+        ["Bow Lunch Club", "Listening Line"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?day=SA").await,
+        ["Listening Line", "Night Shelter", "Somali Women's Group"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?day=WE&start_time=19:00&end_time=20:30").await,
+        ["Listening Line", "Youth Boxing"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?day=SU&start_time=05:00").await,
+        ["Listening Line", "Night Shelter"],
+        "the Saturday night shelter is still open early on Sunday"
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?day=MO").await,
+        ["Listening Line", "Youth Boxing"],
+        "the food bank's Monday schedule expired in 2025"
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?start_time=03:00").await,
+        ["Listening Line", "Night Shelter"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?day=TU&day=WE&end_time=13:30").await,
+        ["Bow Lunch Club", "Listening Line"]
+    );
+}
+
+#[tokio::test]
+async fn cost_and_language_filters() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, "/services?cost=free").await,
+        [
+            "Bow Lunch Club",
+            "Listening Line",
+            "Night Shelter",
+            "Winter Food Bank"
+        ],
+        "£3 boxing is not free; the women's group says nothing about cost"
+    );
+    assert_eq!(
+        app.names("/services?language=syl").await,
+        ["Bow Lunch Club"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?language=som&language=syl").await,
+        ["Bow Lunch Club", "Somali Women's Group"]
+    );
+    assert_eq!(
+        app.names("/services?language=bn").await,
+        ["Bow Lunch Club"],
+        "ISO 639-1 bn means ben"
+    );
+}
+
+#[tokio::test]
+async fn modified_after_filter() {
+    let app = fixture_app().await;
+    assert_eq!(
+        sorted_names(&app, "/services?modified_after=2026-03-01T10:00:00Z").await,
+        ["Listening Line", "Winter Food Bank", "Youth Boxing"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?modified_after=2026-05-01").await,
+        ["Youth Boxing"]
+    );
+}
+
+#[tokio::test]
+async fn different_filters_combine_with_and() {
+    let app = fixture_app().await;
+    assert_eq!(
+        app.names(&format!("/services?taxonomy_term_id={FOOD}&language=syl"))
+            .await,
+        ["Bow Lunch Club"]
+    );
+    assert_eq!(
+        sorted_names(&app, "/services?cost=free&day=SA").await,
+        ["Listening Line", "Night Shelter"]
+    );
+    assert!(
+        app.names("/services?cost=free&language=som")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn text_search_matches_words_in_any_field_ranks_names_first_and_stems() {
+    let app = fixture_app().await;
+    assert_eq!(
+        app.names("/services?search=lunch").await,
+        ["Bow Lunch Club"]
+    );
+    assert_eq!(
+        app.names("/services?search=boxing%20youth").await,
+        ["Youth Boxing"]
+    );
+    assert_eq!(
+        app.names("/services?search=clubs").await,
+        ["Bow Lunch Club"],
+        "stemming"
+    );
+    assert_eq!(
+        app.names("/services?search=meals").await,
+        ["Bow Lunch Club"],
+        "taxonomy term names are searchable"
+    );
+    assert_eq!(
+        app.names("/services?search=poplar").await,
+        ["Youth Boxing"],
+        "organisation names are searchable"
+    );
+    assert_eq!(
+        app.names("/services?search=shelter").await,
+        ["Night Shelter", "Somali Women's Group"],
+        "a name match ranks above a description match"
+    );
+    assert!(
+        app.names("/services?search=%3F%3F%3F").await.is_empty(),
+        "punctuation alone matches nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_confidential_address_is_not_searchable() {
+    let app = fixture_app().await;
+    assert!(
+        app.names("/services?search=secret%20gardens")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        app.names("/services?search=roman%20road").await.len(),
+        2,
+        "published addresses are"
+    );
+}
+
+#[tokio::test]
+async fn pages_partition_the_results_in_name_order() {
+    let app = fixture_app().await;
+    let everything = app.names("/services?per_page=50").await;
+    let mut sorted = everything.clone();
+    sorted.sort_by_key(|name| name.to_lowercase());
+    assert_eq!(
+        everything, sorted,
+        "without search, results are in name order"
+    );
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let body = app
+            .get_json(&format!("/services?per_page=2&page={page}"))
+            .await;
+        assert_eq!(body["total_items"], 6);
+        assert_eq!(body["total_pages"], 3);
+        assert_eq!(body["page_number"], page);
+        assert_eq!(body["first_page"], page == 1);
+        assert_eq!(body["last_page"], page == 3);
+        paged.extend(
+            body["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["name"].as_str().unwrap().to_owned()),
+        );
+    }
+    assert_eq!(paged, everything);
+    let beyond = app.get_json("/services?per_page=2&page=9").await;
+    assert_eq!(beyond["empty"], true);
+    assert_eq!(beyond["size"], 0);
+    assert_eq!(beyond["contents"], json!([]));
+}
+
+#[tokio::test]
+async fn service_at_locations_list_one_entry_per_service_and_place() {
+    let app = fixture_app().await;
+    let body = app.get_json("/service_at_locations?search=boxing").await;
+    assert_eq!(body["total_items"], 2, "boxing runs at two places");
+    let places: Vec<&str> = body["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["location"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        places.contains(&"Bow Community Hall") && places.contains(&"St Anne's Church Hall"),
+        "{places:?}"
+    );
+    assert_eq!(
+        app.get_json("/service_at_locations?status=defunct").await["total_items"],
+        0,
+        "a defunct service with no place has no entry"
+    );
+    let link = &body["contents"][0];
+    let full = app
+        .get_json(&format!(
+            "/service_at_locations/{}",
+            link["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(full["service"]["name"], "Youth Boxing");
+    assert!(
+        full["location"]["addresses"][0]["postal_code"]
+            .as_str()
+            .is_some()
+    );
+    assert_eq!(full["schedules"][0]["byday"], "MO,WE");
+}
+
+#[tokio::test]
+async fn a_changed_record_becomes_searchable_without_a_restart() {
+    let app = fixture_app().await;
+    let mut record = fixtures::services().remove(0);
+    record["name"] = json!("Bow Supper Club");
+    let started = std::time::Instant::now();
+    let text = serde_json::to_string(&[record]).unwrap();
+    let report = signpost::catalog::import::import(
+        &app.catalog,
+        signpost::catalog::import::read_source(&text).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report.updated, 1);
+    loop {
+        if app.names("/services?search=supper").await == ["Bow Supper Club"] {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the change never became searchable"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        app.names("/services?search=lunch").await.is_empty(),
+        "the old name is gone"
+    );
+}
