@@ -12,7 +12,8 @@ use std::fmt;
 use serde_json::Value;
 
 use super::{Catalog, CatalogError};
-use crate::domain::ids::{LocationId, OrganizationId, TaxonomyTermId};
+use crate::domain::ids::{LocationId, OrganizationId, TaxonomyId, TaxonomyTermId};
+use crate::domain::taxonomy::Taxonomy;
 use crate::oruk::parse::{FieldError, ServiceBundle, parse_service, record_id};
 use crate::store::{ChangeSet, WriteOutcome};
 
@@ -193,7 +194,7 @@ pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportRep
                 problems: parsed.warnings,
             });
         }
-        let bundle = match parsed.result {
+        let mut bundle = match parsed.result {
             Ok(bundle) => bundle,
             Err(problems) => {
                 report.rejected.push(RecordProblems {
@@ -213,6 +214,8 @@ pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportRep
             });
             continue;
         }
+        let known_only_by_id = batch.taxonomies_known_only_by_id(catalog, &bundle)?;
+        bundle.taxonomies.extend(known_only_by_id);
         batch.add(bundle);
         if batch.services.len() >= BATCH_SIZE {
             report.add(batch.write(catalog)?);
@@ -228,11 +231,12 @@ struct Batch {
     organizations: BTreeMap<OrganizationId, crate::domain::organization::Organization>,
     locations: BTreeMap<LocationId, crate::domain::location::Location>,
     terms: BTreeMap<TaxonomyTermId, crate::domain::taxonomy::TaxonomyTerm>,
-    taxonomies: Vec<crate::domain::taxonomy::Taxonomy>,
+    taxonomies: BTreeMap<TaxonomyId, Taxonomy>,
     services: Vec<crate::domain::service::Service>,
     written_terms: BTreeSet<TaxonomyTermId>,
     written_locations: BTreeSet<LocationId>,
     written_organizations: BTreeSet<OrganizationId>,
+    written_taxonomies: BTreeSet<TaxonomyId>,
 }
 
 impl Batch {
@@ -246,8 +250,47 @@ impl Batch {
         for term in bundle.terms {
             self.terms.insert(term.id, term);
         }
-        self.taxonomies.extend(bundle.taxonomies);
+        for taxonomy in bundle.taxonomies {
+            self.taxonomies.insert(taxonomy.id, taxonomy);
+        }
         self.services.push(bundle.service);
+    }
+
+    /// Taxonomies that the record's terms name by `taxonomy_id` (and perhaps by
+    /// `taxonomy` name) without describing, and that the directory does not know: they are
+    /// recorded from what the terms say, so that `/taxonomies/{id}` answers for every id
+    /// the API hands out.
+    fn taxonomies_known_only_by_id(
+        &self,
+        catalog: &Catalog,
+        bundle: &ServiceBundle,
+    ) -> Result<Vec<Taxonomy>, CatalogError> {
+        let mut found: Vec<Taxonomy> = Vec::new();
+        for term in &bundle.terms {
+            let Some(taxonomy_id) = term.taxonomy_id else {
+                continue;
+            };
+            let known = bundle.taxonomies.iter().any(|t| t.id == taxonomy_id)
+                || found.iter().any(|t| t.id == taxonomy_id)
+                || self.taxonomies.contains_key(&taxonomy_id)
+                || self.written_taxonomies.contains(&taxonomy_id)
+                || catalog.store().taxonomy(taxonomy_id)?.is_some();
+            if known {
+                continue;
+            }
+            let name = term
+                .taxonomy
+                .clone()
+                .unwrap_or_else(|| format!("Taxonomy {taxonomy_id}"));
+            found.push(Taxonomy {
+                id: taxonomy_id,
+                description: format!("{name}: recorded from the taxonomy terms that belong to it; its publisher did not describe it."),
+                name,
+                uri: None,
+                version: None,
+            });
+        }
+        Ok(found)
     }
 
     /// References to records that are neither in this import nor in the store.
@@ -312,7 +355,7 @@ impl Batch {
                 .into_values()
                 .collect(),
             locations: std::mem::take(&mut self.locations).into_values().collect(),
-            taxonomies: std::mem::take(&mut self.taxonomies),
+            taxonomies: std::mem::take(&mut self.taxonomies).into_values().collect(),
             taxonomy_terms: std::mem::take(&mut self.terms).into_values().collect(),
             services: std::mem::take(&mut self.services),
         };
@@ -330,6 +373,8 @@ impl Batch {
             .extend(changes.locations.iter().map(|l| l.id));
         self.written_terms
             .extend(changes.taxonomy_terms.iter().map(|t| t.id));
+        self.written_taxonomies
+            .extend(changes.taxonomies.iter().map(|t| t.id));
         Ok(report)
     }
 }

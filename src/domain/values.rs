@@ -29,20 +29,31 @@ impl InvalidValue {
 /// Longest free text accepted in one field (descriptions included), in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-/// Cleans free text: trims surrounding white space and treats blank text as absent.
+/// Cleans free text: blank text (only white space) is absent; anything else is kept exactly
+/// as written, so what a publisher sends is what is published.
 ///
 /// Text longer than [`MAX_TEXT_CHARS`] is rejected rather than cut, so nothing is lost silently.
 pub fn clean_text(raw: &str) -> Result<Option<String>, InvalidValue> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    if trimmed.chars().count() > MAX_TEXT_CHARS {
+    if raw.chars().count() > MAX_TEXT_CHARS {
         return Err(InvalidValue::new(format!(
             "is longer than {MAX_TEXT_CHARS} characters"
         )));
     }
-    Ok(Some(trimmed.to_owned()))
+    Ok(Some(raw.to_owned()))
+}
+
+/// Serialises a number as an integer when it is one (`12`, not `12.0`), as publishers write
+/// ages and amounts.
+fn serialize_number<S: Serializer>(value: f64, serializer: S) -> Result<S::Ok, S::Error> {
+    const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGERS {
+        serializer.serialize_i64(value as i64)
+    } else {
+        serializer.serialize_f64(value)
+    }
 }
 
 macro_rules! string_value {
@@ -246,9 +257,15 @@ impl ClockTime {
 }
 
 /// An age in years, as ORUK `minimum_age`/`maximum_age` numbers (0 to 150).
-#[derive(Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
+#[derive(Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "f64")]
 pub struct Age(f64);
+
+impl Serialize for Age {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_number(self.0, serializer)
+    }
+}
 
 impl Age {
     /// Validates an age in years.
@@ -275,12 +292,6 @@ impl TryFrom<f64> for Age {
     }
 }
 
-impl From<Age> for f64 {
-    fn from(age: Age) -> f64 {
-        age.0
-    }
-}
-
 impl fmt::Debug for Age {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Age({})", self.0)
@@ -288,9 +299,15 @@ impl fmt::Debug for Age {
 }
 
 /// A non-negative, finite amount of money (the currency is GBP unless the record says).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
-#[serde(try_from = "f64", into = "f64")]
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "f64")]
 pub struct Amount(f64);
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_number(self.0, serializer)
+    }
+}
 
 impl Amount {
     /// Validates an amount.
@@ -314,12 +331,6 @@ impl TryFrom<f64> for Amount {
     type Error = InvalidValue;
     fn try_from(value: f64) -> Result<Self, Self::Error> {
         Self::new(value)
-    }
-}
-
-impl From<Amount> for f64 {
-    fn from(amount: Amount) -> f64 {
-        amount.0
     }
 }
 
@@ -404,6 +415,22 @@ mod tests {
         for bad in ["call us", "12", "020 7946 0123 ext 4", "44+20"] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn whole_numbers_are_written_as_integers() {
+        assert_eq!(
+            serde_json::to_string(&Age::new(12.0).unwrap()).unwrap(),
+            "12"
+        );
+        assert_eq!(
+            serde_json::to_string(&Age::new(2.5).unwrap()).unwrap(),
+            "2.5"
+        );
+        assert_eq!(
+            serde_json::to_string(&Amount::new(35.0).unwrap()).unwrap(),
+            "35"
+        );
     }
 
     proptest! {

@@ -313,7 +313,7 @@ mod tests {
             names,
             ["page", "per_page", "taxonomy_term_id", "cost", "day"]
         );
-        assert!(found[1].reason.contains("from 1 to 500"), "{:?}", found[1]);
+        assert!(found[1].reason.contains("from 1 to 1000"), "{:?}", found[1]);
     }
 
     #[test]

@@ -403,9 +403,18 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, InvalidValue> {
 
 // ---- records ----
 
+/// Records found nested inside a service record.
+#[derive(Default)]
+struct Nested {
+    locations: Vec<Location>,
+    terms: Vec<TaxonomyTerm>,
+    taxonomies: Vec<Taxonomy>,
+    /// Schedules nested in service_at_locations (HSDS 3.0), already linked to them.
+    link_schedules: Vec<Schedule>,
+}
+
 fn service_bundle(cx: &mut Cx, obj: &Map<String, Value>) -> Option<ServiceBundle> {
-    let mut terms = Vec::new();
-    let mut taxonomies = Vec::new();
+    let mut nested_records = Nested::default();
 
     let id = cx.req_id::<ServiceId>(obj, "id");
     let name = cx.req_text(obj, "name");
@@ -424,7 +433,7 @@ fn service_bundle(cx: &mut Cx, obj: &Map<String, Value>) -> Option<ServiceBundle
         )
     };
     let organization = cx.object(obj, "organization", |cx, org| {
-        organization(cx, org, &mut terms, &mut taxonomies)
+        organization(cx, org, &mut nested_records)
     });
     let mut organization_id = cx.opt_id::<OrganizationId>(obj, "organization_id");
     if let Some(nested) = &organization {
@@ -454,13 +463,12 @@ fn service_bundle(cx: &mut Cx, obj: &Map<String, Value>) -> Option<ServiceBundle
         );
     }
 
-    let mut locations = Vec::new();
     let service_at_locations = cx.array(obj, "service_at_locations", |cx, link| {
-        service_at_location(cx, link, &mut locations, &mut terms, &mut taxonomies)
+        service_at_location(cx, link, &mut nested_records)
     });
     let link_ids: Vec<ServiceAtLocationId> =
         service_at_locations.iter().map(|link| link.id).collect();
-    let schedules = cx.array(obj, "schedules", |cx, item| {
+    let mut schedules = cx.array(obj, "schedules", |cx, item| {
         let parsed = schedule(cx, item)?;
         if let Some(link) = parsed.service_at_location_id
             && !link_ids.contains(&link)
@@ -474,9 +482,10 @@ fn service_bundle(cx: &mut Cx, obj: &Map<String, Value>) -> Option<ServiceBundle
         }
         Some(parsed)
     });
+    schedules.append(&mut nested_records.link_schedules);
     cx.check_unique_ids("schedules", schedules.iter().map(|s| &s.id));
     let attributes = cx.array(obj, "attributes", |cx, item| {
-        attribute(cx, item, &mut terms, &mut taxonomies)
+        attribute(cx, item, &mut nested_records)
     });
     cx.check_unique_ids("attributes", attributes.iter().map(|a| &a.id));
 
@@ -550,17 +559,16 @@ fn service_bundle(cx: &mut Cx, obj: &Map<String, Value>) -> Option<ServiceBundle
     Some(ServiceBundle {
         service,
         organization,
-        locations,
-        terms,
-        taxonomies,
+        locations: nested_records.locations,
+        terms: nested_records.terms,
+        taxonomies: nested_records.taxonomies,
     })
 }
 
 fn organization(
     cx: &mut Cx,
     obj: &Map<String, Value>,
-    terms: &mut Vec<TaxonomyTerm>,
-    taxonomies: &mut Vec<Taxonomy>,
+    nested: &mut Nested,
 ) -> Option<Organization> {
     let id = cx.req_id(obj, "id");
     let name = cx.req_text(obj, "name");
@@ -582,9 +590,7 @@ fn organization(
             identifier: identifier?,
         })
     });
-    let attributes = cx.array(obj, "attributes", |cx, item| {
-        attribute(cx, item, terms, taxonomies)
-    });
+    let attributes = cx.array(obj, "attributes", |cx, item| attribute(cx, item, nested));
     Some(Organization {
         id: id?,
         name: name?,
@@ -602,14 +608,10 @@ fn organization(
 fn service_at_location(
     cx: &mut Cx,
     obj: &Map<String, Value>,
-    locations: &mut Vec<Location>,
-    terms: &mut Vec<TaxonomyTerm>,
-    taxonomies: &mut Vec<Taxonomy>,
+    nested_records: &mut Nested,
 ) -> Option<ServiceAtLocation> {
     let id = cx.req_id(obj, "id");
-    let nested = cx.object(obj, "location", |cx, loc| {
-        location(cx, loc, terms, taxonomies)
-    });
+    let nested = cx.object(obj, "location", |cx, loc| location(cx, loc, nested_records));
     let given_location_id = cx.opt_id::<LocationId>(obj, "location_id");
     let location_id = match (&nested, given_location_id) {
         (Some(location), Some(given)) if location.id != given => {
@@ -635,7 +637,24 @@ fn service_at_location(
         }
     };
     let description = cx.opt_text(obj, "description");
-    locations.extend(nested);
+    // HSDS 3.0 lets a service_at_location carry its own schedules; they become the
+    // service's schedules for this link.
+    let link_schedules = cx.array(obj, "schedules", schedule);
+    if let Some(link_id) = id {
+        for mut link_schedule in link_schedules {
+            match link_schedule.service_at_location_id {
+                Some(other) if other != link_id => cx.error(
+                    "schedules",
+                    format!("a schedule of this service_at_location names another one ({other})"),
+                ),
+                _ => {
+                    link_schedule.service_at_location_id = Some(link_id);
+                    nested_records.link_schedules.push(link_schedule);
+                }
+            }
+        }
+    }
+    nested_records.locations.extend(nested);
     Some(ServiceAtLocation {
         id: id?,
         location_id: location_id?,
@@ -643,12 +662,7 @@ fn service_at_location(
     })
 }
 
-fn location(
-    cx: &mut Cx,
-    obj: &Map<String, Value>,
-    terms: &mut Vec<TaxonomyTerm>,
-    taxonomies: &mut Vec<Taxonomy>,
-) -> Option<Location> {
+fn location(cx: &mut Cx, obj: &Map<String, Value>, nested: &mut Nested) -> Option<Location> {
     let id = cx.req_id(obj, "id");
     let location_type = required_location_type(cx, obj, "location_type");
     let name = cx.opt_text(obj, "name");
@@ -675,9 +689,7 @@ fn location(
         })
     });
     let phones = cx.array(obj, "phones", phone);
-    let attributes = cx.array(obj, "attributes", |cx, item| {
-        attribute(cx, item, terms, taxonomies)
-    });
+    let attributes = cx.array(obj, "attributes", |cx, item| attribute(cx, item, nested));
     Some(Location {
         id: id?,
         location_type: location_type?,
@@ -944,13 +956,12 @@ fn phone(cx: &mut Cx, obj: &Map<String, Value>) -> Option<Phone> {
 fn attribute(
     cx: &mut Cx,
     obj: &Map<String, Value>,
-    terms: &mut Vec<TaxonomyTerm>,
-    taxonomies: &mut Vec<Taxonomy>,
+    nested_records: &mut Nested,
 ) -> Option<Attribute> {
     let id = cx.req_id(obj, "id");
     let given_term_id = cx.opt_id::<TaxonomyTermId>(obj, "taxonomy_term_id");
     let nested = cx.object(obj, "taxonomy_term", |cx, term| {
-        taxonomy_term(cx, term, taxonomies)
+        taxonomy_term(cx, term, &mut nested_records.taxonomies)
     });
     let term_id = match (&nested, given_term_id) {
         (Some(term), Some(given)) if term.id != given => {
@@ -979,7 +990,7 @@ fn attribute(
     };
     let link_type = cx.opt_text(obj, "link_type");
     let value = cx.opt_text(obj, "value");
-    terms.extend(nested);
+    nested_records.terms.extend(nested);
     Some(Attribute {
         id: id?,
         taxonomy_term_id: term_id?,
@@ -1137,6 +1148,31 @@ mod tests {
         assert_eq!(
             bundle.service.attributes[0].taxonomy_term_id,
             bundle.terms[0].id
+        );
+    }
+
+    #[test]
+    fn schedules_nested_in_a_service_at_location_become_the_service_s() {
+        let mut record = minimal();
+        record["service_at_locations"] = json!([{"id": "e94c9f38-1e8f-4564-91d4-d53501ab1765",
+            "location_id": "3a19ff88-4620-4d17-9830-ac1d859eb5d5",
+            "schedules": [{"id": "48102e86-bb50-41c4-8f1e-e269368c41d1", "byday": "MO", "opens_at": "09:00", "closes_at": "12:00"}]}]);
+        let service = parse_service(&record).result.unwrap().service;
+        assert_eq!(service.schedules.len(), 1);
+        assert_eq!(
+            service.schedules[0].service_at_location_id,
+            Some(service.service_at_locations[0].id)
+        );
+    }
+
+    #[test]
+    fn free_text_is_kept_exactly_as_written() {
+        let mut record = minimal();
+        record["description"] = json!("  Two spaces in front, one behind. ");
+        let service = parse_service(&record).result.unwrap().service;
+        assert_eq!(
+            service.description.as_deref(),
+            Some("  Two spaces in front, one behind. ")
         );
     }
 

@@ -13,7 +13,7 @@ use crate::domain::schedule::OpeningQuery;
 use crate::domain::service::ServiceStatus;
 
 /// Largest page a client may ask for.
-pub const MAX_PAGE_SIZE: usize = 500;
+pub const MAX_PAGE_SIZE: usize = 1_000;
 /// Page size when the client does not say.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// Longest accepted search text, in characters.

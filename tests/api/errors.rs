@@ -29,8 +29,8 @@ async fn malformed_parameters_are_400s_that_name_the_parameter_and_the_fix() {
         ("/services?page=-1", "page", "whole number from 1"),
         ("/services?page=0", "page", "whole number from 1"),
         ("/services?page=abc", "page", "whole number"),
-        ("/services?per_page=1000000", "per_page", "from 1 to 500"),
-        ("/services?per_page=0", "per_page", "from 1 to 500"),
+        ("/services?per_page=1000000", "per_page", "from 1 to 1000"),
+        ("/services?per_page=0", "per_page", "from 1 to 1000"),
         (
             "/service_at_locations?per_page=1.5",
             "per_page",
@@ -69,7 +69,7 @@ async fn malformed_parameters_are_400s_that_name_the_parameter_and_the_fix() {
         ("/services?page=1&page=2", "page", "more than once"),
         ("/taxonomy_terms?taxonomy_id=nope", "taxonomy_id", "UUID"),
         ("/organizations?page=x", "page", "whole number"),
-        ("/taxonomies?per_page=501", "per_page", "from 1 to 500"),
+        ("/taxonomies?per_page=1001", "per_page", "from 1 to 1000"),
     ];
     for (path, parameter, hint) in cases {
         let problem = assert_problem(&app.get(path).await, 400, path);

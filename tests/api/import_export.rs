@@ -77,6 +77,25 @@ fn the_validator_default_feed_imports_cleanly_and_a_second_import_changes_nothin
         stderr(&second)
     );
 
+    let exported: serde_json::Value =
+        serde_json::from_str(export(data.path(), &data.path().join("out.ndjson")).trim()).unwrap();
+    let original = crate::helpers::read_json(&full);
+    for field in [
+        "description",
+        "minimum_age",
+        "maximum_age",
+        "last_modified",
+        "assured_date",
+        "url",
+    ] {
+        assert_eq!(
+            exported[field], original[field],
+            "{field} is published as it was imported"
+        );
+    }
+    assert_eq!(exported["cost_options"], original["cost_options"]);
+    assert_eq!(exported["schedules"], original["schedules"]);
+
     let page = tempfile::tempdir().unwrap();
     let listed = import(page.path(), &[&default.join("service_list.json")]);
     assert_eq!(
@@ -272,6 +291,30 @@ async fn a_data_directory_in_use_by_a_server_is_refused_by_the_command_line() {
         "{}",
         stderr(&output)
     );
+}
+
+#[tokio::test]
+async fn a_taxonomy_named_only_by_its_terms_is_recorded_from_them() {
+    let app = spawn_empty_app().await;
+    let mut record = service_record("60000000-0000-4000-8000-000000000010", "Tea and Talk");
+    record["attributes"] = json!([{"id": "60000000-0000-4000-8000-000000000011", "taxonomy_term": {
+        "id": "60000000-0000-4000-8000-000000000012", "name": "Social groups", "description": "Meet people",
+        "taxonomy": "Council needs list", "taxonomy_id": "60000000-0000-4000-8000-000000000013"}}]);
+    assert!(app.import(&[record]).all_imported());
+    let taxonomy = app
+        .get_json("/taxonomies/60000000-0000-4000-8000-000000000013")
+        .await;
+    assert_eq!(taxonomy["name"], "Council needs list");
+    assert!(
+        taxonomy["description"]
+            .as_str()
+            .unwrap()
+            .contains("did not describe it")
+    );
+    let filtered = app
+        .get_json("/services?taxonomy_id=60000000-0000-4000-8000-000000000013")
+        .await;
+    assert_eq!(filtered["total_items"], 1);
 }
 
 #[tokio::test]
