@@ -19,6 +19,7 @@
 pub mod catalog;
 pub mod config;
 pub mod domain;
+pub mod geography;
 pub mod http;
 pub mod index;
 pub mod oruk;

@@ -10,11 +10,13 @@
 //! eligibility) are documented where they are declared and in the README.
 
 pub mod aggregate;
+pub mod geo;
 pub mod ids;
 pub mod language;
 pub mod location;
 pub mod organization;
 pub mod phone;
+pub mod postcode;
 pub mod schedule;
 pub mod service;
 pub mod taxonomy;
