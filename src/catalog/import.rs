@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{Catalog, CatalogError};
 use crate::domain::ids::{LocationId, OrganizationId, TaxonomyId, TaxonomyTermId};
-use crate::domain::taxonomy::Taxonomy;
+use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
 use crate::oruk::parse::{FieldError, ServiceBundle, parse_service, record_id};
 use crate::store::{ChangeSet, WriteOutcome};
 
@@ -104,15 +104,6 @@ impl ImportReport {
     pub fn all_imported(&self) -> bool {
         self.rejected.is_empty()
     }
-
-    fn add(&mut self, other: ImportReport) {
-        self.read += other.read;
-        self.created += other.created;
-        self.updated += other.updated;
-        self.unchanged += other.unchanged;
-        self.rejected.extend(other.rejected);
-        self.warnings.extend(other.warnings);
-    }
 }
 
 /// Splits a file's text into records: a JSON array, a `Page` envelope (`contents`), a single
@@ -164,23 +155,38 @@ fn read_ndjson(text: &str) -> Vec<SourceRecord> {
         .collect()
 }
 
+/// A record that parsed, waiting for its references to be checked.
+struct Candidate {
+    position: Position,
+    id: Option<String>,
+    bundle: ServiceBundle,
+}
+
 /// Imports records into the catalog.
+///
+/// Records are parsed first, all of them; then references are checked against the store and
+/// everything nested in the *valid* records of this import, in any order (a record may refer
+/// to a location that a later record describes), repeating until no more records fall out
+/// (a record whose only source for a reference was rejected is rejected too). Shared
+/// records (organizations, locations, terms, taxonomies) are then written, then services in
+/// batches, so no written service ever refers to a record not yet written.
 pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportReport, CatalogError> {
     let mut report = ImportReport::default();
-    let mut batch = Batch::default();
+    let mut candidates = Vec::with_capacity(records.len());
     for record in records {
         report.read += 1;
         let position = record.position;
         let value = match record.value {
             Ok(value) => value,
             Err(message) => {
+                let problems = vec![FieldError {
+                    field: String::new(),
+                    message,
+                }];
                 report.rejected.push(RecordProblems {
                     position,
                     id: None,
-                    problems: vec![FieldError {
-                        field: String::new(),
-                        message,
-                    }],
+                    problems,
                 });
                 continue;
             }
@@ -194,189 +200,201 @@ pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportRep
                 problems: parsed.warnings,
             });
         }
-        let mut bundle = match parsed.result {
-            Ok(bundle) => bundle,
-            Err(problems) => {
-                report.rejected.push(RecordProblems {
-                    position,
-                    id,
-                    problems,
-                });
-                continue;
-            }
-        };
-        let missing = batch.missing_references(catalog, &bundle)?;
-        if !missing.is_empty() {
-            report.rejected.push(RecordProblems {
+        match parsed.result {
+            Ok(bundle) => candidates.push(Candidate {
                 position,
                 id,
-                problems: missing,
-            });
-            continue;
-        }
-        let known_only_by_id = batch.taxonomies_known_only_by_id(catalog, &bundle)?;
-        bundle.taxonomies.extend(known_only_by_id);
-        batch.add(bundle);
-        if batch.services.len() >= BATCH_SIZE {
-            report.add(batch.write(catalog)?);
+                bundle,
+            }),
+            Err(problems) => report.rejected.push(RecordProblems {
+                position,
+                id,
+                problems,
+            }),
         }
     }
-    report.add(batch.write(catalog)?);
+    loop {
+        let nested = Nested::of(&candidates);
+        let mut kept = Vec::with_capacity(candidates.len());
+        let mut dropped = false;
+        for candidate in candidates {
+            let missing = missing_references(catalog, &nested, &candidate.bundle)?;
+            if missing.is_empty() {
+                kept.push(candidate);
+            } else {
+                dropped = true;
+                report.rejected.push(RecordProblems {
+                    position: candidate.position,
+                    id: candidate.id,
+                    problems: missing,
+                });
+            }
+        }
+        candidates = kept;
+        if !dropped {
+            break;
+        }
+    }
+    report
+        .rejected
+        .sort_by_key(|problems| match problems.position {
+            Position::Item(n) | Position::Line(n) => n,
+        });
+    write(
+        catalog,
+        candidates.into_iter().map(|c| c.bundle).collect(),
+        &mut report,
+    )?;
     Ok(report)
 }
 
-/// Valid records waiting to be written together.
+/// Ids of the records nested in a set of candidates.
 #[derive(Default)]
-struct Batch {
-    organizations: BTreeMap<OrganizationId, crate::domain::organization::Organization>,
-    locations: BTreeMap<LocationId, crate::domain::location::Location>,
-    terms: BTreeMap<TaxonomyTermId, crate::domain::taxonomy::TaxonomyTerm>,
-    taxonomies: BTreeMap<TaxonomyId, Taxonomy>,
-    services: Vec<crate::domain::service::Service>,
-    written_terms: BTreeSet<TaxonomyTermId>,
-    written_locations: BTreeSet<LocationId>,
-    written_organizations: BTreeSet<OrganizationId>,
-    written_taxonomies: BTreeSet<TaxonomyId>,
+struct Nested {
+    organizations: BTreeSet<OrganizationId>,
+    locations: BTreeSet<LocationId>,
+    terms: BTreeSet<TaxonomyTermId>,
 }
 
-impl Batch {
-    fn add(&mut self, bundle: ServiceBundle) {
-        if let Some(organization) = bundle.organization {
-            self.organizations.insert(organization.id, organization);
+impl Nested {
+    fn of(candidates: &[Candidate]) -> Nested {
+        let mut nested = Nested::default();
+        for candidate in candidates {
+            let bundle = &candidate.bundle;
+            nested
+                .organizations
+                .extend(bundle.organization.iter().map(|o| o.id));
+            nested
+                .locations
+                .extend(bundle.locations.iter().map(|l| l.id));
+            nested.terms.extend(bundle.terms.iter().map(|t| t.id));
         }
-        for location in bundle.locations {
-            self.locations.insert(location.id, location);
-        }
-        for term in bundle.terms {
-            self.terms.insert(term.id, term);
-        }
-        for taxonomy in bundle.taxonomies {
-            self.taxonomies.insert(taxonomy.id, taxonomy);
-        }
-        self.services.push(bundle.service);
+        nested
     }
+}
 
-    /// Taxonomies that the record's terms name by `taxonomy_id` (and perhaps by
-    /// `taxonomy` name) without describing, and that the directory does not know: they are
-    /// recorded from what the terms say, so that `/taxonomies/{id}` answers for every id
-    /// the API hands out.
-    fn taxonomies_known_only_by_id(
-        &self,
-        catalog: &Catalog,
-        bundle: &ServiceBundle,
-    ) -> Result<Vec<Taxonomy>, CatalogError> {
-        let mut found: Vec<Taxonomy> = Vec::new();
-        for term in &bundle.terms {
-            let Some(taxonomy_id) = term.taxonomy_id else {
-                continue;
-            };
-            let known = bundle.taxonomies.iter().any(|t| t.id == taxonomy_id)
-                || found.iter().any(|t| t.id == taxonomy_id)
-                || self.taxonomies.contains_key(&taxonomy_id)
-                || self.written_taxonomies.contains(&taxonomy_id)
-                || catalog.store().taxonomy(taxonomy_id)?.is_some();
-            if known {
-                continue;
-            }
-            let name = term
-                .taxonomy
-                .clone()
-                .unwrap_or_else(|| format!("Taxonomy {taxonomy_id}"));
-            found.push(Taxonomy {
-                id: taxonomy_id,
-                description: format!("{name}: recorded from the taxonomy terms that belong to it; its publisher did not describe it."),
-                name,
-                uri: None,
-                version: None,
+/// References to records that are neither nested in this import nor in the store.
+fn missing_references(
+    catalog: &Catalog,
+    nested: &Nested,
+    bundle: &ServiceBundle,
+) -> Result<Vec<FieldError>, CatalogError> {
+    let store = catalog.store();
+    let mut missing = Vec::new();
+    let service = &bundle.service;
+    if let Some(org_id) = service.organization_id
+        && !nested.organizations.contains(&org_id)
+        && store.organization(org_id)?.is_none()
+    {
+        missing.push(FieldError {
+            field: "organization_id".to_owned(),
+            message: format!("refers to organization {org_id}, which is neither in the directory nor described in this import; include the organization object"),
+        });
+    }
+    for (at, link) in service.service_at_locations.iter().enumerate() {
+        if !nested.locations.contains(&link.location_id)
+            && store.location(link.location_id)?.is_none()
+        {
+            missing.push(FieldError {
+                field: format!("service_at_locations[{at}].location_id"),
+                message: format!("refers to location {}, which is neither in the directory nor described in this import; include the location object", link.location_id),
             });
         }
-        Ok(found)
     }
-
-    /// References to records that are neither in this import nor in the store.
-    fn missing_references(
-        &self,
-        catalog: &Catalog,
-        bundle: &ServiceBundle,
-    ) -> Result<Vec<FieldError>, CatalogError> {
-        let store = catalog.store();
-        let mut missing = Vec::new();
-        let service = &bundle.service;
-        if bundle.organization.is_none()
-            && let Some(org_id) = service.organization_id
-        {
-            let known = self.organizations.contains_key(&org_id)
-                || self.written_organizations.contains(&org_id)
-                || store.organization(org_id)?.is_some();
-            if !known {
-                missing.push(FieldError {
-                        field: "organization_id".to_owned(),
-                        message: format!("refers to organization {org_id}, which is not in the directory; include the organization object"),
-                    });
-            }
+    for (at, attribute) in service.attributes.iter().enumerate() {
+        let term_id = attribute.taxonomy_term_id;
+        if !nested.terms.contains(&term_id) && store.taxonomy_term(term_id)?.is_none() {
+            missing.push(FieldError {
+                field: format!("attributes[{at}].taxonomy_term_id"),
+                message: format!("refers to taxonomy term {term_id}, which is neither in the directory nor described in this import; include the taxonomy_term object"),
+            });
         }
-        let nested_locations: Vec<LocationId> = bundle.locations.iter().map(|l| l.id).collect();
-        for (at, link) in service.service_at_locations.iter().enumerate() {
-            let known = nested_locations.contains(&link.location_id)
-                || self.locations.contains_key(&link.location_id)
-                || self.written_locations.contains(&link.location_id)
-                || store.location(link.location_id)?.is_some();
-            if !known {
-                missing.push(FieldError {
-                    field: format!("service_at_locations[{at}].location_id"),
-                    message: format!("refers to location {}, which is not in the directory; include the location object", link.location_id),
-                });
-            }
-        }
-        let nested_terms: Vec<TaxonomyTermId> = bundle.terms.iter().map(|t| t.id).collect();
-        for (at, attribute) in service.attributes.iter().enumerate() {
-            let term_id = attribute.taxonomy_term_id;
-            let known = nested_terms.contains(&term_id)
-                || self.terms.contains_key(&term_id)
-                || self.written_terms.contains(&term_id)
-                || store.taxonomy_term(term_id)?.is_some();
-            if !known {
-                missing.push(FieldError {
-                    field: format!("attributes[{at}].taxonomy_term_id"),
-                    message: format!("refers to taxonomy term {term_id}, which is not in the directory; include the taxonomy_term object"),
-                });
-            }
-        }
-        Ok(missing)
     }
+    Ok(missing)
+}
 
-    fn write(&mut self, catalog: &Catalog) -> Result<ImportReport, CatalogError> {
-        let mut report = ImportReport::default();
-        if self.services.is_empty() {
-            return Ok(report);
-        }
-        let changes = ChangeSet {
-            organizations: std::mem::take(&mut self.organizations)
-                .into_values()
-                .collect(),
-            locations: std::mem::take(&mut self.locations).into_values().collect(),
-            taxonomies: std::mem::take(&mut self.taxonomies).into_values().collect(),
-            taxonomy_terms: std::mem::take(&mut self.terms).into_values().collect(),
-            services: std::mem::take(&mut self.services),
+/// Writes the accepted bundles: shared records first (a later description of the same id
+/// wins), then services in batches.
+fn write(
+    catalog: &Catalog,
+    bundles: Vec<ServiceBundle>,
+    report: &mut ImportReport,
+) -> Result<(), CatalogError> {
+    let mut shared = ChangeSet::default();
+    let mut organizations = BTreeMap::new();
+    let mut locations = BTreeMap::new();
+    let mut terms = BTreeMap::new();
+    let mut taxonomies = BTreeMap::new();
+    let mut services = Vec::with_capacity(bundles.len());
+    for bundle in bundles {
+        organizations.extend(bundle.organization.map(|o| (o.id, o)));
+        locations.extend(bundle.locations.into_iter().map(|l| (l.id, l)));
+        terms.extend(bundle.terms.into_iter().map(|t| (t.id, t)));
+        taxonomies.extend(bundle.taxonomies.into_iter().map(|t| (t.id, t)));
+        services.push(bundle.service);
+    }
+    for taxonomy in taxonomies_known_only_by_id(catalog, &terms, &taxonomies)? {
+        taxonomies.insert(taxonomy.id, taxonomy);
+    }
+    shared.organizations = organizations.into_values().collect();
+    shared.locations = locations.into_values().collect();
+    shared.taxonomy_terms = terms.into_values().collect();
+    shared.taxonomies = taxonomies.into_values().collect();
+    if !shared.is_empty() {
+        catalog.apply(&shared)?;
+    }
+    let mut remaining = services.into_iter().peekable();
+    while remaining.peek().is_some() {
+        let batch = ChangeSet {
+            services: remaining.by_ref().take(BATCH_SIZE).collect(),
+            ..ChangeSet::default()
         };
-        let applied = catalog.apply(&changes)?;
-        for (_, outcome) in &applied.services {
+        for (_, outcome) in catalog.apply(&batch)?.services {
             match outcome {
                 WriteOutcome::Created => report.created += 1,
                 WriteOutcome::Updated => report.updated += 1,
                 WriteOutcome::Unchanged => report.unchanged += 1,
             }
         }
-        self.written_organizations
-            .extend(changes.organizations.iter().map(|o| o.id));
-        self.written_locations
-            .extend(changes.locations.iter().map(|l| l.id));
-        self.written_terms
-            .extend(changes.taxonomy_terms.iter().map(|t| t.id));
-        self.written_taxonomies
-            .extend(changes.taxonomies.iter().map(|t| t.id));
-        Ok(report)
     }
+    Ok(())
+}
+
+/// Taxonomies that terms name by `taxonomy_id` (and perhaps by `taxonomy` name) without
+/// describing, and that the directory does not know: they are recorded from what the terms
+/// say, so that `/taxonomies/{id}` answers for every id the API hands out.
+fn taxonomies_known_only_by_id(
+    catalog: &Catalog,
+    terms: &BTreeMap<TaxonomyTermId, TaxonomyTerm>,
+    described: &BTreeMap<TaxonomyId, Taxonomy>,
+) -> Result<Vec<Taxonomy>, CatalogError> {
+    let mut found: BTreeMap<TaxonomyId, Taxonomy> = BTreeMap::new();
+    for term in terms.values() {
+        let Some(taxonomy_id) = term.taxonomy_id else {
+            continue;
+        };
+        if described.contains_key(&taxonomy_id)
+            || found.contains_key(&taxonomy_id)
+            || catalog.store().taxonomy(taxonomy_id)?.is_some()
+        {
+            continue;
+        }
+        let name = term
+            .taxonomy
+            .clone()
+            .unwrap_or_else(|| format!("Taxonomy {taxonomy_id}"));
+        found.insert(
+            taxonomy_id,
+            Taxonomy {
+                id: taxonomy_id,
+                description: format!("{name}: recorded from the taxonomy terms that belong to it; its publisher did not describe it."),
+                name,
+                uri: None,
+                version: None,
+            },
+        );
+    }
+    Ok(found.into_values().collect())
 }
 
 #[cfg(test)]

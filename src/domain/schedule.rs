@@ -333,7 +333,7 @@ impl OpeningWindow {
     fn matches_day(&self, day: Weekday, start: Option<u16>, end: Option<u16>) -> bool {
         let ranges = self.ranges_on(day);
         match (start, end) {
-            (None, None) => self.starts_on(day),
+            (None, None) => !ranges.is_empty(),
             (Some(start), None) => ranges.iter().any(|&(from, to)| from <= start && start < to),
             (None, Some(end)) => ranges.iter().any(|&(from, to)| from < end && end <= to),
             (Some(start), Some(end)) => ranges.iter().any(|&(from, to)| from <= start && end <= to),
@@ -403,6 +403,11 @@ mod tests {
         assert!(window.matches(&query(&[Saturday], Some("05:00"), None), today()));
         assert!(!window.matches(&query(&[Saturday], Some("07:00"), None), today()));
         assert!(!window.matches(&query(&[Thursday], Some("05:00"), None), today()));
+        assert!(
+            window.matches(&query(&[Saturday], None, None), today()),
+            "open early on Saturday"
+        );
+        assert!(!window.matches(&query(&[Sunday], None, None), today()));
     }
 
     #[test]

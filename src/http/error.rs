@@ -43,11 +43,11 @@ impl From<CatalogError> for ApiError {
 }
 
 impl ApiError {
-    /// A 404 for a record kind and the id asked for.
-    pub fn not_found(kind: &str, id: &str) -> Self {
+    /// A 404 for a record kind, the list endpoint that shows valid ids, and the id asked for.
+    pub fn not_found(kind: &str, list_path: &str, id: &str) -> Self {
         let shown: String = id.chars().take(80).collect();
         ApiError::NotFound(format!(
-            "There is no {kind} with id {shown:?}. Ids are UUIDs; list the {kind}s to find one."
+            "There is no {kind} with id {shown:?}. Ids are UUIDs, as listed by GET {list_path}."
         ))
     }
 
@@ -102,7 +102,10 @@ impl ResponseError for ApiError {
                 (detail, params.as_slice())
             }
             ApiError::NotFound(message) => (message.clone(), no_params),
-            ApiError::MethodNotAllowed => ("This API is read-only: use GET.".to_owned(), no_params),
+            ApiError::MethodNotAllowed => (
+                "This API is read-only: use GET (or HEAD).".to_owned(),
+                no_params,
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "request failed");
                 (
@@ -120,7 +123,7 @@ impl ResponseError for ApiError {
         };
         let mut response = HttpResponse::build(status);
         if matches!(self, ApiError::MethodNotAllowed) {
-            response.insert_header(("Allow", "GET, OPTIONS"));
+            response.insert_header(("Allow", "GET, HEAD, OPTIONS"));
         }
         response
             .content_type("application/problem+json")

@@ -44,7 +44,7 @@ pub async fn observe(
     let started = Instant::now();
     let mut response = if request.method() == Method::OPTIONS {
         let preflight = HttpResponse::NoContent()
-            .insert_header(("access-control-allow-methods", "GET, OPTIONS"))
+            .insert_header(("access-control-allow-methods", "GET, HEAD, OPTIONS"))
             .insert_header(("access-control-allow-headers", "*"))
             .insert_header(("access-control-max-age", "86400"))
             .finish();

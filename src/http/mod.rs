@@ -23,15 +23,16 @@ pub struct AppState {
     pub public_url: Option<url::Url>,
 }
 
-/// A GET-only resource: other methods get a 405 problem.
+/// A read-only resource (GET and HEAD): other methods get a 405 problem.
 fn get_resource<F, Args>(path: &str, handler: F) -> Resource
 where
-    F: actix_web::Handler<Args>,
+    F: actix_web::Handler<Args> + Clone,
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
     web::resource(path)
-        .route(web::get().to(handler))
+        .route(web::get().to(handler.clone()))
+        .route(web::head().to(handler))
         .default_service(web::to(|| async {
             Err::<HttpResponse, _>(ApiError::MethodNotAllowed)
         }))

@@ -32,15 +32,29 @@ pub struct Params {
 
 impl Params {
     /// Decodes a raw query string.
+    ///
+    /// Names and values must decode to UTF-8 text without control characters; anything else
+    /// is reported as a problem with that parameter.
     pub fn new(query_string: &str) -> Self {
-        let pairs = url::form_urlencoded::parse(query_string.as_bytes())
-            .map(|(name, value)| (name.into_owned(), value.trim().to_owned()))
-            .filter(|(_, value)| !value.is_empty())
-            .collect();
-        Self {
-            pairs,
+        let mut params = Self {
+            pairs: Vec::new(),
             problems: Vec::new(),
+        };
+        for pair in query_string.split('&').filter(|pair| !pair.is_empty()) {
+            let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (name, value) = (decode(raw_name), decode(raw_value));
+            match (name, value) {
+                (Ok(name), Ok(value)) => {
+                    let value = value.trim().to_owned();
+                    if !value.is_empty() {
+                        params.pairs.push((name, value));
+                    }
+                }
+                (Ok(name), Err(reason)) => params.problem(&name, reason),
+                (Err(reason), _) => params.problem("(parameter name)", reason),
+            }
         }
+        params
     }
 
     fn problem(&mut self, name: &str, reason: impl Into<String>) {
@@ -256,6 +270,21 @@ impl Params {
     }
 }
 
+/// Decodes one `application/x-www-form-urlencoded` component.
+fn decode(raw: &str) -> Result<String, String> {
+    let spaced = raw.replace('+', " ");
+    let text = percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_err(|_| "is not UTF-8 text once percent-decoded; send UTF-8".to_owned())?;
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err("contains control characters".to_owned());
+    }
+    Ok(text.into_owned())
+}
+
 fn shown(text: &str) -> String {
     let cut: String = text.chars().take(60).collect();
     if cut.len() < text.len() {
@@ -341,6 +370,22 @@ mod tests {
         assert_eq!(query.text, None);
         assert_eq!(query.page, PageRequest::default());
         assert_eq!(query.filters.statuses, ServiceStatus::SHOWN_BY_DEFAULT);
+    }
+
+    #[test]
+    fn query_strings_must_decode_to_text() {
+        assert_eq!(
+            problems("search=%ff%fe")[0].reason,
+            "is not UTF-8 text once percent-decoded; send UTF-8"
+        );
+        assert_eq!(
+            problems("search=a%00b")[0].reason,
+            "contains control characters"
+        );
+        let query = Params::new("search=caf%C3%A9+%26+tea")
+            .service_query(Target::Services, today())
+            .unwrap();
+        assert_eq!(query.text.as_deref(), Some("café & tea"));
     }
 
     #[test]

@@ -49,11 +49,16 @@ impl<'a> TermLookup<'a> {
         }
     }
 
-    fn attributes(self, attributes: &'a [Attribute]) -> Vec<AttributeView<'a>> {
+    fn attributes(
+        self,
+        attributes: &'a [Attribute],
+        link_id: uuid::Uuid,
+    ) -> Vec<AttributeView<'a>> {
         attributes
             .iter()
             .map(|attribute| AttributeView {
                 id: attribute.id,
+                link_id,
                 taxonomy_term_id: attribute.taxonomy_term_id,
                 link_type: attribute.link_type.as_deref(),
                 value: attribute.value.as_deref(),
@@ -74,6 +79,35 @@ impl<'a> TermLookup<'a> {
     }
 }
 
+/// The record a child record belongs to, written into the child as HSDS does
+/// (`service_id`, `location_id`, `organization_id`).
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// Belongs to a service.
+    ServiceId(ServiceId),
+    /// Belongs to a location.
+    LocationId(LocationId),
+    /// Belongs to an organization.
+    OrganizationId(OrganizationId),
+}
+
+/// A child record with its owner's id.
+#[derive(Serialize)]
+pub struct Owned<'a, T> {
+    #[serde(flatten)]
+    record: &'a T,
+    #[serde(flatten)]
+    owner: Owner,
+}
+
+fn owned<T>(records: &[T], owner: Owner) -> Vec<Owned<'_, T>> {
+    records
+        .iter()
+        .map(|record| Owned { record, owner })
+        .collect()
+}
+
 /// A taxonomy term, with its taxonomy nested when known.
 #[derive(Serialize)]
 pub struct TermView<'a> {
@@ -87,6 +121,7 @@ pub struct TermView<'a> {
 #[derive(Serialize)]
 pub struct AttributeView<'a> {
     id: RecordId,
+    link_id: uuid::Uuid,
     taxonomy_term_id: TaxonomyTermId,
     #[serde(skip_serializing_if = "Option::is_none")]
     link_type: Option<&'a str>,
@@ -136,8 +171,8 @@ impl<'a> OrganizationSummary<'a> {
 pub struct OrganizationView<'a> {
     #[serde(flatten)]
     summary: OrganizationSummary<'a>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    organization_identifiers: &'a [OrganizationIdentifier],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    organization_identifiers: Vec<Owned<'a, OrganizationIdentifier>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attributes: Vec<AttributeView<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -149,8 +184,11 @@ impl<'a> OrganizationView<'a> {
     pub fn new(organization: &'a Organization, lookup: TermLookup<'a>) -> Self {
         Self {
             summary: OrganizationSummary::new(organization),
-            organization_identifiers: &organization.organization_identifiers,
-            attributes: lookup.attributes(&organization.attributes),
+            organization_identifiers: owned(
+                &organization.organization_identifiers,
+                Owner::OrganizationId(organization.id),
+            ),
+            attributes: lookup.attributes(&organization.attributes, *organization.id.as_uuid()),
             services: Vec::new(),
         }
     }
@@ -217,12 +255,12 @@ impl<'a> LocationSummary<'a> {
 pub struct LocationView<'a> {
     #[serde(flatten)]
     summary: LocationSummary<'a>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    addresses: &'a [Address],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    accessibility: &'a [Accessibility],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    phones: &'a [Phone],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    addresses: Vec<Owned<'a, Address>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    accessibility: Vec<Owned<'a, Accessibility>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    phones: Vec<Owned<'a, Phone>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attributes: Vec<AttributeView<'a>>,
 }
@@ -231,12 +269,21 @@ impl<'a> LocationView<'a> {
     /// Renders a location for publication.
     pub fn new(location: &'a Location, lookup: TermLookup<'a>) -> Self {
         let published = location.is_published_address();
+        let owner = Owner::LocationId(location.id);
         Self {
             summary: LocationSummary::new(location),
-            addresses: if published { &location.addresses } else { &[] },
-            accessibility: &location.accessibility,
-            phones: if published { &location.phones } else { &[] },
-            attributes: lookup.attributes(&location.attributes),
+            addresses: if published {
+                owned(&location.addresses, owner)
+            } else {
+                Vec::new()
+            },
+            accessibility: owned(&location.accessibility, owner),
+            phones: if published {
+                owned(&location.phones, owner)
+            } else {
+                Vec::new()
+            },
+            attributes: lookup.attributes(&location.attributes, *location.id.as_uuid()),
         }
     }
 }
@@ -351,22 +398,22 @@ pub struct ServiceView<'a> {
     core: ServiceCore<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     organization: Option<OrganizationView<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    schedules: &'a [Schedule],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    service_areas: &'a [ServiceArea],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schedules: Vec<Owned<'a, Schedule>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    service_areas: Vec<Owned<'a, ServiceArea>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     service_at_locations: Vec<NestedServiceAtLocation<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    languages: &'a [Language],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    funding: &'a [Funding],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    cost_options: &'a [CostOption],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    contacts: &'a [Contact],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    phones: &'a [Phone],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<Owned<'a, Language>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    funding: Vec<Owned<'a, Funding>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cost_options: Vec<Owned<'a, CostOption>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    contacts: Vec<Owned<'a, Contact>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    phones: Vec<Owned<'a, Phone>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attributes: Vec<AttributeView<'a>>,
 }
@@ -388,11 +435,12 @@ impl<'a> ServiceView<'a> {
     pub fn without_organization(full: &'a FullService) -> Self {
         let service = &full.service;
         let lookup = TermLookup::of(full);
+        let owner = Owner::ServiceId(service.id);
         Self {
             core: ServiceCore::new(service),
             organization: None,
-            schedules: &service.schedules,
-            service_areas: &service.service_areas,
+            schedules: owned(&service.schedules, owner),
+            service_areas: owned(&service.service_areas, owner),
             service_at_locations: service
                 .service_at_locations
                 .iter()
@@ -407,12 +455,12 @@ impl<'a> ServiceView<'a> {
                         .map(|l| LocationView::new(l, lookup)),
                 })
                 .collect(),
-            languages: &service.languages,
-            funding: &service.funding,
-            cost_options: &service.cost_options,
-            contacts: &service.contacts,
-            phones: &service.phones,
-            attributes: lookup.attributes(&service.attributes),
+            languages: owned(&service.languages, owner),
+            funding: owned(&service.funding, owner),
+            cost_options: owned(&service.cost_options, owner),
+            contacts: owned(&service.contacts, owner),
+            phones: owned(&service.phones, owner),
+            attributes: lookup.attributes(&service.attributes, *service.id.as_uuid()),
         }
     }
 }
@@ -461,7 +509,7 @@ pub struct ServiceAtLocationView<'a> {
     location: Option<LocationView<'a>>,
     service: ServiceView<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    schedules: Vec<&'a Schedule>,
+    schedules: Vec<Owned<'a, Schedule>>,
 }
 
 impl<'a> ServiceAtLocationView<'a> {
@@ -478,7 +526,14 @@ impl<'a> ServiceAtLocationView<'a> {
                 .get(&link.location_id)
                 .map(|l| LocationView::new(l, lookup)),
             service: ServiceView::new(full),
-            schedules: full.service.schedules_at(link.id).collect(),
+            schedules: full
+                .service
+                .schedules_at(link.id)
+                .map(|record| Owned {
+                    record,
+                    owner: Owner::ServiceId(full.service.id),
+                })
+                .collect(),
         }
     }
 }

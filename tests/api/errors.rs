@@ -126,7 +126,15 @@ async fn writes_are_refused_with_405_and_preflights_are_answered() {
         .await
         .unwrap();
     assert_eq!(reply.status(), 405);
-    assert_eq!(reply.headers()["allow"], "GET, OPTIONS");
+    assert_eq!(reply.headers()["allow"], "GET, HEAD, OPTIONS");
+    let head = app
+        .client
+        .head(format!("{}/services?per_page=1", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.text().await.unwrap(), "", "HEAD has no body");
     let preflight = app
         .client
         .request(

@@ -45,14 +45,22 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let raw_id = id.into_inner();
     let Ok(organization_id) = OrganizationId::parse(&raw_id) else {
-        return Err(ApiError::not_found("organization", &raw_id));
+        return Err(ApiError::not_found(
+            "organization",
+            "/organizations",
+            &raw_id,
+        ));
     };
     let catalog = state.catalog.clone();
     let body = blocking(move || {
         let store = catalog.store();
         let internal = |e: crate::store::StoreError| ApiError::Internal(e.to_string());
         let Some(organization) = store.organization(organization_id).map_err(internal)? else {
-            return Err(ApiError::not_found("organization", &raw_id));
+            return Err(ApiError::not_found(
+                "organization",
+                "/organizations",
+                &raw_id,
+            ));
         };
         let mut services = Vec::new();
         for service_id in store

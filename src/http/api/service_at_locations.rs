@@ -49,7 +49,11 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let raw_id = id.into_inner();
     let Ok(link_id) = ServiceAtLocationId::parse(&raw_id) else {
-        return Err(ApiError::not_found("service_at_location", &raw_id));
+        return Err(ApiError::not_found(
+            "service_at_location",
+            "/service_at_locations",
+            &raw_id,
+        ));
     };
     let catalog = state.catalog.clone();
     let body = blocking(move || {
@@ -63,7 +67,11 @@ pub async fn get(
         });
         match link {
             Some((full, link)) => to_json(&ServiceAtLocationView::new(full, link)),
-            None => Err(ApiError::not_found("service_at_location", &raw_id)),
+            None => Err(ApiError::not_found(
+                "service_at_location",
+                "/service_at_locations",
+                &raw_id,
+            )),
         }
     })
     .await?;

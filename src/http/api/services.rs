@@ -34,12 +34,12 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let raw_id = id.into_inner();
     let Ok(service_id) = ServiceId::parse(&raw_id) else {
-        return Err(ApiError::not_found("service", &raw_id));
+        return Err(ApiError::not_found("service", "/services", &raw_id));
     };
     let catalog = state.catalog.clone();
     let body = blocking(move || match catalog.full_service(service_id)? {
         Some(full) => to_json(&ServiceView::new(&full)),
-        None => Err(ApiError::not_found("service", &raw_id)),
+        None => Err(ApiError::not_found("service", "/services", &raw_id)),
     })
     .await?;
     Ok(json_ok(body))

@@ -63,7 +63,7 @@ pub async fn get_taxonomy(
 ) -> Result<HttpResponse, ApiError> {
     let raw_id = id.into_inner();
     let Ok(taxonomy_id) = TaxonomyId::parse(&raw_id) else {
-        return Err(ApiError::not_found("taxonomy", &raw_id));
+        return Err(ApiError::not_found("taxonomy", "/taxonomies", &raw_id));
     };
     let catalog = state.catalog.clone();
     let body = blocking(move || {
@@ -73,7 +73,7 @@ pub async fn get_taxonomy(
             .map_err(|e| ApiError::Internal(e.to_string()))?
         {
             Some(taxonomy) => to_json(&taxonomy),
-            None => Err(ApiError::not_found("taxonomy", &raw_id)),
+            None => Err(ApiError::not_found("taxonomy", "/taxonomies", &raw_id)),
         }
     })
     .await?;
@@ -136,7 +136,11 @@ pub async fn get_term(
 ) -> Result<HttpResponse, ApiError> {
     let raw_id = id.into_inner();
     let Ok(term_id) = TaxonomyTermId::parse(&raw_id) else {
-        return Err(ApiError::not_found("taxonomy_term", &raw_id));
+        return Err(ApiError::not_found(
+            "taxonomy_term",
+            "/taxonomy_terms",
+            &raw_id,
+        ));
     };
     let catalog = state.catalog.clone();
     let body = blocking(move || {
@@ -145,7 +149,11 @@ pub async fn get_term(
             .taxonomy_term(term_id)
             .map_err(|e| ApiError::Internal(e.to_string()))?
         else {
-            return Err(ApiError::not_found("taxonomy_term", &raw_id));
+            return Err(ApiError::not_found(
+                "taxonomy_term",
+                "/taxonomy_terms",
+                &raw_id,
+            ));
         };
         let mut taxonomies = BTreeMap::new();
         if let Some(taxonomy_id) = term.taxonomy_id
