@@ -18,6 +18,26 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data is, for commands that work on a stopped data directory.
+#[derive(clap::Args)]
+struct DataArgs {
+    /// Data directory.
+    #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+    data_dir: PathBuf,
+    /// Directory of geography files (a "geo pack"); use the same one as `serve`, or the
+    /// index is rebuilt when the server starts.
+    #[arg(long, env = "SIGNPOST_GEO_DIR")]
+    geo_dir: Option<PathBuf>,
+}
+
+impl DataArgs {
+    fn open(&self) -> anyhow::Result<Catalog> {
+        let geography = signpost::geography::load(self.geo_dir.as_deref())?;
+        let (catalog, _) = Catalog::open(&self.data_dir, std::sync::Arc::new(geography))?;
+        Ok(catalog)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (loading the sample directory into an empty data directory).
@@ -41,27 +61,24 @@ enum Command {
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
     /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
     Import {
-        /// Data directory.
-        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         /// Files to import.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Export every service as NDJSON (fully nested ORUK 3.0 services).
     Export {
-        /// Data directory.
-        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         /// Output file; standard output when absent or `-`.
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Rebuild the search index from the store.
     Reindex {
-        /// Data directory.
-        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -97,9 +114,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             serve(config)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { data_dir, files } => import_files(&data_dir, &files),
-        Command::Export { data_dir, out } => {
-            let (catalog, _) = Catalog::open(&data_dir)?;
+        Command::Import { data, files } => import_files(&data, &files),
+        Command::Export { data, out } => {
+            let catalog = data.open()?;
             let written = match out.filter(|path| path.as_os_str() != "-") {
                 Some(path) => {
                     let file = std::fs::File::create(&path)
@@ -111,8 +128,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             eprintln!("exported {written} services");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reindex { data_dir } => {
-            let (catalog, _) = Catalog::open(&data_dir)?;
+        Command::Reindex { data } => {
+            let catalog = data.open()?;
             catalog.rebuild_index()?;
             eprintln!(
                 "rebuilt the search index: {} documents",
@@ -137,8 +154,8 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn import_files(data_dir: &std::path::Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let (catalog, _) = Catalog::open(data_dir)?;
+fn import_files(data: &DataArgs, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let catalog = data.open()?;
     let mut all_imported = true;
     for path in files {
         let text = std::fs::read_to_string(path)

@@ -21,6 +21,9 @@ pub enum StartupError {
     /// The sample data could not be loaded.
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    /// The geo pack is unusable; the service does not start on half a pack.
+    #[error(transparent)]
+    GeoPack(#[from] crate::geography::pack::PackError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -43,9 +46,16 @@ impl Application {
     /// binds the listener and prepares the server.
     pub async fn build(config: ServeConfig) -> Result<Self, StartupError> {
         let data_dir = config.data_dir.clone();
+        let geo_dir = config.geo_dir.clone();
         let seed_wanted = config.seed;
         let catalog = tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
-            let (catalog, report) = Catalog::open(&data_dir)?;
+            let geography = Arc::new(crate::geography::load(geo_dir.as_deref())?);
+            tracing::info!(
+                geography.precision = ?geography.precision(),
+                geography.source = %geography.source(),
+                "geography loaded"
+            );
+            let (catalog, report) = Catalog::open(&data_dir, geography)?;
             if let Some(reason) = report.rebuilt_index {
                 tracing::info!(reason = %reason, "search index rebuilt");
             }

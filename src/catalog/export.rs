@@ -1,11 +1,12 @@
-//! Exporting every service as NDJSON: one fully nested ORUK service per line, exactly as
-//! `/services/{id}` publishes it (so confidential addresses are withheld here too).
+//! Exporting every service as NDJSON: one fully nested ORUK service per line, as
+//! `/services/{id}` publishes it (so confidential addresses are withheld here too), without
+//! what is derived from the geography (ward, locality): an export carries data.
 //! Exporting, importing into an empty directory and exporting again gives the same lines.
 
 use std::io::Write;
 
 use super::{Catalog, CatalogError};
-use crate::oruk::render::ServiceView;
+use crate::oruk::render::{Places, ServiceView};
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +27,8 @@ pub fn export(catalog: &Catalog, out: &mut dyn Write) -> Result<usize, ExportErr
         let Some(full) = catalog.full_service(id)? else {
             continue;
         };
-        serde_json::to_writer(&mut *out, &ServiceView::new(&full)).map_err(std::io::Error::from)?;
+        let view = ServiceView::new(&full, Places::none(catalog.geography()));
+        serde_json::to_writer(&mut *out, &view).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
         written += 1;
     }

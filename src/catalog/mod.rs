@@ -17,9 +17,10 @@ use chrono::Utc;
 
 use crate::domain::aggregate::FullService;
 use crate::domain::ids::{ServiceAtLocationId, ServiceId};
+use crate::geography::{Geography, PlacedService};
 use crate::index::indexer::{Indexer, IndexerHandle};
 use crate::index::{IndexError, IndexStatus, SearchIndex};
-use crate::search::query::{Hits, ServiceQuery, Target};
+use crate::search::query::{FacetCounts, Hits, ServiceQuery, Target};
 use crate::store::{Applied, ChangeSet, SledStore, Store, StoreError, join};
 
 /// Why the catalog failed.
@@ -46,6 +47,7 @@ pub struct OpenReport {
 /// Store, index and indexer, opened together on one data directory.
 pub struct Catalog {
     store: Arc<dyn Store>,
+    geography: Arc<Geography>,
     index: Arc<SearchIndex>,
     indexer: Mutex<Option<Indexer>>,
     indexer_handle: IndexerHandle,
@@ -53,28 +55,35 @@ pub struct Catalog {
     data_dir: PathBuf,
 }
 
-/// A page of joined services and the total number of matches.
+/// A page of placed services, the total number of matches and any facet counts.
 pub struct ServicePage {
     /// Total matches over all pages.
     pub total: usize,
     /// The services on this page, in rank order.
-    pub services: Vec<FullService>,
+    pub services: Vec<PlacedService>,
+    /// Facet counts, when asked for.
+    pub facets: Option<FacetCounts>,
 }
 
-/// A page of service_at_location links (with their joined service) and the total.
+/// A page of service_at_location links (with their placed service) and the total.
 pub struct LinkPage {
     /// Total matches over all pages.
     pub total: usize,
     /// Each link with its service, in rank order.
-    pub links: Vec<(ServiceAtLocationId, FullService)>,
+    pub links: Vec<(ServiceAtLocationId, PlacedService)>,
+    /// Facet counts, when asked for.
+    pub facets: Option<FacetCounts>,
 }
 
 impl Catalog {
     /// Opens the catalog in `data_dir` (`store/` and `index/` inside it), rebuilding the
-    /// index first if it does not reflect the store.
-    pub fn open(data_dir: &Path) -> Result<(Self, OpenReport), CatalogError> {
+    /// index first if it does not reflect the store and the geography.
+    pub fn open(
+        data_dir: &Path,
+        geography: Arc<Geography>,
+    ) -> Result<(Self, OpenReport), CatalogError> {
         let store: Arc<dyn Store> = Arc::new(SledStore::open(&data_dir.join("store"))?);
-        let (index, status) = SearchIndex::open(&data_dir.join("index"))?;
+        let (index, status) = SearchIndex::open(&data_dir.join("index"), geography.fingerprint())?;
         let index = Arc::new(index);
         let store_generation = store.generation()?;
         let (index_generation, rebuild_reason) = match status {
@@ -89,7 +98,12 @@ impl Catalog {
             ),
             IndexStatus::NeedsRebuild(reason) => (0, Some(reason)),
         };
-        let indexer = Indexer::start(Arc::clone(&index), Arc::clone(&store), index_generation)?;
+        let indexer = Indexer::start(
+            Arc::clone(&index),
+            Arc::clone(&store),
+            Arc::clone(&geography),
+            index_generation,
+        )?;
         let indexer_handle = indexer.handle();
         if let Some(reason) = &rebuild_reason {
             tracing::warn!(reason = %reason, "rebuilding the search index from the store");
@@ -100,6 +114,7 @@ impl Catalog {
         }
         let catalog = Self {
             store,
+            geography,
             index,
             indexer: Mutex::new(Some(indexer)),
             indexer_handle,
@@ -127,6 +142,11 @@ impl Catalog {
     /// The search index.
     pub fn index(&self) -> &SearchIndex {
         &self.index
+    }
+
+    /// The geography.
+    pub fn geography(&self) -> &Geography {
+        &self.geography
     }
 
     /// Writes `changes` durably and queues the affected services for indexing.
@@ -163,47 +183,62 @@ impl Catalog {
         Ok(join::full_service(self.store.as_ref(), id)?)
     }
 
+    /// A joined service placed on the map.
+    pub fn placed_service(&self, id: ServiceId) -> Result<Option<PlacedService>, CatalogError> {
+        Ok(self
+            .full_service(id)?
+            .map(|full| self.geography.place_service(full)))
+    }
+
     /// Searches services. Blocking.
     pub fn search_services(&self, query: &ServiceQuery) -> Result<ServicePage, CatalogError> {
         debug_assert_eq!(query.target, Target::Services);
-        let Hits { total, ids } = self.index.search(query)?;
+        let Hits { total, ids, facets } = self.index.search(query)?;
         let mut services = Vec::with_capacity(ids.len());
         for id in ids {
             let Ok(id) = ServiceId::parse(&id) else {
                 continue;
             };
-            if let Some(full) = self.full_service(id)? {
-                services.push(full);
+            if let Some(placed) = self.placed_service(id)? {
+                services.push(placed);
             }
         }
-        Ok(ServicePage { total, services })
+        Ok(ServicePage {
+            total,
+            services,
+            facets,
+        })
     }
 
     /// Searches services at locations. Blocking.
     pub fn search_links(&self, query: &ServiceQuery) -> Result<LinkPage, CatalogError> {
         debug_assert_eq!(query.target, Target::ServiceAtLocations);
-        let Hits { total, ids } = self.index.search(query)?;
+        let Hits { total, ids, facets } = self.index.search(query)?;
         let mut links = Vec::with_capacity(ids.len());
         for id in ids {
             let Ok(link_id) = ServiceAtLocationId::parse(&id) else {
                 continue;
             };
-            if let Some((link_id, full)) = self.link(link_id)? {
-                links.push((link_id, full));
+            if let Some(found) = self.link(link_id)? {
+                links.push(found);
             }
         }
-        Ok(LinkPage { total, links })
+        Ok(LinkPage {
+            total,
+            links,
+            facets,
+        })
     }
 
-    /// A service_at_location and its joined service.
+    /// A service_at_location and its placed service.
     pub fn link(
         &self,
         id: ServiceAtLocationId,
-    ) -> Result<Option<(ServiceAtLocationId, FullService)>, CatalogError> {
+    ) -> Result<Option<(ServiceAtLocationId, PlacedService)>, CatalogError> {
         let Some(service_id) = self.store.service_for_link(id)? else {
             return Ok(None);
         };
-        Ok(self.full_service(service_id)?.map(|full| (id, full)))
+        Ok(self.placed_service(service_id)?.map(|placed| (id, placed)))
     }
 
     /// Commits what is queued and stops the indexer (the store flushes on every write).

@@ -17,15 +17,17 @@
 pub mod builtin;
 pub mod pack;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use geo::{BoundingRect, Intersects, MultiPolygon, Point, Rect};
 use serde::Serialize;
 
 use crate::domain::aggregate::FullService;
 use crate::domain::geo::distance_metres;
+use crate::domain::ids::LocationId;
 use crate::domain::location::{LatLon, Location, LocationType};
 use crate::domain::postcode::{Postcode, PostcodeQuery};
+use crate::domain::service::ServiceAtLocation;
 
 /// Without polygons, a location further than this from every ward centroid is outside.
 pub const APPROXIMATE_WARD_RADIUS_METRES: f64 = 1_500.0;
@@ -604,6 +606,78 @@ impl Coverage {
             Some(ward) => self.covers_ward(ward),
             None => self.national,
         }
+    }
+}
+
+/// A service placed on the map: where each of its locations is, and what it covers.
+#[derive(Debug, Clone)]
+pub struct PlacedService {
+    /// The joined service.
+    pub full: FullService,
+    /// Placement of each of its locations.
+    pub placements: BTreeMap<LocationId, Placement>,
+    /// What it covers.
+    pub coverage: Coverage,
+}
+
+/// A place where a service can be visited: the link, the location and where it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// The service_at_location link.
+    pub link: &'a ServiceAtLocation,
+    /// The location.
+    pub location: &'a Location,
+    /// Where it is.
+    pub placement: Placement,
+}
+
+impl PlacedService {
+    /// The service's physical locations (places people can visit), in link order.
+    pub fn sites(&self) -> impl Iterator<Item = Site<'_>> {
+        self.full
+            .service
+            .service_at_locations
+            .iter()
+            .filter_map(|link| {
+                let location = self.full.locations.get(&link.location_id)?;
+                let placement = *self.placements.get(&link.location_id)?;
+                (location.location_type == LocationType::Physical).then_some(Site {
+                    link,
+                    location,
+                    placement,
+                })
+            })
+    }
+
+    /// Whether the service has a place people can visit.
+    pub fn has_site(&self) -> bool {
+        self.sites().next().is_some()
+    }
+}
+
+impl Geography {
+    /// Places every location of a service and works out its coverage.
+    pub fn place_service(&self, full: FullService) -> PlacedService {
+        let placements = full
+            .locations
+            .iter()
+            .map(|(id, location)| (*id, self.place(location)))
+            .collect();
+        let coverage = self.coverage(&full);
+        PlacedService {
+            full,
+            placements,
+            coverage,
+        }
+    }
+}
+
+/// The geography to use: the geo pack in `dir` when given (exact), otherwise the built-in
+/// ward facts (approximate).
+pub fn load(dir: Option<&std::path::Path>) -> Result<Geography, pack::PackError> {
+    match dir {
+        Some(dir) => pack::load(dir),
+        None => Ok(builtin::geography()),
     }
 }
 

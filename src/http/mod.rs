@@ -68,6 +68,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/taxonomy_terms/{id}",
             api::taxonomies::get_term,
         ))
+        .service(get_resource("/geography", api::geography::get))
+        .service(get_resource(
+            "/postcodes/{postcode}",
+            api::geography::postcode,
+        ))
         .service(get_resource("/organizations", api::organizations::list))
         .service(get_resource("/organizations/{id}", api::organizations::get));
 }

@@ -11,16 +11,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::error::{ApiError, InvalidParam};
 use crate::domain::ids::{OrganizationId, TaxonomyId, TaxonomyTermId};
 use crate::domain::language::LanguageCode;
+use crate::domain::postcode::PostcodeQuery;
 use crate::domain::schedule::{OpeningQuery, Weekday};
 use crate::domain::service::ServiceStatus;
 use crate::domain::values::{ClockTime, InvalidValue};
+use crate::geography::Geography;
 use crate::oruk::parse::{parse_date, parse_timestamp};
 use crate::search::query::{
-    AgeRange, Filters, MAX_PAGE_SIZE, MAX_TEXT_CHARS, PageRequest, ServiceQuery, Target,
+    AgeRange, Area, FacetRequest, Filters, GeoFilter, MAX_PAGE_SIZE, MAX_TEXT_CHARS, Near,
+    PageRequest, ServiceQuery, Target,
 };
 
 /// Highest page number accepted (far beyond any real directory).
 const MAX_PAGE_NUMBER: usize = 1_000_000;
+/// Largest `proximity` accepted, in metres.
+const MAX_PROXIMITY_METRES: f64 = 100_000.0;
 /// Most values of one repeated parameter.
 const MAX_VALUES: usize = 50;
 
@@ -180,6 +185,7 @@ impl Params {
         mut self,
         target: Target,
         today: NaiveDate,
+        geography: &Geography,
     ) -> Result<ServiceQuery, ApiError> {
         let text = self.parsed("search", |text| {
             if text.chars().count() > MAX_TEXT_CHARS {
@@ -218,12 +224,130 @@ impl Params {
         filters.ages = self.age_range();
         filters.opening = self.opening();
         filters.modified_after = self.parsed("modified_after", parse_moment);
+        let geo = self.geo_filter(geography);
+        let facets = self.facets(geography);
         self.finish(ServiceQuery {
             target,
             text,
             filters,
+            geo,
+            facets,
             page,
         })
+    }
+
+    /// `locality`, `ward`, `pcn`, `postcode` and `proximity`. Unknown areas are errors that
+    /// list the known ones; a postcode must parse and be known.
+    fn geo_filter(&mut self, geography: &Geography) -> GeoFilter {
+        let mut geo = GeoFilter::default();
+        let known_localities = || {
+            let known: Vec<String> = geography
+                .localities()
+                .iter()
+                .map(|l| format!("{} ({})", l.id, l.name))
+                .collect();
+            format!(
+                "is not a locality we know; the localities are {}",
+                known.join(", ")
+            )
+        };
+        let localities = self.all("locality", |text| {
+            geography
+                .locality_by_key(text)
+                .map(|at| Area::Locality(geography.localities()[at].id.clone()))
+                .ok_or_else(known_localities)
+        });
+        let wards = self.all("ward", |text| {
+            geography
+                .ward_by_key(text)
+                .map(|at| Area::Ward(geography.wards()[at].code.clone()))
+                .ok_or_else(|| {
+                    let known: Vec<String> = geography
+                        .wards()
+                        .iter()
+                        .map(|w| format!("{} ({})", w.code, w.name))
+                        .collect();
+                    format!(
+                        "is not a ward we know (give the ONS code or the name); the wards are {}",
+                        known.join(", ")
+                    )
+                })
+        });
+        let pcns = self.all("pcn", |text| {
+            geography
+                .pcn_by_code(text)
+                .map(|at| Area::Locality(geography.localities()[geography.pcns()[at].locality].id.clone()))
+                .ok_or_else(|| {
+                    let known: Vec<String> = geography
+                        .pcns()
+                        .iter()
+                        .map(|p| format!("{} ({})", p.code, p.known_as.as_deref().unwrap_or(&p.name)))
+                        .collect();
+                    format!("is not a Primary Care Network we know (give its ODS code); the PCNs are {}", known.join(", "))
+                })
+        });
+        geo.area_groups = [localities, wards, pcns]
+            .into_iter()
+            .filter(|group| !group.is_empty())
+            .collect();
+        let located = self.parsed("postcode", |text| {
+            let query = PostcodeQuery::parse(text).map_err(|e| e.message().to_owned())?;
+            geography.locate_postcode(&query).map_err(|e| e.to_string())
+        });
+        let radius = self.parsed("proximity", |text| {
+            text.parse::<f64>()
+                .ok()
+                .filter(|metres| metres.is_finite() && *metres > 0.0 && *metres <= MAX_PROXIMITY_METRES)
+                .ok_or_else(|| format!("must be a distance in metres, more than 0 and at most {MAX_PROXIMITY_METRES}"))
+        });
+        match located {
+            Some(found) => {
+                geo.near = Some(Near {
+                    label: found.label,
+                    point: found.point,
+                    ward_code: found.ward.map(|w| geography.wards()[w].code.clone()),
+                    radius_metres: radius,
+                });
+            }
+            None if radius.is_some() && !self.was_given("postcode") => {
+                self.problem(
+                    "proximity",
+                    "needs a postcode: give postcode=E14 3BY with proximity=1000",
+                );
+            }
+            None => {}
+        }
+        geo
+    }
+
+    /// `facets=locality,ward`: counts per area.
+    fn facets(&mut self, geography: &Geography) -> Option<FacetRequest> {
+        let kinds = self.all("facets", |text| match text.to_ascii_lowercase().as_str() {
+            "locality" | "localities" => Ok(true),
+            "ward" | "wards" => Ok(false),
+            _ => Err("must be locality or ward (or both, comma-separated)".to_owned()),
+        });
+        if kinds.is_empty() {
+            return None;
+        }
+        let mut request = FacetRequest::default();
+        if kinds.contains(&true) {
+            request.localities = geography
+                .localities()
+                .iter()
+                .map(|l| l.id.clone())
+                .collect();
+        }
+        if kinds.contains(&false) {
+            request.wards = geography.wards().iter().map(|w| w.code.clone()).collect();
+        }
+        Some(request)
+    }
+
+    /// Whether a parameter was given at all (even if its value was rejected).
+    fn was_given(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(key, _)| key == name)
+            || self.problems.iter().any(|p| p.name == name)
     }
 
     fn age_range(&mut self) -> Option<AgeRange> {
@@ -323,12 +447,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn geography() -> Geography {
+        crate::geography::builtin::geography()
+    }
+
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
     }
 
     fn problems(query: &str) -> Vec<InvalidParam> {
-        match Params::new(query).service_query(Target::Services, today()) {
+        match Params::new(query).service_query(Target::Services, today(), &geography()) {
             Err(ApiError::InvalidParams(problems)) => problems,
             other => panic!("expected problems for {query}, got {other:?}"),
         }
@@ -349,7 +477,7 @@ mod tests {
     fn repeated_filters_mean_any_of() {
         let query =
             Params::new("status=active&status=inactive&language=ben,syl&day=MO&day=tuesday")
-                .service_query(Target::Services, today())
+                .service_query(Target::Services, today(), &geography())
                 .unwrap();
         assert_eq!(
             query.filters.statuses,
@@ -365,7 +493,7 @@ mod tests {
     #[test]
     fn defaults_and_empty_values() {
         let query = Params::new("search=&page=")
-            .service_query(Target::Services, today())
+            .service_query(Target::Services, today(), &geography())
             .unwrap();
         assert_eq!(query.text, None);
         assert_eq!(query.page, PageRequest::default());
@@ -383,7 +511,7 @@ mod tests {
             "contains control characters"
         );
         let query = Params::new("search=caf%C3%A9+%26+tea")
-            .service_query(Target::Services, today())
+            .service_query(Target::Services, today(), &geography())
             .unwrap();
         assert_eq!(query.text.as_deref(), Some("café & tea"));
     }
@@ -407,7 +535,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_query_string_parses_or_is_rejected_without_panicking(query in "\\PC{0,80}") {
-            let _ = Params::new(&query).service_query(Target::ServiceAtLocations, today());
+            let _ = Params::new(&query).service_query(Target::ServiceAtLocations, today(), &geography());
         }
     }
 }

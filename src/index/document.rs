@@ -7,11 +7,13 @@
 use tantivy::schema::Term;
 use tantivy::{DateTime, TantivyDocument};
 
+use super::geo::encode_point;
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE};
 use crate::domain::aggregate::FullService;
 use crate::domain::location::Location;
 use crate::domain::schedule::{OpeningWindow, Schedule};
 use crate::domain::service::ServiceAtLocation;
+use crate::geography::{Geography, PlacedService, Site};
 
 /// Term that matches every document of a service.
 pub fn service_term(fields: &Fields, full_id: &str) -> Term {
@@ -19,30 +21,47 @@ pub fn service_term(fields: &Fields, full_id: &str) -> Term {
 }
 
 /// The documents for one service.
-pub fn documents(fields: &Fields, full: &FullService) -> Vec<TantivyDocument> {
+pub fn documents(
+    fields: &Fields,
+    placed: &PlacedService,
+    geography: &Geography,
+) -> Vec<TantivyDocument> {
+    let full = &placed.full;
     let service = &full.service;
     let mut documents = Vec::with_capacity(1 + service.service_at_locations.len());
-    let mut service_doc = common(fields, full);
+    let mut service_doc = common(fields, placed, geography);
     service_doc.add_text(fields.id, service.id.to_string());
     service_doc.add_text(fields.kind, KIND_SERVICE);
     for location in full.locations.values() {
         add_place(fields, &mut service_doc, location);
     }
+    for site in placed.sites() {
+        add_site(fields, &mut service_doc, &site, geography);
+    }
     add_opening(fields, &mut service_doc, service.schedules.iter());
     documents.push(service_doc);
 
     for link in &service.service_at_locations {
-        documents.push(link_document(fields, full, link));
+        documents.push(link_document(fields, placed, link, geography));
     }
     documents
 }
 
-fn link_document(fields: &Fields, full: &FullService, link: &ServiceAtLocation) -> TantivyDocument {
-    let mut doc = common(fields, full);
+fn link_document(
+    fields: &Fields,
+    placed: &PlacedService,
+    link: &ServiceAtLocation,
+    geography: &Geography,
+) -> TantivyDocument {
+    let full = &placed.full;
+    let mut doc = common(fields, placed, geography);
     doc.add_text(fields.id, link.id.to_string());
     doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {
         add_place(fields, &mut doc, location);
+    }
+    if let Some(site) = placed.sites().find(|site| site.link.id == link.id) {
+        add_site(fields, &mut doc, &site, geography);
     }
     if let Some(description) = &link.description {
         doc.add_text(fields.description, description);
@@ -51,10 +70,56 @@ fn link_document(fields: &Fields, full: &FullService, link: &ServiceAtLocation) 
     doc
 }
 
+/// Where a place is: its ward and locality, and its point.
+fn add_site(fields: &Fields, doc: &mut TantivyDocument, site: &Site<'_>, geography: &Geography) {
+    if let Some(ward) = site.placement.ward {
+        doc.add_text(fields.ward, &geography.wards()[ward].code);
+        doc.add_text(fields.locality, &geography.locality_of(ward).id);
+    }
+    if let Some(point) = site.placement.point {
+        doc.add_u64(fields.site_point, encode_point(point));
+        doc.add_f64(fields.latitude, point.latitude());
+        doc.add_f64(fields.longitude, point.longitude());
+    }
+}
+
+/// What the service covers.
+fn add_coverage(
+    fields: &Fields,
+    doc: &mut TantivyDocument,
+    placed: &PlacedService,
+    geography: &Geography,
+) {
+    let coverage = &placed.coverage;
+    doc.add_text(
+        fields.coverage,
+        if coverage.declared {
+            "declared"
+        } else {
+            "none"
+        },
+    );
+    if coverage.national {
+        doc.add_text(fields.national, "national");
+    }
+    for ward in &coverage.wards {
+        doc.add_text(fields.cover_ward, &geography.wards()[*ward].code);
+    }
+    for locality in geography
+        .localities()
+        .iter()
+        .filter(|l| coverage.covers_locality(l))
+    {
+        doc.add_text(fields.cover_locality, &locality.id);
+    }
+}
+
 /// Fields shared by a service's documents.
-fn common(fields: &Fields, full: &FullService) -> TantivyDocument {
+fn common(fields: &Fields, placed: &PlacedService, geography: &Geography) -> TantivyDocument {
+    let full: &FullService = &placed.full;
     let service = &full.service;
     let mut doc = TantivyDocument::default();
+    add_coverage(fields, &mut doc, placed, geography);
     doc.add_text(fields.service_id, service.id.to_string());
     doc.add_text(fields.sort_name, service.name.to_lowercase());
     doc.add_text(fields.name, &service.name);

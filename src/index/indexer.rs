@@ -14,6 +14,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 
 use super::{IndexError, SearchIndex, commit_payload, document};
 use crate::domain::ids::ServiceId;
+use crate::geography::Geography;
 use crate::store::{Store, join};
 
 /// Most service ids applied in one commit.
@@ -79,6 +80,7 @@ impl Indexer {
     pub fn start(
         index: Arc<SearchIndex>,
         store: Arc<dyn Store>,
+        geography: Arc<Geography>,
         generation: u64,
     ) -> Result<Self, IndexError> {
         let writer = index.writer()?;
@@ -89,6 +91,7 @@ impl Indexer {
                 Worker {
                     index,
                     store,
+                    geography,
                     writer,
                     generation,
                 }
@@ -133,6 +136,7 @@ impl Drop for Indexer {
 struct Worker {
     index: Arc<SearchIndex>,
     store: Arc<dyn Store>,
+    geography: Arc<Geography>,
     writer: IndexWriter<TantivyDocument>,
     generation: u64,
 }
@@ -213,7 +217,8 @@ impl Worker {
             let full =
                 join::full_service(self.store.as_ref(), *id).map_err(|error| error.to_string())?;
             if let Some(full) = full {
-                for doc in document::documents(&fields, &full) {
+                let placed = self.geography.place_service(full);
+                for doc in document::documents(&fields, &placed, &self.geography) {
                     self.writer
                         .add_document(doc)
                         .map_err(|error| error.to_string())?;
@@ -247,7 +252,10 @@ impl Worker {
             .writer
             .prepare_commit()
             .map_err(|error| error.to_string())?;
-        prepared.set_payload(&commit_payload(self.generation));
+        prepared.set_payload(&commit_payload(
+            self.generation,
+            self.index.geography_fingerprint(),
+        ));
         prepared.commit().map_err(|error| error.to_string())?;
         self.index.reload().map_err(|error| error.to_string())
     }

@@ -10,6 +10,7 @@
 //! Searching is CPU work: callers run [`SearchIndex::search`] off the async executor.
 
 pub mod document;
+pub mod geo;
 pub mod indexer;
 mod query;
 pub mod schema;
@@ -22,7 +23,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 
-use crate::search::query::{Hits, ServiceQuery};
+use crate::search::query::{Area, FacetCounts, FacetRequest, Hits, ServiceQuery};
 use schema::Fields;
 
 /// Why the index failed.
@@ -55,6 +56,8 @@ pub enum IndexStatus {
 struct CommitPayload {
     schema_version: u32,
     generation: u64,
+    /// Fingerprint of the geography the placements were derived from.
+    geography: u64,
 }
 
 /// The index, its reader and its fields.
@@ -63,14 +66,15 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     path: PathBuf,
+    geography: u64,
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, recreating it empty when it is missing, unreadable or of
-    /// another schema version.
-    pub fn open(dir: &Path) -> Result<(Self, IndexStatus), IndexError> {
+    /// Opens the index in `dir`, recreating it empty when it is missing, unreadable, of
+    /// another schema version, or derived from another geography (fingerprint `geography`).
+    pub fn open(dir: &Path, geography: u64) -> Result<(Self, IndexStatus), IndexError> {
         let (schema, fields) = schema::build();
-        let (index, status) = match open_existing(dir, &schema) {
+        let (index, status) = match open_existing(dir, &schema, geography) {
             Ok((index, generation)) => (index, IndexStatus::AtGeneration(generation)),
             Err(reason) => {
                 recreate_directory(dir)?;
@@ -91,6 +95,7 @@ impl SearchIndex {
                 reader,
                 fields,
                 path: dir.to_path_buf(),
+                geography,
             },
             status,
         ))
@@ -107,28 +112,77 @@ impl SearchIndex {
     }
 
     /// Runs a query against a fresh searcher. Blocking, CPU-bound.
+    ///
+    /// Order: near a postcode, [`geo::NearbyRank`]; otherwise by score (text relevance, plus
+    /// a large constant for a place inside a requested area), or by name when there is
+    /// neither text nor area; ties by name, then id, so results are deterministic.
     pub fn search(&self, query: &ServiceQuery) -> Result<Hits<String>, IndexError> {
         let searcher = self.reader.searcher();
-        let engine_query = query::build(&self.index, &self.fields, query)?;
+        let engine_query = query::build(&self.index, &self.fields, query, None)?;
         let page = TopDocs::with_limit(query.page.size).and_offset(query.page.offset());
         let by_name = (SortByString::for_field("sort_name"), Order::Asc);
         let by_id = (SortByString::for_field("id"), Order::Asc);
-        let (total, ids) = if query.text.is_some() {
-            let ranked = page.order_by(((SortBySimilarityScore, Order::Desc), by_name, by_id));
-            let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
-            (
-                total,
-                hits.into_iter().filter_map(|((_, _, id), _)| id).collect(),
-            )
-        } else {
-            let ranked = page.order_by((by_name, by_id));
-            let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
-            (
-                total,
-                hits.into_iter().filter_map(|((_, id), _)| id).collect(),
-            )
+        let by_score = query.text.is_some() || !query.geo.area_groups.is_empty();
+        let (total, ids) = match &query.geo.near {
+            Some(near) => {
+                let rank = (
+                    geo::NearbyRank::new(near.point, query.text.is_some()),
+                    Order::Desc,
+                );
+                let ranked = page.order_by((rank, by_name, by_id));
+                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
+                (
+                    total,
+                    hits.into_iter().filter_map(|((_, _, id), _)| id).collect(),
+                )
+            }
+            None if by_score => {
+                let ranked = page.order_by(((SortBySimilarityScore, Order::Desc), by_name, by_id));
+                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
+                (
+                    total,
+                    hits.into_iter().filter_map(|((_, _, id), _)| id).collect(),
+                )
+            }
+            None => {
+                let ranked = page.order_by((by_name, by_id));
+                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
+                (
+                    total,
+                    hits.into_iter().filter_map(|((_, id), _)| id).collect(),
+                )
+            }
         };
-        Ok(Hits { total, ids })
+        let facets = match &query.facets {
+            Some(request) => Some(self.facet_counts(&searcher, query, request)?),
+            None => None,
+        };
+        Ok(Hits { total, ids, facets })
+    }
+
+    /// How many results each requested locality and ward would give.
+    fn facet_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &ServiceQuery,
+        request: &FacetRequest,
+    ) -> Result<FacetCounts, IndexError> {
+        let count = |area: Area| -> Result<usize, IndexError> {
+            let faceted = query::build(&self.index, &self.fields, query, Some(&area))?;
+            Ok(searcher.search(&faceted, &Count)?)
+        };
+        let mut counts = FacetCounts::default();
+        for id in &request.localities {
+            counts
+                .localities
+                .push((id.clone(), count(Area::Locality(id.clone()))?));
+        }
+        for code in &request.wards {
+            counts
+                .wards
+                .push((code.clone(), count(Area::Ward(code.clone()))?));
+        }
+        Ok(counts)
     }
 
     pub(crate) fn writer(&self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
@@ -139,12 +193,20 @@ impl SearchIndex {
         &self.fields
     }
 
+    pub(crate) fn geography_fingerprint(&self) -> u64 {
+        self.geography
+    }
+
     pub(crate) fn reload(&self) -> Result<(), IndexError> {
         Ok(self.reader.reload()?)
     }
 }
 
-fn open_existing(dir: &Path, schema: &tantivy::schema::Schema) -> Result<(Index, u64), String> {
+fn open_existing(
+    dir: &Path,
+    schema: &tantivy::schema::Schema,
+    geography: u64,
+) -> Result<(Index, u64), String> {
     if !dir.exists() {
         return Err("no index yet".to_owned());
     }
@@ -172,6 +234,12 @@ fn open_existing(dir: &Path, schema: &tantivy::schema::Schema) -> Result<(Index,
             schema::SCHEMA_VERSION
         ));
     }
+    if payload.geography != geography {
+        return Err("index built with other geography data".to_owned());
+    }
+    if payload.geography != geography {
+        return Err("index built from other geography data".to_owned());
+    }
     Ok((index, payload.generation))
 }
 
@@ -186,10 +254,11 @@ fn recreate_directory(dir: &Path) -> Result<(), IndexError> {
     std::fs::create_dir_all(dir).map_err(failed)
 }
 
-fn commit_payload(generation: u64) -> String {
+fn commit_payload(generation: u64, geography: u64) -> String {
     serde_json::to_string(&CommitPayload {
         schema_version: schema::SCHEMA_VERSION,
         generation,
+        geography,
     })
     .expect("payload serialises")
 }

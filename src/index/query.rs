@@ -19,9 +19,11 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, DocId, Index, SegmentReader};
 
 use super::document::decode_window;
+use super::geo::within;
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, OPENING_FIELD};
+use crate::domain::geo::BoundingBox;
 use crate::domain::schedule::OpeningQuery;
-use crate::search::query::{Filters, ServiceQuery, Target};
+use crate::search::query::{Area, Filters, GeoFilter, Near, ServiceQuery, Target};
 
 /// Text fields searched, with their boosts.
 fn text_fields(fields: &Fields) -> [(Field, f32); 5] {
@@ -34,12 +36,13 @@ fn text_fields(fields: &Fields) -> [(Field, f32); 5] {
     ]
 }
 
-/// Builds the engine query; `None` when the text has no searchable words at all (then
-/// nothing can match).
+/// Builds the engine query, with one more area condition when counting a facet. Text with no
+/// searchable words at all matches nothing.
 pub fn build(
     index: &Index,
     fields: &Fields,
     query: &ServiceQuery,
+    facet: Option<&Area>,
 ) -> tantivy::Result<Box<dyn Query>> {
     let kind = match query.target {
         Target::Services => KIND_SERVICE,
@@ -51,6 +54,21 @@ pub fn build(
             .into_iter()
             .map(|q| (Occur::Must, q)),
     );
+    clauses.extend(
+        geo_clauses(fields, &query.geo)
+            .into_iter()
+            .map(|q| (Occur::Must, q)),
+    );
+    if query.geo.near.is_none() {
+        clauses.extend(
+            in_area_tier(fields, &query.geo)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
+    }
+    if let Some(area) = facet {
+        clauses.push((Occur::Must, area_clause(fields, area)));
+    }
     if let Some(text) = &query.text {
         match text_query(index, fields, text)? {
             Some(text_query) => clauses.push((Occur::Must, text_query)),
@@ -144,6 +162,113 @@ fn filters(fields: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
         queries.push(opening_filter(opening.clone(), filters.today));
     }
     queries
+}
+
+fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let clauses = queries
+        .into_iter()
+        .map(|query| (Occur::Should, query))
+        .collect();
+    non_scoring(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        text_term(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Geographic conditions: each area group, and the searcher's point (see [`GeoFilter`]).
+fn geo_clauses(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
+    let mut clauses: Vec<Box<dyn Query>> = geo
+        .area_groups
+        .iter()
+        .map(|group| any(group.iter().map(|area| area_clause(fields, area)).collect()))
+        .collect();
+    if let Some(near) = &geo.near {
+        clauses.push(near_clause(fields, near));
+    }
+    clauses
+}
+
+/// Score given to a result with a place inside each requested area, so that places in the
+/// area rank above services that only cover it (far above any text relevance).
+pub const IN_AREA_SCORE: f32 = 1.0e6;
+
+/// Optional, scoring clauses: a place inside each requested area.
+fn in_area_tier(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
+    geo.area_groups
+        .iter()
+        .map(|group| {
+            let inside = group
+                .iter()
+                .map(|area| match area {
+                    Area::Locality(id) => term(fields.locality, id),
+                    Area::Ward(code) => term(fields.ward, code),
+                })
+                .collect();
+            Box::new(ConstScoreQuery::new(any(inside), IN_AREA_SCORE)) as Box<dyn Query>
+        })
+        .collect()
+}
+
+/// A place in the area, or coverage of all of it.
+fn area_clause(fields: &Fields, area: &Area) -> Box<dyn Query> {
+    match area {
+        Area::Locality(id) => any(vec![
+            term(fields.locality, id),
+            term(fields.cover_locality, id),
+            term(fields.national, "national"),
+        ]),
+        Area::Ward(code) => any(vec![
+            term(fields.ward, code),
+            term(fields.cover_ward, code),
+            term(fields.national, "national"),
+        ]),
+    }
+}
+
+fn covers_point(fields: &Fields, near: &Near) -> Box<dyn Query> {
+    let mut covering = vec![term(fields.national, "national")];
+    if let Some(ward) = &near.ward_code {
+        covering.push(term(fields.cover_ward, ward));
+    }
+    any(covering)
+}
+
+/// With a radius: a place within it, or coverage of the point. Without: anything except
+/// services whose declared coverage leaves the point out.
+fn near_clause(fields: &Fields, near: &Near) -> Box<dyn Query> {
+    match near.radius_metres {
+        Some(radius) => {
+            let bounds = BoundingBox::around(near.point, radius);
+            let nearby = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    range(
+                        fields.latitude,
+                        Bound::Included(bounds.min_latitude),
+                        Bound::Included(bounds.max_latitude),
+                    ),
+                ),
+                (
+                    Occur::Must,
+                    range(
+                        fields.longitude,
+                        Bound::Included(bounds.min_longitude),
+                        Bound::Included(bounds.max_longitude),
+                    ),
+                ),
+                (Occur::Must, within(near.point, radius)),
+            ]);
+            any(vec![Box::new(nearby), covers_point(fields, near)])
+        }
+        None => any(vec![
+            term(fields.coverage, "none"),
+            covers_point(fields, near),
+        ]),
+    }
 }
 
 fn range(field: Field, lower: Bound<f64>, upper: Bound<f64>) -> Box<dyn Query> {

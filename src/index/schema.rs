@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
 };
 
 /// Version of the schema and analyzers; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the analyzer for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -59,10 +59,31 @@ pub struct Fields {
     pub modified: Field,
     /// Encoded weekly opening windows (multi-valued).
     pub opening: Field,
+    /// Ward codes of the places (physical locations).
+    pub ward: Field,
+    /// Locality ids of the places.
+    pub locality: Field,
+    /// Ward codes the service covers.
+    pub cover_ward: Field,
+    /// Locality ids the service covers entirely.
+    pub cover_locality: Field,
+    /// `national` when the service covers the whole country.
+    pub national: Field,
+    /// `declared` when the service covers an area (said, or assumed for helplines), `none`
+    /// when it only has places.
+    pub coverage: Field,
+    /// Places as encoded points (multi-valued; see `index::geo`).
+    pub site_point: Field,
+    /// Latitudes of the places, for the radius pre-filter.
+    pub latitude: Field,
+    /// Longitudes of the places, for the radius pre-filter.
+    pub longitude: Field,
 }
 
 /// Name of the opening-windows fast field (predicates read it by name).
 pub const OPENING_FIELD: &str = "opening";
+/// Name of the places fast field (ranking and radius predicates read it by name).
+pub const SITE_POINT_FIELD: &str = "site_point";
 
 /// Stand-in for "no maximum age".
 pub const NO_MAXIMUM_AGE: f64 = 1_000.0;
@@ -100,6 +121,15 @@ pub fn build() -> (Schema, Fields) {
         max_age: builder.add_f64_field("max_age", INDEXED | FAST),
         modified: builder.add_date_field("modified", INDEXED | FAST),
         opening: builder.add_u64_field(OPENING_FIELD, FAST),
+        ward: builder.add_text_field("ward", STRING),
+        locality: builder.add_text_field("locality", STRING),
+        cover_ward: builder.add_text_field("cover_ward", STRING),
+        cover_locality: builder.add_text_field("cover_locality", STRING),
+        national: builder.add_text_field("national", STRING),
+        coverage: builder.add_text_field("coverage", STRING),
+        site_point: builder.add_u64_field(SITE_POINT_FIELD, FAST),
+        latitude: builder.add_f64_field("latitude", INDEXED | FAST),
+        longitude: builder.add_f64_field("longitude", INDEXED | FAST),
     };
     (builder.build(), fields)
 }

@@ -30,6 +30,8 @@ use crate::domain::service::{
 };
 use crate::domain::taxonomy::{Attribute, Taxonomy, TaxonomyTerm};
 use crate::domain::values::{AbsoluteUri, Age, Email, PhoneNumber, WebUrl};
+use crate::geography::{Geography, PlacedService, Placement};
+use crate::search::explain::MatchExplanation;
 
 /// Terms and taxonomies available to expand attributes into nested `taxonomy_term` objects.
 #[derive(Clone, Copy)]
@@ -200,6 +202,100 @@ impl<'a> OrganizationView<'a> {
     }
 }
 
+/// A ward, as a location's placement names it.
+#[derive(Serialize)]
+pub struct WardRef<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+/// A locality, as a location's placement names it.
+#[derive(Serialize)]
+pub struct LocalityRef<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+/// Where a location is in the borough (Signpost extension): its ward and locality, or that
+/// it is outside the borough. Shown for confidential locations too: it is coarse.
+#[derive(Serialize, Default)]
+pub struct AreaView<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ward: Option<WardRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locality: Option<LocalityRef<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    outside_borough: bool,
+}
+
+impl<'a> AreaView<'a> {
+    fn new(placement: Option<&Placement>, geography: &'a Geography) -> Self {
+        let Some(placement) = placement else {
+            return Self::default();
+        };
+        Self::of_ward(placement.ward, placement.point.is_some(), geography)
+    }
+
+    /// The area of a ward (by index), or outside the borough when a known point is in no
+    /// ward.
+    pub fn of_ward(ward: Option<usize>, point_known: bool, geography: &'a Geography) -> Self {
+        match ward {
+            Some(ward) => {
+                let locality = geography.locality_of(ward);
+                let ward = &geography.wards()[ward];
+                Self {
+                    ward: Some(WardRef {
+                        code: &ward.code,
+                        name: &ward.name,
+                    }),
+                    locality: Some(LocalityRef {
+                        id: &locality.id,
+                        name: &locality.name,
+                    }),
+                    outside_borough: false,
+                }
+            }
+            None => Self {
+                outside_borough: point_known,
+                ..Self::default()
+            },
+        }
+    }
+}
+
+/// What a location view needs besides the location: where it is.
+#[derive(Clone, Copy)]
+pub struct Places<'a> {
+    /// The geography.
+    pub geography: &'a Geography,
+    /// Placements of the locations at hand.
+    pub placements: &'a BTreeMap<LocationId, Placement>,
+}
+
+impl<'a> Places<'a> {
+    /// The places of a placed service.
+    pub fn of(placed: &'a PlacedService, geography: &'a Geography) -> Self {
+        Self {
+            geography,
+            placements: &placed.placements,
+        }
+    }
+
+    /// No placements: locations are rendered without the derived ward and locality (as the
+    /// export does, which carries data, not what is derived from it).
+    pub fn none(geography: &'a Geography) -> Self {
+        static NONE: BTreeMap<LocationId, Placement> = BTreeMap::new();
+        Self {
+            geography,
+            placements: &NONE,
+        }
+    }
+
+    fn area(self, location: &Location) -> AreaView<'a> {
+        AreaView::new(self.placements.get(&location.id), self.geography)
+    }
+}
+
 /// The one-to-one fields of a location; coordinates and identifiers only when published.
 #[derive(Serialize)]
 pub struct LocationSummary<'a> {
@@ -221,11 +317,13 @@ pub struct LocationSummary<'a> {
     url: Option<&'a WebUrl>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     confidential: bool,
+    #[serde(flatten)]
+    area: AreaView<'a>,
 }
 
 impl<'a> LocationSummary<'a> {
     /// Summarises a location, withholding what a confidential location must not publish.
-    pub fn new(location: &'a Location) -> Self {
+    pub fn new(location: &'a Location, places: Places<'a>) -> Self {
         let published = location.is_published_address();
         let point = location.point.filter(|_| published);
         Self {
@@ -245,6 +343,7 @@ impl<'a> LocationSummary<'a> {
                 .filter(|_| published),
             url: location.url.as_ref(),
             confidential: location.confidential,
+            area: places.area(location),
         }
     }
 }
@@ -267,11 +366,11 @@ pub struct LocationView<'a> {
 
 impl<'a> LocationView<'a> {
     /// Renders a location for publication.
-    pub fn new(location: &'a Location, lookup: TermLookup<'a>) -> Self {
+    pub fn new(location: &'a Location, places: Places<'a>, lookup: TermLookup<'a>) -> Self {
         let published = location.is_published_address();
         let owner = Owner::LocationId(location.id);
         Self {
-            summary: LocationSummary::new(location),
+            summary: LocationSummary::new(location, places),
             addresses: if published {
                 owned(&location.addresses, owner)
             } else {
@@ -360,13 +459,16 @@ impl<'a> ServiceCore<'a> {
     }
 }
 
-/// A service list item: one-to-one fields and the organization's one-to-one fields.
+/// A service list item: one-to-one fields, the organization's one-to-one fields, and (for a
+/// geographic search) why it matched.
 #[derive(Serialize)]
 pub struct ServiceSummary<'a> {
     #[serde(flatten)]
     core: ServiceCore<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     organization: Option<OrganizationSummary<'a>>,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    explanation: Option<MatchExplanation>,
 }
 
 impl<'a> ServiceSummary<'a> {
@@ -375,7 +477,14 @@ impl<'a> ServiceSummary<'a> {
         Self {
             core: ServiceCore::new(&full.service),
             organization: full.organization.as_ref().map(OrganizationSummary::new),
+            explanation: None,
         }
+    }
+
+    /// Adds why it matched.
+    pub fn with_match(mut self, explanation: Option<MatchExplanation>) -> Self {
+        self.explanation = explanation;
+        self
     }
 }
 
@@ -419,9 +528,10 @@ pub struct ServiceView<'a> {
 }
 
 impl<'a> ServiceView<'a> {
-    /// Renders a joined service in full, with its organization nested.
-    pub fn new(full: &'a FullService) -> Self {
-        let mut view = Self::without_organization(full);
+    /// Renders a service in full, with its organization nested, its locations placed by
+    /// `places`.
+    pub fn new(full: &'a FullService, places: Places<'a>) -> Self {
+        let mut view = Self::without_organization(full, places);
         let lookup = TermLookup::of(full);
         view.organization = full
             .organization
@@ -430,9 +540,9 @@ impl<'a> ServiceView<'a> {
         view
     }
 
-    /// Renders a joined service in full without nesting its organization (for use inside
-    /// an organization).
-    pub fn without_organization(full: &'a FullService) -> Self {
+    /// Renders a service in full without nesting its organization (for use inside an
+    /// organization).
+    pub fn without_organization(full: &'a FullService, places: Places<'a>) -> Self {
         let service = &full.service;
         let lookup = TermLookup::of(full);
         let owner = Owner::ServiceId(service.id);
@@ -452,7 +562,7 @@ impl<'a> ServiceView<'a> {
                     location: full
                         .locations
                         .get(&link.location_id)
-                        .map(|l| LocationView::new(l, lookup)),
+                        .map(|l| LocationView::new(l, places, lookup)),
                 })
                 .collect(),
             languages: owned(&service.languages, owner),
@@ -466,7 +576,7 @@ impl<'a> ServiceView<'a> {
 }
 
 /// A service_at_location list item: the link, the location's and the service's one-to-one
-/// fields.
+/// fields, and (for a geographic search) why this place matched.
 #[derive(Serialize)]
 pub struct ServiceAtLocationSummary<'a> {
     id: ServiceAtLocationId,
@@ -477,11 +587,19 @@ pub struct ServiceAtLocationSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<LocationSummary<'a>>,
     service: ServiceSummary<'a>,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    explanation: Option<MatchExplanation>,
 }
 
 impl<'a> ServiceAtLocationSummary<'a> {
-    /// Summarises one link of a joined service.
-    pub fn new(full: &'a FullService, link: &'a ServiceAtLocation) -> Self {
+    /// Summarises one link of a placed service.
+    pub fn new(
+        placed: &'a PlacedService,
+        link: &'a ServiceAtLocation,
+        geography: &'a Geography,
+        explanation: Option<MatchExplanation>,
+    ) -> Self {
+        let full = &placed.full;
         Self {
             id: link.id,
             service_id: full.service.id,
@@ -490,8 +608,9 @@ impl<'a> ServiceAtLocationSummary<'a> {
             location: full
                 .locations
                 .get(&link.location_id)
-                .map(LocationSummary::new),
+                .map(|l| LocationSummary::new(l, Places::of(placed, geography))),
             service: ServiceSummary::new(full),
+            explanation,
         }
     }
 }
@@ -513,9 +632,15 @@ pub struct ServiceAtLocationView<'a> {
 }
 
 impl<'a> ServiceAtLocationView<'a> {
-    /// Renders one link of a joined service in full.
-    pub fn new(full: &'a FullService, link: &'a ServiceAtLocation) -> Self {
+    /// Renders one link of a placed service in full.
+    pub fn new(
+        placed: &'a PlacedService,
+        link: &'a ServiceAtLocation,
+        geography: &'a Geography,
+    ) -> Self {
+        let full = &placed.full;
         let lookup = TermLookup::of(full);
+        let places = Places::of(placed, geography);
         Self {
             id: link.id,
             service_id: full.service.id,
@@ -524,8 +649,8 @@ impl<'a> ServiceAtLocationView<'a> {
             location: full
                 .locations
                 .get(&link.location_id)
-                .map(|l| LocationView::new(l, lookup)),
-            service: ServiceView::new(full),
+                .map(|l| LocationView::new(l, places, lookup)),
+            service: ServiceView::new(full, places),
             schedules: full
                 .service
                 .schedules_at(link.id)

@@ -1,3 +1,4 @@
-//! Searching the directory, independent of HTTP: the query type and the search use-case.
+//! Searching the directory, independent of HTTP: the query type and why results matched.
 
+pub mod explain;
 pub mod query;

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::ids::{OrganizationId, TaxonomyId, TaxonomyTermId};
 use crate::domain::language::LanguageCode;
+use crate::domain::location::LatLon;
 use crate::domain::schedule::OpeningQuery;
 use crate::domain::service::ServiceStatus;
 
@@ -106,6 +107,69 @@ impl Filters {
     }
 }
 
+/// An area of the borough asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Area {
+    /// A locality, by id (`south-east`).
+    Locality(String),
+    /// A ward, by ONS code.
+    Ward(String),
+}
+
+/// A searcher's point: a postcode's centroid, and how far they will travel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Near {
+    /// The postcode (or outward code) as understood, e.g. `E14 3BY`.
+    pub label: String,
+    /// Its centroid.
+    pub point: LatLon,
+    /// The ward it is in (`None` outside the borough).
+    pub ward_code: Option<String>,
+    /// Only places within this many metres (ORUK `proximity`), when given.
+    pub radius_metres: Option<f64>,
+}
+
+/// Where the searcher is interested in.
+///
+/// A service matches an area when it has a place inside it, or its coverage includes the
+/// whole area. With a postcode and a radius, it matches when it has a place within the
+/// radius, or its coverage includes the postcode; with a postcode alone, only services whose
+/// declared coverage leaves the postcode out are dropped, and results are ranked by
+/// distance (local services first, area-wide ones after).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GeoFilter {
+    /// One group per parameter (`locality`, `ward`, `pcn`); groups combine with AND, the
+    /// areas within a group with OR.
+    pub area_groups: Vec<Vec<Area>>,
+    /// The searcher's postcode, if given.
+    pub near: Option<Near>,
+}
+
+impl GeoFilter {
+    /// Whether any geographic condition is set.
+    pub fn is_empty(&self) -> bool {
+        self.area_groups.is_empty() && self.near.is_none()
+    }
+}
+
+/// Counts of matches per area, asked for with `facets`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FacetRequest {
+    /// Locality ids to count.
+    pub localities: Vec<String>,
+    /// Ward codes to count.
+    pub wards: Vec<String>,
+}
+
+/// How many results each area would give.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FacetCounts {
+    /// (locality id, count), in the order asked.
+    pub localities: Vec<(String, usize)>,
+    /// (ward code, count), in the order asked.
+    pub wards: Vec<(String, usize)>,
+}
+
 /// A search for services (or services at locations).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceQuery {
@@ -115,6 +179,10 @@ pub struct ServiceQuery {
     pub text: Option<String>,
     /// Filters.
     pub filters: Filters,
+    /// Geography.
+    pub geo: GeoFilter,
+    /// Facet counts to compute, if any.
+    pub facets: Option<FacetRequest>,
     /// Which page.
     pub page: PageRequest,
 }
@@ -126,6 +194,8 @@ pub struct Hits<Id> {
     pub total: usize,
     /// Ids on the requested page, in rank order.
     pub ids: Vec<Id>,
+    /// Facet counts, when asked for.
+    pub facets: Option<FacetCounts>,
 }
 
 /// Today's date in London, against which schedule validity is checked.

@@ -88,21 +88,32 @@ impl TestApp {
     }
 }
 
-/// The application over an empty data directory.
+/// The application over an empty data directory, with the built-in (approximate) geography.
 pub async fn spawn_empty_app() -> TestApp {
-    spawn_in(tempfile::tempdir().unwrap()).await
+    spawn_in(tempfile::tempdir().unwrap(), None).await
 }
 
-/// The application over a copy of a data directory holding the sample directory.
+/// The application over a copy of a data directory holding the sample directory, with the
+/// built-in (approximate) geography.
 pub async fn spawn_app() -> TestApp {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(seeded_template(), dir.path());
-    spawn_in(dir).await
+    copy_dir(seeded_template(&TEMPLATE, None), dir.path());
+    spawn_in(dir, None).await
 }
 
-async fn spawn_in(data_dir: TempDir) -> TestApp {
+/// The sample directory served with the real geo pack.
+pub async fn spawn_app_with_pack(geo_dir: &Path) -> TestApp {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(seeded_template(&TEMPLATE, Some(geo_dir)), dir.path());
+    spawn_in(dir, Some(geo_dir)).await
+}
+
+async fn spawn_in(data_dir: TempDir, geo_dir: Option<&Path>) -> TestApp {
     init_logs();
-    let config = ServeConfig::for_data_dir(data_dir.path());
+    let mut config = ServeConfig::for_data_dir(data_dir.path());
+    config.geo_dir = geo_dir.map(Path::to_path_buf);
     let application = Application::build(config)
         .await
         .expect("the application starts");
@@ -123,13 +134,13 @@ fn init_logs() {
     }
 }
 
-/// A data directory with the sample directory loaded, built once per test run.
-fn seeded_template() -> &'static Path {
-    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
-    TEMPLATE
+/// A data directory with the sample directory loaded, built once per test run and geography.
+fn seeded_template(template: &'static OnceLock<TempDir>, geo_dir: Option<&Path>) -> &'static Path {
+    template
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let (catalog, _) = Catalog::open(dir.path()).unwrap();
+            let geography = signpost::geography::load(geo_dir).unwrap();
+            let (catalog, _) = Catalog::open(dir.path(), Arc::new(geography)).unwrap();
             signpost::seed::load(&catalog).expect("the sample directory loads cleanly");
             catalog.wait_for_index().unwrap();
             catalog.close();

@@ -5,14 +5,20 @@ use std::path::Path;
 
 use serde_json::json;
 use signpost::catalog::Catalog;
-use signpost::search::query::{Filters, PageRequest, ServiceQuery, Target, london_today};
+use signpost::search::query::{
+    Filters, GeoFilter, PageRequest, ServiceQuery, Target, london_today,
+};
 use signpost::store::{ChangeSet, SledStore, Store};
 
 use crate::fixtures;
 
+fn geography() -> std::sync::Arc<signpost::geography::Geography> {
+    std::sync::Arc::new(signpost::geography::builtin::geography())
+}
+
 fn fixture_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let (catalog, report) = Catalog::open(dir.path()).unwrap();
+    let (catalog, report) = Catalog::open(dir.path(), geography()).unwrap();
     assert_eq!(report.rebuilt_index.as_deref(), Some("no index yet"));
     let text = serde_json::to_string(&fixtures::services()).unwrap();
     let records = signpost::catalog::import::read_source(&text).unwrap();
@@ -26,6 +32,8 @@ fn search(catalog: &Catalog, text: &str) -> Vec<String> {
         target: Target::Services,
         text: Some(text.to_owned()),
         filters: Filters::new(london_today()),
+        geo: GeoFilter::default(),
+        facets: None,
         page: PageRequest::default(),
     };
     catalog
@@ -33,12 +41,12 @@ fn search(catalog: &Catalog, text: &str) -> Vec<String> {
         .unwrap()
         .services
         .into_iter()
-        .map(|full| full.service.name)
+        .map(|placed| placed.full.service.name)
         .collect()
 }
 
 fn reopen(dir: &Path) -> (Catalog, Option<String>) {
-    let (catalog, report) = Catalog::open(dir).unwrap();
+    let (catalog, report) = Catalog::open(dir, geography()).unwrap();
     (catalog, report.rebuilt_index)
 }
 
@@ -71,16 +79,40 @@ fn a_corrupt_index_is_rebuilt() {
     );
 }
 
+/// Rewrites the commit record of the index in `dir`.
+fn rewrite_payload(dir: &Path, schema_version: u32, geography: u64) {
+    let meta_path = dir.join("index/meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    let payload: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    let generation = payload["generation"].clone();
+    meta["payload"] = json!(
+        json!({"schema_version": schema_version, "generation": generation, "geography": geography})
+            .to_string()
+    );
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+}
+
 #[test]
 fn an_index_of_another_schema_version_is_rebuilt() {
     let dir = fixture_dir();
-    let meta_path = dir.path().join("index/meta.json");
-    let mut meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
-    meta["payload"] = json!(r#"{"schema_version":0,"generation":1}"#);
-    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    rewrite_payload(dir.path(), 0, geography().fingerprint());
     let (catalog, rebuilt) = reopen(dir.path());
     assert!(rebuilt.unwrap().contains("schema version 0"));
+    assert_eq!(search(&catalog, "lunch"), ["Bow Lunch Club"]);
+}
+
+#[test]
+fn an_index_derived_from_other_geography_is_rebuilt() {
+    let dir = fixture_dir();
+    rewrite_payload(
+        dir.path(),
+        signpost::index::schema::SCHEMA_VERSION,
+        geography().fingerprint() ^ 1,
+    );
+    let (catalog, rebuilt) = reopen(dir.path());
+    assert!(rebuilt.unwrap().contains("other geography"));
     assert_eq!(search(&catalog, "lunch"), ["Bow Lunch Club"]);
 }
 

@@ -4,6 +4,7 @@ mod confidential;
 mod contract;
 mod errors;
 mod fixtures;
+mod geo_search;
 mod geography;
 mod health;
 mod helpers;

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::blocking;
+use crate::geography::Precision;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::store::Counts;
@@ -37,8 +38,13 @@ struct IndexReadiness {
 
 #[derive(Serialize)]
 struct GeographyReadiness {
-    precision: &'static str,
+    precision: Precision,
+    source: String,
     detail: &'static str,
+    localities: usize,
+    wards: usize,
+    pcns: usize,
+    postcodes: usize,
 }
 
 /// Readiness, with document counts.
@@ -52,9 +58,20 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             status: "ready",
             store: StoreReadiness { open: true, generation, counts },
             index: IndexReadiness { loaded: true, documents: catalog.index().num_docs() },
-            geography: GeographyReadiness {
-                precision: "none",
-                detail: "no geography loaded yet: postcode, locality, ward and PCN filters are not available",
+            geography: {
+                let geography = catalog.geography();
+                GeographyReadiness {
+                    precision: geography.precision(),
+                    source: geography.source().to_owned(),
+                    detail: match geography.precision() {
+                        Precision::Exact => "locations are placed in wards by their coordinates (or postcode) on the ward boundaries",
+                        Precision::Approximate => "no geo pack loaded: locations are placed in the ward with the nearest centroid, and postcodes by their outward code; start with --geo-dir for exact placement",
+                    },
+                    localities: geography.localities().len(),
+                    wards: geography.wards().len(),
+                    pcns: geography.pcns().len(),
+                    postcodes: geography.postcode_count(),
+                }
             },
         })
     })

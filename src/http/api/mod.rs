@@ -2,10 +2,12 @@
 //! health endpoints). Handlers are thin: parse parameters, run the use-case off the async
 //! executor, render.
 
+pub mod geography;
 pub mod health;
 pub mod openapi;
 pub mod organizations;
 pub mod root;
+pub mod search_meta;
 pub mod service_at_locations;
 pub mod services;
 pub mod taxonomies;
@@ -29,6 +31,8 @@ pub struct Page<'a, T> {
     last_page: bool,
     empty: bool,
     contents: &'a [T],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    meta: Option<search_meta::SearchMeta<'a>>,
 }
 
 impl<'a, T> Page<'a, T> {
@@ -45,7 +49,14 @@ impl<'a, T> Page<'a, T> {
             last_page: page.number >= total_pages,
             empty: contents.is_empty(),
             contents,
+            meta: None,
         }
+    }
+
+    /// Adds a geographic search's extension fields.
+    pub fn with_meta(mut self, meta: Option<search_meta::SearchMeta<'a>>) -> Self {
+        self.meta = meta;
+        self
     }
 }
 

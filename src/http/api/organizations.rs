@@ -11,7 +11,7 @@ use crate::domain::service::ServiceStatus;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::params::Params;
-use crate::oruk::render::{OrganizationSummary, OrganizationView, ServiceView, TermLookup};
+use crate::oruk::render::{OrganizationSummary, OrganizationView, Places, ServiceView, TermLookup};
 use crate::store::join;
 
 /// A page of organizations.
@@ -67,13 +67,16 @@ pub async fn get(
             .services_of_organization(organization_id)
             .map_err(internal)?
         {
-            if let Some(full) = catalog.full_service(service_id)?
-                && ServiceStatus::SHOWN_BY_DEFAULT.contains(&full.service.status)
+            if let Some(placed) = catalog.placed_service(service_id)?
+                && ServiceStatus::SHOWN_BY_DEFAULT.contains(&placed.full.service.status)
             {
-                services.push(full);
+                services.push(placed);
             }
         }
-        services.sort_by_cached_key(|full| (full.service.name.to_lowercase(), full.service.id));
+        services.sort_by_cached_key(|placed| {
+            let service = &placed.full.service;
+            (service.name.to_lowercase(), service.id)
+        });
         let (terms, taxonomies) =
             join::terms_for(store, organization.attributes.iter()).map_err(internal)?;
         let lookup = TermLookup {
@@ -83,7 +86,12 @@ pub async fn get(
         let view = OrganizationView::new(&organization, lookup).with_services(
             services
                 .iter()
-                .map(ServiceView::without_organization)
+                .map(|placed| {
+                    ServiceView::without_organization(
+                        &placed.full,
+                        Places::of(placed, catalog.geography()),
+                    )
+                })
                 .collect(),
         );
         to_json(&view)

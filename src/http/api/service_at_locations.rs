@@ -2,16 +2,19 @@
 //!
 //! The ORUK OpenAPI file references the full *service* schema for the `{id}` endpoint; the
 //! official validator checks it against the `service_at_location` schema, which is what we
-//! publish: the link, its location and its service, fully nested.
+//! publish: the link, its location and its service, fully nested. The list has one row per
+//! service at each of its places, each filtered and ranked on its own.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::search_meta::search_meta;
 use super::{Page, blocking, json_ok, to_json};
 use crate::domain::ids::ServiceAtLocationId;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::params::Params;
 use crate::oruk::render::{ServiceAtLocationSummary, ServiceAtLocationView};
+use crate::search::explain::explain;
 use crate::search::query::{Target, london_today};
 
 /// A page of services at locations matching the query parameters.
@@ -19,24 +22,31 @@ pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let query = Params::new(request.query_string())
-        .service_query(Target::ServiceAtLocations, london_today())?;
     let catalog = state.catalog.clone();
+    let query = Params::new(request.query_string()).service_query(
+        Target::ServiceAtLocations,
+        london_today(),
+        catalog.geography(),
+    )?;
     let body = blocking(move || {
         let page = catalog.search_links(&query)?;
+        let geography = catalog.geography();
         let items: Vec<ServiceAtLocationSummary> = page
             .links
             .iter()
-            .filter_map(|(link_id, full)| {
-                let link = full
+            .filter_map(|(link_id, placed)| {
+                let link = placed
+                    .full
                     .service
                     .service_at_locations
                     .iter()
                     .find(|link| link.id == *link_id)?;
-                Some(ServiceAtLocationSummary::new(full, link))
+                let why = explain(placed, Some(*link_id), &query.geo, geography);
+                Some(ServiceAtLocationSummary::new(placed, link, geography, why))
             })
             .collect();
-        to_json(&Page::new(query.page, page.total, &items))
+        let meta = search_meta(&query, page.facets.as_ref(), geography);
+        to_json(&Page::new(query.page, page.total, &items).with_meta(meta))
     })
     .await?;
     Ok(json_ok(body))
@@ -58,15 +68,21 @@ pub async fn get(
     let catalog = state.catalog.clone();
     let body = blocking(move || {
         let found = catalog.link(link_id)?;
-        let link = found.as_ref().and_then(|(_, full)| {
-            full.service
+        let view = found.as_ref().and_then(|(_, placed)| {
+            let link = placed
+                .full
+                .service
                 .service_at_locations
                 .iter()
-                .find(|link| link.id == link_id)
-                .map(|link| (full, link))
+                .find(|link| link.id == link_id)?;
+            Some(ServiceAtLocationView::new(
+                placed,
+                link,
+                catalog.geography(),
+            ))
         });
-        match link {
-            Some((full, link)) => to_json(&ServiceAtLocationView::new(full, link)),
+        match view {
+            Some(view) => to_json(&view),
             None => Err(ApiError::not_found(
                 "service_at_location",
                 "/service_at_locations",
