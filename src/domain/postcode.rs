@@ -61,6 +61,9 @@ impl PostcodeQuery {
         if !compact.is_ascii() {
             return Err(invalid());
         }
+        if compact == "GIR0AA" {
+            return Ok(PostcodeQuery::Full(Postcode("GIR 0AA".to_owned())));
+        }
         let bytes = compact.as_bytes();
         if is_outward(bytes) {
             return Ok(PostcodeQuery::Outward(OutwardCode(compact)));
@@ -161,6 +164,11 @@ mod tests {
         assert_eq!(Postcode::parse("ec3n4ab").unwrap().as_str(), "EC3N 4AB");
         assert_eq!(Postcode::parse("E1W1BQ").unwrap().as_str(), "E1W 1BQ");
         assert_eq!(Postcode::parse("e1 6an").unwrap().outward().as_str(), "E1");
+        assert_eq!(
+            Postcode::parse("gir0aa").unwrap().as_str(),
+            "GIR 0AA",
+            "the Girobank exception"
+        );
     }
 
     #[test]

@@ -11,8 +11,12 @@
 //!   is the ward polygon containing it (exact) or the nearest ward centroid within
 //!   [`APPROXIMATE_WARD_RADIUS_METRES`] (approximate); no ward means outside the borough;
 //! - a service's coverage comes from its `service_areas` (a ward, a locality, the borough,
-//!   London, or national, by code or name); a service with no physical location and no
-//!   recognised area (a helpline, an online service) covers the whole borough.
+//!   London, or national, by code or name, or the borough and wards mentioned in free
+//!   text); a service that says nothing about its area and is delivered remotely (a
+//!   helpline with no location, or a service with a virtual location) covers the whole
+//!   borough, while one that names only areas we do not know covers none of ours;
+//! - a confidential location's distances are measured from its ward's centroid
+//!   ([`Placement::public_point`]).
 
 pub mod builtin;
 pub mod pack;
@@ -120,6 +124,11 @@ pub struct Placement {
     pub point_source: Option<PointSource>,
     /// Index of its ward, `None` when outside the borough or unknown.
     pub ward: Option<usize>,
+    /// The point every distance is measured from (filtering, ranking, display). The true
+    /// point, except for a confidential location: then the centroid of its ward (public
+    /// anyway), or outside the borough its point snapped to a grid of about a kilometre, so
+    /// that no series of searches can narrow down where it is.
+    pub public_point: Option<LatLon>,
 }
 
 /// Where a searcher's postcode is.
@@ -215,6 +224,16 @@ const LONDON_KEYS: &[&str] = &[
     "e12000007",
     "pan london",
     "london wide",
+    "east london",
+];
+/// Phrases that, anywhere in a free-text area, mean the whole country.
+const NATIONAL_PHRASES: &[&str] = &[
+    "national",
+    "nationwide",
+    "uk wide",
+    "united kingdom",
+    "england",
+    "great britain",
 ];
 
 /// Everything needed to build a [`Geography`]; checked by [`Geography::new`].
@@ -511,10 +530,20 @@ impl Geography {
                 None => (None, None),
             },
         };
+        let ward = point.and_then(|p| self.ward_at(p));
+        let public_point = if location.confidential {
+            match ward {
+                Some(ward) => Some(self.wards[ward].centroid),
+                None => point.map(snap_to_grid),
+            }
+        } else {
+            point
+        };
         Placement {
             point,
             point_source,
-            ward: point.and_then(|p| self.ward_at(p)),
+            ward,
+            public_point,
         }
     }
 
@@ -527,54 +556,99 @@ impl Geography {
     pub fn coverage(&self, full: &FullService) -> Coverage {
         let mut coverage = Coverage::default();
         for area in &full.service.service_areas {
-            let candidates = [&area.name, &area.service_area, &area.extent, &area.uri];
-            for text in candidates.into_iter().flatten() {
-                self.add_area(text, &mut coverage);
+            let texts: Vec<&str> = [&area.name, &area.service_area, &area.extent, &area.uri]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            if !texts
+                .iter()
+                .any(|text| self.add_named_area(text, &mut coverage))
+            {
+                for text in &texts {
+                    self.add_areas_mentioned(text, &mut coverage);
+                }
             }
         }
-        let has_physical = full
-            .locations
-            .values()
-            .any(|l| l.location_type == LocationType::Physical);
-        if !coverage.declared && !has_physical {
+        let stated = !full.service.service_areas.is_empty();
+        let types: Vec<LocationType> = full.locations.values().map(|l| l.location_type).collect();
+        let delivered_remotely =
+            !types.contains(&LocationType::Physical) || types.contains(&LocationType::Virtual);
+        if !stated && delivered_remotely {
             coverage.declared = true;
             coverage.wards.extend(0..self.wards.len());
         }
         coverage
     }
 
-    fn add_area(&self, text: &str, coverage: &mut Coverage) {
+    /// A service area that names one area (or a list of them, comma-separated); returns
+    /// whether it named anything known.
+    fn add_named_area(&self, text: &str, coverage: &mut Coverage) -> bool {
         let last_segment = text
             .trim_end_matches('/')
             .rsplit('/')
             .next()
             .unwrap_or(text);
         let mut keys = vec![name_key(text), name_key(last_segment)];
-        for part in text.split([',', ';']) {
-            keys.push(name_key(part));
-        }
+        keys.extend(text.split([',', ';']).map(name_key));
+        let mut found = false;
         for key in keys.into_iter().filter(|k| !k.is_empty()) {
             let key = key
                 .trim_end_matches(" locality")
                 .trim_end_matches(" ward")
                 .to_owned();
             if NATIONAL_KEYS.contains(&key.as_str()) {
-                coverage.declared = true;
                 coverage.national = true;
                 coverage.wards.extend(0..self.wards.len());
             } else if LONDON_KEYS.contains(&key.as_str()) || self.is_borough_key(&key) {
-                coverage.declared = true;
                 coverage.wards.extend(0..self.wards.len());
             } else if let Some(locality) = self
                 .localities
                 .iter()
                 .find(|l| name_key(&l.name) == key || l.id == key.replace(' ', "-"))
             {
-                coverage.declared = true;
                 coverage.wards.extend(locality.wards.iter().copied());
             } else if let Some(ward) = self.ward_by_key(&key) {
-                coverage.declared = true;
                 coverage.wards.insert(ward);
+            } else {
+                continue;
+            }
+            found = true;
+        }
+        coverage.declared |= found;
+        found
+    }
+
+    /// Free text describing an area ("all residents of Tower Hamlets", "Whitechapel and
+    /// Shadwell"): the borough, wards (by name or code) and the whole country are recognised
+    /// where they appear as whole words.
+    fn add_areas_mentioned(&self, text: &str, coverage: &mut Coverage) {
+        let padded = format!(" {} ", name_key(text));
+        let mentions = |phrase: &str| !phrase.is_empty() && padded.contains(&format!(" {phrase} "));
+        if NATIONAL_PHRASES.iter().any(|phrase| mentions(phrase)) {
+            coverage.declared = true;
+            coverage.national = true;
+            coverage.wards.extend(0..self.wards.len());
+            return;
+        }
+        if mentions(&name_key(&self.borough.name))
+            || mentions(&self.borough.code.to_ascii_lowercase())
+        {
+            coverage.declared = true;
+            coverage.wards.extend(0..self.wards.len());
+            return;
+        }
+        for (at, ward) in self.wards.iter().enumerate() {
+            let named =
+                mentions(&name_key(&ward.name)) || mentions(&ward.code.to_ascii_lowercase());
+            if named
+                || ward
+                    .former_name
+                    .as_deref()
+                    .is_some_and(|former| mentions(&name_key(former)))
+            {
+                coverage.declared = true;
+                coverage.wards.insert(at);
             }
         }
     }
@@ -681,6 +755,17 @@ pub fn load(dir: Option<&std::path::Path>) -> Result<Geography, pack::PackError>
     }
 }
 
+/// Snaps a point to a grid of 0.01° of latitude by 0.015° of longitude (about 1.1 km by
+/// 1 km in London).
+fn snap_to_grid(point: LatLon) -> LatLon {
+    let snap = |value: f64, step: f64| (value / step).round() * step;
+    LatLon::new(
+        snap(point.latitude(), 0.01).clamp(-90.0, 90.0),
+        snap(point.longitude(), 0.015).clamp(-180.0, 180.0),
+    )
+    .expect("a snapped valid point is valid")
+}
+
 /// FNV-1a, 64 bits: a stable fingerprint of loaded files.
 pub fn fingerprint(chunks: &[&[u8]]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -696,6 +781,130 @@ pub fn fingerprint(chunks: &[&[u8]]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::aggregate::FullService;
+    use serde_json::json;
+
+    fn coverage_of(areas: &[&str], location_types: &[&str]) -> (Coverage, Geography) {
+        let geography = builtin::geography();
+        let areas: Vec<_> = areas
+            .iter()
+            .enumerate()
+            .map(|(at, name)| json!({"id": format!("00000000-0000-4000-8000-0000000001{at:02}"), "name": name}))
+            .collect();
+        let links: Vec<_> = location_types
+            .iter()
+            .enumerate()
+            .map(|(at, _)| json!({"id": format!("00000000-0000-4000-8000-0000000002{at:02}"), "location_id": format!("00000000-0000-4000-8000-0000000003{at:02}")}))
+            .collect();
+        let service = serde_json::from_value(json!({
+            "id": "00000000-0000-4000-8000-000000000001", "name": "Test", "status": "active",
+            "service_areas": areas, "service_at_locations": links,
+        }))
+        .unwrap();
+        let locations = location_types
+            .iter()
+            .enumerate()
+            .map(|(at, kind)| {
+                let location: Location = serde_json::from_value(json!({
+                    "id": format!("00000000-0000-4000-8000-0000000003{at:02}"), "location_type": kind}))
+                .unwrap();
+                (location.id, location)
+            })
+            .collect();
+        let full = FullService {
+            service,
+            organization: None,
+            locations,
+            terms: BTreeMap::new(),
+            taxonomies: BTreeMap::new(),
+        };
+        (geography.coverage(&full), geography)
+    }
+
+    #[test]
+    fn remote_services_that_say_nothing_cover_the_borough() {
+        let (helpline, geography) = coverage_of(&[], &[]);
+        assert!(helpline.declared && helpline.wards.len() == geography.wards().len());
+        let (online, _) = coverage_of(&[], &["virtual"]);
+        assert_eq!(online.wards.len(), geography.wards().len());
+        let (also_online, _) = coverage_of(&[], &["physical", "virtual"]);
+        assert_eq!(
+            also_online.wards.len(),
+            geography.wards().len(),
+            "a virtual location covers the borough too"
+        );
+        let (place_only, _) = coverage_of(&[], &["physical"]);
+        assert_eq!(
+            place_only,
+            Coverage::default(),
+            "a place alone covers no area"
+        );
+    }
+
+    #[test]
+    fn a_remote_service_that_names_somewhere_else_covers_none_of_ours() {
+        let (elsewhere, _) = coverage_of(&["Hackney"], &[]);
+        assert_eq!(elsewhere, Coverage::default());
+        let (also_elsewhere, _) = coverage_of(&["Hackney and Islington"], &["virtual"]);
+        assert!(also_elsewhere.wards.is_empty());
+    }
+
+    #[test]
+    fn areas_are_recognised_by_code_name_and_mention() {
+        let (geography_wards, geography) = coverage_of(&["E09000030"], &[]);
+        assert_eq!(geography_wards.wards.len(), geography.wards().len());
+        let ward = |code: &str| geography.ward_by_key(code).unwrap();
+        let (one, _) = coverage_of(&["E05009323"], &["physical"]);
+        assert_eq!(one.wards, BTreeSet::from([ward("E05009323")]));
+        let (by_uri, _) = coverage_of(
+            &["http://statistics.data.gov.uk/id/statistical-geography/E05009323"],
+            &["physical"],
+        );
+        assert_eq!(by_uri.wards, one.wards);
+        let (two, _) = coverage_of(&["Whitechapel and Shadwell"], &["physical"]);
+        assert_eq!(
+            two.wards,
+            BTreeSet::from([ward("Whitechapel"), ward("Shadwell")])
+        );
+        let (free_text, _) =
+            coverage_of(&["Open to all residents of Tower Hamlets"], &["physical"]);
+        assert_eq!(free_text.wards.len(), geography.wards().len());
+        let (locality, _) = coverage_of(&["South East"], &["physical"]);
+        assert!(locality.covers_locality(
+            &geography.localities()[geography.locality_by_key("south-east").unwrap()]
+        ));
+        let (country, _) = coverage_of(&["England"], &[]);
+        assert!(country.national && country.covers_point(None));
+        let (east, _) = coverage_of(&["East London"], &["physical"]);
+        assert_eq!(east.wards.len(), geography.wards().len());
+        let (unknown, _) = coverage_of(&["Isle of Dogs"], &["physical"]);
+        assert!(
+            !unknown.declared,
+            "an area we cannot place is not a declared coverage"
+        );
+    }
+
+    #[test]
+    fn a_confidential_location_is_measured_from_its_ward_centroid() {
+        let geography = builtin::geography();
+        let ward = &geography.wards()[0];
+        let near_centroid =
+            LatLon::new(ward.centroid.latitude() + 0.001, ward.centroid.longitude()).unwrap();
+        let location = |confidential: bool| -> Location {
+            serde_json::from_value(json!({"id": "00000000-0000-4000-8000-000000000009", "location_type": "physical",
+                "latitude": near_centroid.latitude(), "longitude": near_centroid.longitude(), "confidential": confidential}))
+            .unwrap()
+        };
+        assert_eq!(
+            geography.place(&location(true)).public_point,
+            Some(ward.centroid)
+        );
+        assert_eq!(
+            geography.place(&location(false)).public_point,
+            Some(near_centroid)
+        );
+    }
 
     #[test]
     fn names_and_slugs() {

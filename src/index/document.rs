@@ -76,7 +76,7 @@ fn add_site(fields: &Fields, doc: &mut TantivyDocument, site: &Site<'_>, geograp
         doc.add_text(fields.ward, &geography.wards()[ward].code);
         doc.add_text(fields.locality, &geography.locality_of(ward).id);
     }
-    if let Some(point) = site.placement.point {
+    if let Some(point) = site.placement.public_point {
         doc.add_u64(fields.site_point, encode_point(point));
         doc.add_f64(fields.latitude, point.latitude());
         doc.add_f64(fields.longitude, point.longitude());

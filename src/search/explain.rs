@@ -1,8 +1,10 @@
 //! Why a result matched a geographic search: a place nearby (with its distance), a place in
 //! the area, an area the service covers, or a service delivered online or by phone.
 //!
-//! Distances to confidential places are rounded to the nearest 500 m (and never shown as
-//! less than 500 m), so a refuge cannot be located by searching from different postcodes.
+//! Distances to confidential places are measured from their ward's centroid (see
+//! [`crate::geography::Placement::public_point`]) and rounded to the nearest 500 m (never
+//! shown as less than 500 m), so a refuge cannot be located by searching from different
+//! postcodes.
 
 use serde::Serialize;
 
@@ -76,7 +78,7 @@ pub fn explain(
         sites
             .iter()
             .filter_map(|site| {
-                site.placement.point.map(|point| {
+                site.placement.public_point.map(|point| {
                     (
                         distance_metres(near.point, point),
                         site.location.confidential,

@@ -17,6 +17,9 @@ struct Place {
     point: Option<(f64, f64)>,
     ward: Option<String>,
     confidential: bool,
+    /// Where distances are measured from: the point, or for a confidential place the
+    /// centroid of its ward.
+    public_point: Option<(f64, f64)>,
 }
 
 /// One seed service, as the brute force sees it.
@@ -47,6 +50,17 @@ fn haversine((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
 }
 
 fn truth(geo: &Path) -> Truth {
+    let pack = signpost::geography::pack::load(geo).unwrap();
+    let centroids: HashMap<String, (f64, f64)> = pack
+        .wards()
+        .iter()
+        .map(|w| {
+            (
+                w.code.clone(),
+                (w.centroid.latitude(), w.centroid.longitude()),
+            )
+        })
+        .collect();
     let mut postcodes = HashMap::new();
     for row in csv::Reader::from_path(geo.join("tower-hamlets-postcodes.csv"))
         .unwrap()
@@ -99,28 +113,47 @@ fn truth(geo: &Path) -> Truth {
                         .as_f64()
                         .map(|lat| (lat, location["longitude"].as_f64().unwrap()));
                     let postcode = location["addresses"][0]["postal_code"].as_str();
+                    let ward = postcode
+                        .and_then(|p| postcodes.get(p))
+                        .and_then(|(_, ward)| ward.clone());
+                    let confidential = location["confidential"] == true;
+                    let public_point = if confidential {
+                        ward.as_ref().map(|w| centroids[w])
+                    } else {
+                        point
+                    };
                     Place {
                         link_id: link["id"].as_str().unwrap().to_owned(),
                         physical: location["location_type"] == "physical",
                         point,
-                        ward: postcode
-                            .and_then(|p| postcodes.get(p))
-                            .and_then(|(_, ward)| ward.clone()),
-                        confidential: location["confidential"] == true,
+                        ward,
+                        confidential,
+                        public_point,
                     }
                 })
                 .collect();
-            let names_borough = service["service_areas"]
+            let areas: Vec<&str> = service["service_areas"]
                 .as_array()
-                .is_some_and(|areas| areas.iter().any(|area| area["name"] == "Tower Hamlets"));
+                .map(|areas| {
+                    areas
+                        .iter()
+                        .filter_map(|area| area["name"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let names_borough = areas
+                .iter()
+                .any(|name| ["Tower Hamlets", "East London"].contains(name));
             let has_physical = places.iter().any(|p| p.physical);
+            let delivered_remotely = !has_physical || places.iter().any(|p| !p.physical);
+            let says_nothing = areas.is_empty();
             Listing {
                 id: service["id"].as_str().unwrap().to_owned(),
                 shown_by_default: matches!(
                     service["status"].as_str(),
                     Some("active" | "temporarily closed")
                 ),
-                borough_wide: names_borough || !has_physical,
+                borough_wide: names_borough || (says_nothing && delivered_remotely),
                 places,
             }
         })
@@ -265,7 +298,7 @@ async fn postcode_and_proximity_select_places_within_the_radius_or_coverage_of_t
         };
         for radius in [400.0, 1_000.0, 2_500.0] {
             let near = |p: &Place| {
-                p.point
+                p.public_point
                     .is_some_and(|point| haversine((lat, lon), point) <= radius)
             };
             let covered = |l: &Listing| l.borough_wide && ward.is_some();
@@ -306,7 +339,7 @@ async fn a_postcode_ranks_local_places_first_by_distance_and_says_why_each_match
         "a postcode alone drops nothing that covers it"
     );
     let mut seen_area_wide = false;
-    let mut last_distance = 0;
+    let mut last_distance = 0.0;
     for item in items {
         let listing = truth.listings.iter().find(|l| l.id == item["id"]).unwrap();
         let nearest = listing
@@ -314,7 +347,7 @@ async fn a_postcode_ranks_local_places_first_by_distance_and_says_why_each_match
             .iter()
             .filter(|p| p.physical)
             .filter_map(|p| {
-                p.point
+                p.public_point
                     .map(|point| (haversine((lat, lon), point), p.confidential))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));
@@ -327,22 +360,17 @@ async fn a_postcode_ranks_local_places_first_by_distance_and_says_why_each_match
                 );
                 assert_eq!(item["match"]["reason"], "nearby");
                 let shown = item["match"]["distance_metres"].as_u64().unwrap();
-                if confidential {
-                    assert_eq!(
-                        shown % 500,
-                        0,
-                        "confidential distances are rounded to 500 m"
-                    );
-                    assert!((shown as f64 - metres).abs() <= 250.0 || shown == 500);
+                let expected = if confidential {
+                    ((metres / 500.0).round() * 500.0).max(500.0) as u64
                 } else {
-                    assert_eq!(shown, metres.round() as u64, "{}", item["name"]);
-                    assert!(
-                        shown + 1 >= last_distance,
-                        "nearest first: {} after {last_distance} m",
-                        shown
-                    );
-                    last_distance = shown;
-                }
+                    metres.round() as u64
+                };
+                assert_eq!(shown, expected, "{}", item["name"]);
+                assert!(
+                    metres + 1.0 >= last_distance,
+                    "nearest first: {metres} m after {last_distance} m"
+                );
+                last_distance = metres;
             }
             None => {
                 seen_area_wide = true;
@@ -467,6 +495,54 @@ async fn confidential_places_show_their_area_but_never_where_they_are() {
         "{location}"
     );
     assert!(location.get("latitude").is_none() && location.get("addresses").is_none());
+}
+
+#[tokio::test]
+async fn a_refuge_cannot_be_located_by_probing_the_proximity_filter() {
+    let Some(geo) = geo_dir("geo_search::privacy") else {
+        return;
+    };
+    let app = spawn_app_with_pack(&geo).await;
+    let truth = truth(&geo);
+    let (listing, place) = truth
+        .listings
+        .iter()
+        .filter(|l| l.shown_by_default && !l.borough_wide)
+        .find_map(|l| {
+            l.places
+                .iter()
+                .find(|p| p.confidential && p.point.is_some())
+                .map(|p| (l, p))
+        })
+        .expect("the seed has a confidential place");
+    for postcode in ["E1 6AN", "E3 2AA", "E14 3BY"] {
+        let ((lat, lon), _) = truth.postcodes[postcode];
+        let (mut inside, mut outside) = (20_000.0f64, 1.0f64);
+        while inside - outside > 1.0 {
+            let middle = (inside + outside) / 2.0;
+            let path = format!(
+                "/services?postcode={}&proximity={middle}",
+                postcode.replace(' ', "+")
+            );
+            if all_ids(&app, &path).await.contains(&listing.id) {
+                inside = middle
+            } else {
+                outside = middle
+            }
+        }
+        let public = haversine((lat, lon), place.public_point.unwrap());
+        let true_distance = haversine((lat, lon), place.point.unwrap());
+        assert!(
+            (inside - public).abs() <= 2.0,
+            "{postcode}: the threshold {inside} m is the distance to the ward centroid ({public} m)"
+        );
+        if (public - true_distance).abs() > 10.0 {
+            assert!(
+                (inside - true_distance).abs() > 5.0,
+                "{postcode}: probing found the true distance {true_distance} m"
+            );
+        }
+    }
 }
 
 #[tokio::test]
