@@ -193,8 +193,9 @@ fn geo_clauses(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
 }
 
 /// Score given to a result with a place inside each requested area, so that places in the
-/// area rank above services that only cover it (far above any text relevance).
-pub const IN_AREA_SCORE: f32 = 1.0e6;
+/// area rank above services that only cover it. Far above any BM25 score, yet small enough
+/// that an f32 sum keeps relevance differences of a thousandth.
+pub const IN_AREA_SCORE: f32 = 1.0e4;
 
 /// Optional, scoring clauses: a place inside each requested area.
 fn in_area_tier(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
