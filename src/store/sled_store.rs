@@ -79,6 +79,8 @@ impl Table {
 }
 
 const FORMAT_KEY: &[u8] = b"format_version";
+/// How long a locked store is retried before it is reported as in use.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 const GENERATION_KEY: &[u8] = b"generation";
 
 /// The sled-backed store.
@@ -95,18 +97,29 @@ fn engine(error: sled::Error) -> StoreError {
 
 impl SledStore {
     /// Opens (creating if needed) the store in `dir`, checking its format version.
+    ///
+    /// The lock of a store closed an instant ago (by this process, or by one that just
+    /// exited) is released asynchronously by sled's background threads, so a locked store
+    /// is retried for up to [`LOCK_WAIT`] before it is reported as in use.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let path_text = dir.display().to_string();
-        let db = sled::Config::new().path(dir).open().map_err(|error| {
-            let message = error.to_string();
-            if message.contains("could not acquire lock") {
-                StoreError::Locked {
-                    path: path_text.clone(),
+        let started = std::time::Instant::now();
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                Ok(db) => break db,
+                Err(error) if error.to_string().contains("could not acquire lock") => {
+                    if started.elapsed() >= LOCK_WAIT {
+                        return Err(StoreError::Locked { path: path_text });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-            } else {
-                StoreError::Engine(format!("cannot open the store in {path_text}: {message}"))
+                Err(error) => {
+                    return Err(StoreError::Engine(format!(
+                        "cannot open the store in {path_text}: {error}"
+                    )));
+                }
             }
-        })?;
+        };
         let trees = Table::ALL
             .iter()
             .map(|table| db.open_tree(table.tree_name()))
