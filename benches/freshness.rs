@@ -8,15 +8,18 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use signpost::catalog::Catalog;
-use signpost::search::query::{
-    Filters, GeoFilter, PageRequest, ServiceQuery, Target, london_today,
-};
+use signpost::search::query::{Filters, GeoFilter, PageRequest, ServiceQuery, Target, london_now};
 use signpost::store::ChangeSet;
 
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let geography = Arc::new(signpost::geography::builtin::geography());
-    let (catalog, _) = Catalog::open(dir.path(), geography).unwrap();
+    let (catalog, _) = Catalog::open(
+        dir.path(),
+        geography,
+        std::sync::Arc::new(signpost::search::assets::SearchAssets::built_in()),
+    )
+    .unwrap();
     signpost::seed::load(&catalog).unwrap();
     catalog.wait_for_index().unwrap();
     let id = catalog.store().service_ids().unwrap()[0];
@@ -37,7 +40,7 @@ fn benches(c: &mut Criterion) {
             let query = ServiceQuery {
                 target: Target::Services,
                 text: Some(word),
-                filters: Filters::new(london_today()),
+                filters: Filters::new(london_now()),
                 geo: GeoFilter::default(),
                 facets: None,
                 page: PageRequest::default(),

@@ -15,7 +15,8 @@ use signpost::catalog::Catalog;
 use signpost::domain::postcode::PostcodeQuery;
 use signpost::geography::Geography;
 use signpost::search::query::{
-    Area, Filters, GeoFilter, Near, PageRequest, ServiceQuery, Target, london_today,
+    Area, AreaGroup, AreaKind, Filters, GeoFilter, Near, PageRequest, ServiceQuery, Target,
+    london_now,
 };
 
 fn geography() -> (Geography, &'static str) {
@@ -37,7 +38,7 @@ fn query(text: Option<&str>, geo: GeoFilter) -> ServiceQuery {
     ServiceQuery {
         target: Target::Services,
         text: text.map(str::to_owned),
-        filters: Filters::new(london_today()),
+        filters: Filters::new(london_now()),
         geo,
         facets: None,
         page: PageRequest::default(),
@@ -48,7 +49,12 @@ fn benches(c: &mut Criterion) {
     let (geography, precision) = geography();
     let geography = Arc::new(geography);
     let dir = tempfile::tempdir().unwrap();
-    let (catalog, _) = Catalog::open(dir.path(), Arc::clone(&geography)).unwrap();
+    let (catalog, _) = Catalog::open(
+        dir.path(),
+        Arc::clone(&geography),
+        Arc::new(signpost::search::assets::SearchAssets::built_in()),
+    )
+    .unwrap();
     signpost::seed::load(&catalog).unwrap();
     catalog.wait_for_index().unwrap();
     let services: Vec<_> = catalog
@@ -76,7 +82,10 @@ fn benches(c: &mut Criterion) {
     );
 
     let south_east = GeoFilter {
-        area_groups: vec![vec![Area::Locality("south-east".to_owned())]],
+        area_groups: vec![AreaGroup {
+            kind: AreaKind::Locality,
+            areas: vec![Area::Locality("south-east".to_owned())],
+        }],
         near: None,
     };
     let found = geography
@@ -104,7 +113,7 @@ fn benches(c: &mut Criterion) {
             group.bench_with_input(
                 BenchmarkId::new(format!("{label}, page of services"), name),
                 &query,
-                |b, query| b.iter(|| catalog.search_services(query).unwrap().total),
+                |b, query| b.iter(|| catalog.search(query).unwrap().total),
             );
             group.bench_with_input(
                 BenchmarkId::new(format!("{label}, index only"), name),

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::clock::Clock;
+
 /// Everything `serve` needs to start.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -18,6 +20,11 @@ pub struct ServeConfig {
     pub public_url: Option<url::Url>,
     /// HTTP worker threads (default: one per CPU).
     pub workers: Option<usize>,
+    /// Directory of search assets (`stopwords.txt`, `synonyms.txt`, `features.txt`); the
+    /// copies built into the binary when `None` or for any file missing.
+    pub search_assets: Option<PathBuf>,
+    /// Where "now" comes from (fixed in tests).
+    pub clock: Clock,
 }
 
 impl ServeConfig {
@@ -30,6 +37,8 @@ impl ServeConfig {
             seed: false,
             public_url: None,
             workers: Some(2),
+            search_assets: None,
+            clock: Clock::system(),
         }
     }
 }

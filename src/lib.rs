@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod geography;

@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use signpost::catalog::{Catalog, export, import};
+use signpost::clock::Clock;
 use signpost::config::ServeConfig;
+use signpost::search::assets::SearchAssets;
 use signpost::startup::Application;
 
 /// Signpost: a community services directory published over the Open Referral UK 3.0 API.
@@ -28,12 +31,16 @@ struct DataArgs {
     /// index is rebuilt when the server starts.
     #[arg(long, env = "SIGNPOST_GEO_DIR")]
     geo_dir: Option<PathBuf>,
+    /// Directory of search assets (stop words, synonyms, features); `reindex` picks up edits.
+    #[arg(long, env = "SIGNPOST_SEARCH_ASSETS", default_value = "index")]
+    search_assets: PathBuf,
 }
 
 impl DataArgs {
     fn open(&self) -> anyhow::Result<Catalog> {
         let geography = signpost::geography::load(self.geo_dir.as_deref())?;
-        let (catalog, _) = Catalog::open(&self.data_dir, std::sync::Arc::new(geography))?;
+        let assets = SearchAssets::load(&self.search_assets)?;
+        let (catalog, _) = Catalog::open(&self.data_dir, Arc::new(geography), Arc::new(assets))?;
         Ok(catalog)
     }
 }
@@ -57,6 +64,13 @@ enum Command {
         /// Public base URL, when the API is served behind a proxy.
         #[arg(long, env = "SIGNPOST_PUBLIC_URL")]
         public_url: Option<url::Url>,
+        /// Directory of search assets (stop words, synonyms, features).
+        #[arg(long, env = "SIGNPOST_SEARCH_ASSETS", default_value = "index")]
+        search_assets: PathBuf,
+        /// Judge opening times and freshness at this instant (RFC 3339) instead of the
+        /// system clock: for demonstrations and reproducible measurements only.
+        #[arg(long, hide = true)]
+        fixed_time: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
     /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
@@ -102,6 +116,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             geo_dir,
             no_seed,
             public_url,
+            search_assets,
+            fixed_time,
         } => {
             let config = ServeConfig {
                 addr,
@@ -110,6 +126,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 seed: !no_seed,
                 public_url,
                 workers: None,
+                search_assets: Some(search_assets),
+                clock: fixed_time.map_or_else(Clock::system, Clock::fixed),
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)

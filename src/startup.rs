@@ -10,6 +10,7 @@ use actix_web::{App, HttpServer, web};
 use crate::catalog::Catalog;
 use crate::config::ServeConfig;
 use crate::http::{self, AppState};
+use crate::search::assets::SearchAssets;
 use crate::seed;
 
 /// Why the application could not start.
@@ -24,6 +25,9 @@ pub enum StartupError {
     /// The geo pack is unusable; the service does not start on half a pack.
     #[error(transparent)]
     GeoPack(#[from] crate::geography::pack::PackError),
+    /// A search asset file (synonyms, stop words, features) is malformed.
+    #[error(transparent)]
+    SearchAssets(#[from] crate::search::assets::AssetError),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -48,6 +52,7 @@ impl Application {
         let data_dir = config.data_dir.clone();
         let geo_dir = config.geo_dir.clone();
         let seed_wanted = config.seed;
+        let assets_dir = config.search_assets.clone();
         let catalog = tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
             let geography = Arc::new(crate::geography::load(geo_dir.as_deref())?);
             tracing::info!(
@@ -55,7 +60,12 @@ impl Application {
                 geography.source = %geography.source(),
                 "geography loaded"
             );
-            let (catalog, report) = Catalog::open(&data_dir, geography)?;
+            let assets = Arc::new(match &assets_dir {
+                Some(dir) => SearchAssets::load(dir)?,
+                None => SearchAssets::built_in(),
+            });
+            tracing::info!(search_assets = %assets.source, "search assets loaded");
+            let (catalog, report) = Catalog::open(&data_dir, geography, assets)?;
             if let Some(reason) = report.rebuilt_index {
                 tracing::info!(reason = %reason, "search index rebuilt");
             }
@@ -92,6 +102,7 @@ impl Application {
         let state = web::Data::new(AppState {
             catalog: Arc::clone(&catalog),
             public_url: config.public_url.clone(),
+            clock: config.clock,
         });
         let mut server = HttpServer::new(move || {
             App::new()

@@ -9,6 +9,7 @@
 
 pub mod export;
 pub mod import;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,7 @@ use crate::domain::ids::{ServiceAtLocationId, ServiceId};
 use crate::geography::{Geography, PlacedService};
 use crate::index::indexer::{Indexer, IndexerHandle};
 use crate::index::{IndexError, IndexStatus, SearchIndex};
+use crate::search::assets::SearchAssets;
 use crate::search::query::{FacetCounts, Hits, ServiceQuery, Target};
 use crate::store::{Applied, ChangeSet, SledStore, Store, StoreError, join};
 
@@ -55,35 +57,43 @@ pub struct Catalog {
     data_dir: PathBuf,
 }
 
-/// A page of placed services, the total number of matches and any facet counts.
-pub struct ServicePage {
-    /// Total matches over all pages.
-    pub total: usize,
-    /// The services on this page, in rank order.
-    pub services: Vec<PlacedService>,
-    /// Facet counts, when asked for.
-    pub facets: Option<FacetCounts>,
+/// One result: a placed service (and, for `/service_at_locations`, which of its links),
+/// with the matching part of its description highlighted.
+pub struct Found {
+    /// The link, for a service_at_location result.
+    pub link: Option<ServiceAtLocationId>,
+    /// The service.
+    pub placed: PlacedService,
+    /// The matching part of the description, as safe HTML.
+    pub highlight: Option<String>,
 }
 
-/// A page of service_at_location links (with their placed service) and the total.
-pub struct LinkPage {
+/// A page of results.
+pub struct SearchPage {
     /// Total matches over all pages.
     pub total: usize,
-    /// Each link with its service, in rank order.
-    pub links: Vec<(ServiceAtLocationId, PlacedService)>,
+    /// The results on this page, in rank order.
+    pub found: Vec<Found>,
     /// Facet counts, when asked for.
     pub facets: Option<FacetCounts>,
+    /// Whether the text matched only partly (see [`crate::search::query::Hits::relaxed`]).
+    pub relaxed: bool,
 }
 
 impl Catalog {
     /// Opens the catalog in `data_dir` (`store/` and `index/` inside it), rebuilding the
-    /// index first if it does not reflect the store and the geography.
+    /// index first if it does not reflect the store, the geography and the search assets.
     pub fn open(
         data_dir: &Path,
         geography: Arc<Geography>,
+        assets: Arc<SearchAssets>,
     ) -> Result<(Self, OpenReport), CatalogError> {
         let store: Arc<dyn Store> = Arc::new(SledStore::open(&data_dir.join("store"))?);
-        let (index, status) = SearchIndex::open(&data_dir.join("index"), geography.fingerprint())?;
+        let derived_from = crate::geography::fingerprint(&[
+            &geography.fingerprint().to_be_bytes(),
+            &assets.fingerprint().to_be_bytes(),
+        ]);
+        let (index, status) = SearchIndex::open(&data_dir.join("index"), assets, derived_from)?;
         let index = Arc::new(index);
         let store_generation = store.generation()?;
         let (index_generation, rebuild_reason) = match status {
@@ -190,43 +200,49 @@ impl Catalog {
             .map(|full| self.geography.place_service(full)))
     }
 
-    /// Searches services. Blocking.
-    pub fn search_services(&self, query: &ServiceQuery) -> Result<ServicePage, CatalogError> {
-        debug_assert_eq!(query.target, Target::Services);
-        let Hits { total, ids, facets } = self.index.search(query)?;
-        let mut services = Vec::with_capacity(ids.len());
+    /// Searches services, or services at locations (by the query's target). Blocking.
+    pub fn search(&self, query: &ServiceQuery) -> Result<SearchPage, CatalogError> {
+        let Hits {
+            total,
+            ids,
+            facets,
+            relaxed,
+        } = self.index.search(query)?;
+        let highlighter = self.index.highlighter(query)?;
+        let mut found = Vec::with_capacity(ids.len());
         for id in ids {
-            let Ok(id) = ServiceId::parse(&id) else {
+            let located = match query.target {
+                Target::Services => match ServiceId::parse(&id) {
+                    Ok(id) => self.placed_service(id)?.map(|placed| (None, placed)),
+                    Err(_) => None,
+                },
+                Target::ServiceAtLocations => match ServiceAtLocationId::parse(&id) {
+                    Ok(id) => self.link(id)?.map(|(link, placed)| (Some(link), placed)),
+                    Err(_) => None,
+                },
+            };
+            let Some((link, placed)) = located else {
                 continue;
             };
-            if let Some(placed) = self.placed_service(id)? {
-                services.push(placed);
-            }
+            let highlight = highlighter.as_ref().and_then(|h| {
+                placed
+                    .full
+                    .service
+                    .description
+                    .as_deref()
+                    .and_then(|text| h.highlight(text))
+            });
+            found.push(Found {
+                link,
+                placed,
+                highlight,
+            });
         }
-        Ok(ServicePage {
+        Ok(SearchPage {
             total,
-            services,
+            found,
             facets,
-        })
-    }
-
-    /// Searches services at locations. Blocking.
-    pub fn search_links(&self, query: &ServiceQuery) -> Result<LinkPage, CatalogError> {
-        debug_assert_eq!(query.target, Target::ServiceAtLocations);
-        let Hits { total, ids, facets } = self.index.search(query)?;
-        let mut links = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Ok(link_id) = ServiceAtLocationId::parse(&id) else {
-                continue;
-            };
-            if let Some(found) = self.link(link_id)? {
-                links.push(found);
-            }
-        }
-        Ok(LinkPage {
-            total,
-            links,
-            facets,
+            relaxed,
         })
     }
 

@@ -14,6 +14,7 @@ pub mod geo;
 pub mod ids;
 pub mod language;
 pub mod location;
+pub mod opening;
 pub mod organization;
 pub mod phone;
 pub mod postcode;

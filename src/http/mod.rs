@@ -21,6 +21,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The public base URL, when configured (otherwise taken from each request).
     pub public_url: Option<url::Url>,
+    /// Where "now" comes from, for opening times and freshness.
+    pub clock: crate::clock::Clock,
 }
 
 /// A read-only resource (GET and HEAD): other methods get a 405 problem.

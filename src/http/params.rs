@@ -6,20 +6,23 @@
 //! `page` is an error. Empty values count as absent. Unknown parameters are ignored, as the
 //! ORUK validator and harvesters send parameters of their own.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::error::{ApiError, InvalidParam};
 use crate::domain::ids::{OrganizationId, TaxonomyId, TaxonomyTermId};
 use crate::domain::language::LanguageCode;
+use crate::domain::opening::OpeningQuery;
 use crate::domain::postcode::PostcodeQuery;
-use crate::domain::schedule::{OpeningQuery, Weekday};
-use crate::domain::service::ServiceStatus;
+use crate::domain::schedule::Weekday;
+use crate::domain::service::{ReferralRoute, ServiceStatus};
 use crate::domain::values::{ClockTime, InvalidValue};
-use crate::geography::Geography;
+use crate::geography::{Geography, slug};
 use crate::oruk::parse::{parse_date, parse_timestamp};
+use crate::search::assets::{FeatureValue, Features};
+use crate::search::features::IN_PERSON;
 use crate::search::query::{
-    AgeRange, Area, FacetRequest, Filters, GeoFilter, MAX_PAGE_SIZE, MAX_TEXT_CHARS, Near,
-    PageRequest, ServiceQuery, Target,
+    AgeRange, Area, AreaGroup, AreaKind, FacetDimension, FacetRequest, Filters, GeoFilter,
+    MAX_PAGE_SIZE, MAX_TEXT_CHARS, Near, PageRequest, ServiceQuery, Target,
 };
 
 /// Highest page number accepted (far beyond any real directory).
@@ -28,6 +31,16 @@ const MAX_PAGE_NUMBER: usize = 1_000_000;
 const MAX_PROXIMITY_METRES: f64 = 100_000.0;
 /// Most values of one repeated parameter.
 const MAX_VALUES: usize = 50;
+
+/// What parsing a search needs besides the query string.
+pub struct SearchContext<'a> {
+    /// London wall-clock time of the search.
+    pub now: chrono::NaiveDateTime,
+    /// The geography (areas, postcodes).
+    pub geography: &'a Geography,
+    /// The feature vocabulary (accessibility and suitable-for values).
+    pub features: &'a Features,
+}
 
 /// The decoded query string, with the problems found so far.
 pub struct Params {
@@ -184,9 +197,9 @@ impl Params {
     pub fn service_query(
         mut self,
         target: Target,
-        today: NaiveDate,
-        geography: &Geography,
+        context: &SearchContext<'_>,
     ) -> Result<ServiceQuery, ApiError> {
+        let geography = context.geography;
         let text = self.parsed("search", |text| {
             if text.chars().count() > MAX_TEXT_CHARS {
                 Err(format!(
@@ -197,7 +210,7 @@ impl Params {
             }
         });
         let page = self.page();
-        let mut filters = Filters::new(today);
+        let mut filters = Filters::new(context.now);
         filters.taxonomy_term_ids = self.ids::<TaxonomyTermId>("taxonomy_term_id");
         filters.taxonomy_ids = self.ids::<TaxonomyId>("taxonomy_id");
         filters.organization_ids = self.ids::<OrganizationId>("organization_id");
@@ -224,6 +237,21 @@ impl Params {
         filters.ages = self.age_range();
         filters.opening = self.opening();
         filters.modified_after = self.parsed("modified_after", parse_moment);
+        let features = context.features;
+        filters.accessibility = self.vocabulary("accessibility", &features.accessibility);
+        filters.suitable_for = self.vocabulary("suitable_for", &features.suitable_for);
+        filters.delivery = self.all("delivery", |text| match slug(text).as_str() {
+            "in-person" | "face-to-face" => Ok(IN_PERSON.to_owned()),
+            "phone" | "telephone" => Ok("phone".to_owned()),
+            "online" => Ok("online".to_owned()),
+            _ => Err("must be in_person, phone or online".to_owned()),
+        });
+        filters.referral_routes = self.all("referral_route", |text| {
+            ReferralRoute::parse(&text.to_ascii_lowercase().replace('-', "_")).ok_or_else(|| {
+                "must be self_referral, professional_referral, drop_in or signpost_only".to_owned()
+            })
+        });
+        filters.open_now = self.flag("open_now");
         let geo = self.geo_filter(geography);
         let facets = self.facets(geography);
         self.finish(ServiceQuery {
@@ -286,10 +314,15 @@ impl Params {
                     format!("is not a Primary Care Network we know (give its ODS code); the PCNs are {}", known.join(", "))
                 })
         });
-        geo.area_groups = [localities, wards, pcns]
-            .into_iter()
-            .filter(|group| !group.is_empty())
-            .collect();
+        geo.area_groups = [
+            (AreaKind::Locality, localities),
+            (AreaKind::Ward, wards),
+            (AreaKind::Pcn, pcns),
+        ]
+        .into_iter()
+        .filter(|(_, areas)| !areas.is_empty())
+        .map(|(kind, areas)| AreaGroup { kind, areas })
+        .collect();
         let located = self.parsed("postcode", |text| {
             let query = PostcodeQuery::parse(text).map_err(|e| e.message().to_owned())?;
             geography.locate_postcode(&query).map_err(|e| e.to_string())
@@ -320,27 +353,55 @@ impl Params {
         geo
     }
 
-    /// `facets=locality,ward`: counts per area.
+    /// Values of a filter read with the feature vocabulary (`accessibility`,
+    /// `suitable_for`), in its own spelling; `_`, `-` and spaces are alike.
+    fn vocabulary(&mut self, name: &str, values: &[FeatureValue]) -> Vec<String> {
+        self.all(name, |text| {
+            values
+                .iter()
+                .find(|value| slug(&value.value) == slug(text))
+                .map(|value| value.value.clone())
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        values.iter().map(|value| value.value.as_str()).collect();
+                    format!("is not one we know; give one of {}", known.join(", "))
+                })
+        })
+    }
+
+    /// `facets=true` (every facet), or a list of `locality`, `ward`, `need`, `cost`,
+    /// `language`, `delivery`, `referral_route`, `accessibility`, `suitable_for`, `open_now`.
     fn facets(&mut self, geography: &Geography) -> Option<FacetRequest> {
-        let kinds = self.all("facets", |text| match text.to_ascii_lowercase().as_str() {
-            "locality" | "localities" => Ok(true),
-            "ward" | "wards" => Ok(false),
-            _ => Err("must be locality or ward (or both, comma-separated)".to_owned()),
+        let names: Vec<String> = self.all("facets", |text| {
+            let name = text.to_ascii_lowercase();
+            let known = matches!(name.as_str(), "true" | "false" | "locality" | "ward")
+                || FacetDimension::ALL.iter().any(|d| d.name() == name);
+            if known {
+                Ok(name)
+            } else {
+                Err("must be true, or a list of locality, ward, need, cost, language, delivery, referral_route, accessibility, suitable_for, open_now".to_owned())
+            }
         });
-        if kinds.is_empty() {
+        if names.is_empty() || names.iter().all(|n| n == "false") {
             return None;
         }
+        let everything = names.iter().any(|n| n == "true");
+        let wants = |name: &str| everything || names.iter().any(|n| n == name);
         let mut request = FacetRequest::default();
-        if kinds.contains(&true) {
+        if wants("locality") {
             request.localities = geography
                 .localities()
                 .iter()
                 .map(|l| l.id.clone())
                 .collect();
         }
-        if kinds.contains(&false) {
+        if names.iter().any(|n| n == "ward") {
             request.wards = geography.wards().iter().map(|w| w.code.clone()).collect();
         }
+        request.dimensions = FacetDimension::ALL
+            .into_iter()
+            .filter(|d| wants(d.name()))
+            .collect();
         Some(request)
     }
 
@@ -447,16 +508,23 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn geography() -> Geography {
-        crate::geography::builtin::geography()
-    }
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    fn search(query: &str, target: Target) -> Result<ServiceQuery, ApiError> {
+        let geography = crate::geography::builtin::geography();
+        let assets = crate::search::assets::SearchAssets::built_in();
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let context = SearchContext {
+            now,
+            geography: &geography,
+            features: &assets.features,
+        };
+        Params::new(query).service_query(target, &context)
     }
 
     fn problems(query: &str) -> Vec<InvalidParam> {
-        match Params::new(query).service_query(Target::Services, today(), &geography()) {
+        match search(query, Target::Services) {
             Err(ApiError::InvalidParams(problems)) => problems,
             other => panic!("expected problems for {query}, got {other:?}"),
         }
@@ -475,10 +543,11 @@ mod tests {
 
     #[test]
     fn repeated_filters_mean_any_of() {
-        let query =
-            Params::new("status=active&status=inactive&language=ben,syl&day=MO&day=tuesday")
-                .service_query(Target::Services, today(), &geography())
-                .unwrap();
+        let query = search(
+            "status=active&status=inactive&language=ben,syl&day=MO&day=tuesday",
+            Target::Services,
+        )
+        .unwrap();
         assert_eq!(
             query.filters.statuses,
             [ServiceStatus::Active, ServiceStatus::Inactive]
@@ -492,9 +561,7 @@ mod tests {
 
     #[test]
     fn defaults_and_empty_values() {
-        let query = Params::new("search=&page=")
-            .service_query(Target::Services, today(), &geography())
-            .unwrap();
+        let query = search("search=&page=", Target::Services).unwrap();
         assert_eq!(query.text, None);
         assert_eq!(query.page, PageRequest::default());
         assert_eq!(query.filters.statuses, ServiceStatus::SHOWN_BY_DEFAULT);
@@ -510,9 +577,7 @@ mod tests {
             problems("search=a%00b")[0].reason,
             "contains control characters"
         );
-        let query = Params::new("search=caf%C3%A9+%26+tea")
-            .service_query(Target::Services, today(), &geography())
-            .unwrap();
+        let query = search("search=caf%C3%A9+%26+tea", Target::Services).unwrap();
         assert_eq!(query.text.as_deref(), Some("café & tea"));
     }
 
@@ -535,7 +600,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_query_string_parses_or_is_rejected_without_panicking(query in "\\PC{0,80}") {
-            let _ = Params::new(&query).service_query(Target::ServiceAtLocations, today(), &geography());
+            let _ = search(&query, Target::ServiceAtLocations);
         }
     }
 }

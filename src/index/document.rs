@@ -1,4 +1,4 @@
-//! Turning a joined service into index documents: one `service` document, and one
+//! Turning a placed service into index documents: one `service` document, and one
 //! `service_at_location` document per location link.
 //!
 //! Confidential locations contribute nothing searchable from their address: only their
@@ -11,57 +11,67 @@ use super::geo::encode_point;
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE};
 use crate::domain::aggregate::FullService;
 use crate::domain::location::Location;
-use crate::domain::schedule::{OpeningWindow, Schedule};
-use crate::domain::service::ServiceAtLocation;
+use crate::domain::opening::{ALL_DAYS, OpeningWindow, Recurrence};
+use crate::domain::schedule::Schedule;
+use crate::domain::service::{ServiceAtLocation, ServiceStatus};
 use crate::geography::{Geography, PlacedService, Site};
+use crate::search::assets::Features;
+use crate::search::features;
 
 /// Term that matches every document of a service.
 pub fn service_term(fields: &Fields, full_id: &str) -> Term {
     Term::from_field_text(fields.service_id, full_id)
 }
 
+/// What the documents of a service are built from.
+pub struct Sources<'a> {
+    /// The schema's fields.
+    pub fields: &'a Fields,
+    /// The geography the places are in.
+    pub geography: &'a Geography,
+    /// The feature vocabulary.
+    pub features: &'a Features,
+}
+
 /// The documents for one service.
-pub fn documents(
-    fields: &Fields,
-    placed: &PlacedService,
-    geography: &Geography,
-) -> Vec<TantivyDocument> {
+pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDocument> {
+    let fields = sources.fields;
     let full = &placed.full;
     let service = &full.service;
     let mut documents = Vec::with_capacity(1 + service.service_at_locations.len());
-    let mut service_doc = common(fields, placed, geography);
+    let mut service_doc = common(sources, placed);
     service_doc.add_text(fields.id, service.id.to_string());
     service_doc.add_text(fields.kind, KIND_SERVICE);
     for location in full.locations.values() {
         add_place(fields, &mut service_doc, location);
     }
     for site in placed.sites() {
-        add_site(fields, &mut service_doc, &site, geography);
+        add_site(sources, &mut service_doc, &site);
     }
     add_opening(fields, &mut service_doc, service.schedules.iter());
     documents.push(service_doc);
 
     for link in &service.service_at_locations {
-        documents.push(link_document(fields, placed, link, geography));
+        documents.push(link_document(sources, placed, link));
     }
     documents
 }
 
 fn link_document(
-    fields: &Fields,
+    sources: &Sources<'_>,
     placed: &PlacedService,
     link: &ServiceAtLocation,
-    geography: &Geography,
 ) -> TantivyDocument {
+    let fields = sources.fields;
     let full = &placed.full;
-    let mut doc = common(fields, placed, geography);
+    let mut doc = common(sources, placed);
     doc.add_text(fields.id, link.id.to_string());
     doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {
         add_place(fields, &mut doc, location);
     }
     if let Some(site) = placed.sites().find(|site| site.link.id == link.id) {
-        add_site(fields, &mut doc, &site, geography);
+        add_site(sources, &mut doc, &site);
     }
     if let Some(description) = &link.description {
         doc.add_text(fields.description, description);
@@ -70,26 +80,26 @@ fn link_document(
     doc
 }
 
-/// Where a place is: its ward and locality, and its point.
-fn add_site(fields: &Fields, doc: &mut TantivyDocument, site: &Site<'_>, geography: &Geography) {
+/// Where a place is (ward, locality, point) and how accessible it is.
+fn add_site(sources: &Sources<'_>, doc: &mut TantivyDocument, site: &Site<'_>) {
+    let fields = sources.fields;
     if let Some(ward) = site.placement.ward {
-        doc.add_text(fields.ward, &geography.wards()[ward].code);
-        doc.add_text(fields.locality, &geography.locality_of(ward).id);
+        doc.add_text(fields.ward, &sources.geography.wards()[ward].code);
+        doc.add_text(fields.locality, &sources.geography.locality_of(ward).id);
     }
     if let Some(point) = site.placement.public_point {
         doc.add_u64(fields.site_point, encode_point(point));
         doc.add_f64(fields.latitude, point.latitude());
         doc.add_f64(fields.longitude, point.longitude());
     }
+    for value in features::accessibility(site.location, sources.features) {
+        doc.add_text(fields.accessibility, value);
+    }
 }
 
 /// What the service covers.
-fn add_coverage(
-    fields: &Fields,
-    doc: &mut TantivyDocument,
-    placed: &PlacedService,
-    geography: &Geography,
-) {
+fn add_coverage(sources: &Sources<'_>, doc: &mut TantivyDocument, placed: &PlacedService) {
+    let fields = sources.fields;
     let coverage = &placed.coverage;
     doc.add_text(
         fields.coverage,
@@ -103,9 +113,10 @@ fn add_coverage(
         doc.add_text(fields.national, "national");
     }
     for ward in &coverage.wards {
-        doc.add_text(fields.cover_ward, &geography.wards()[*ward].code);
+        doc.add_text(fields.cover_ward, &sources.geography.wards()[*ward].code);
     }
-    for locality in geography
+    for locality in sources
+        .geography
         .localities()
         .iter()
         .filter(|l| coverage.covers_locality(l))
@@ -114,20 +125,27 @@ fn add_coverage(
     }
 }
 
+fn days_since_epoch(date: chrono::NaiveDate) -> i64 {
+    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days()
+}
+
 /// Fields shared by a service's documents.
-fn common(fields: &Fields, placed: &PlacedService, geography: &Geography) -> TantivyDocument {
+fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
+    let fields = sources.fields;
     let full: &FullService = &placed.full;
     let service = &full.service;
     let mut doc = TantivyDocument::default();
-    add_coverage(fields, &mut doc, placed, geography);
+    add_coverage(sources, &mut doc, placed);
     doc.add_text(fields.service_id, service.id.to_string());
     doc.add_text(fields.sort_name, service.name.to_lowercase());
     doc.add_text(fields.name, &service.name);
+    doc.add_text(fields.spell, &service.name);
     for text in [&service.description, &service.eligibility_description]
         .into_iter()
         .flatten()
     {
         doc.add_text(fields.description, text);
+        doc.add_text(fields.spell, text);
     }
     if let Some(organization) = &full.organization {
         doc.add_text(fields.organization, &organization.name);
@@ -139,18 +157,50 @@ fn common(fields: &Fields, placed: &PlacedService, geography: &Geography) -> Tan
         doc.add_text(fields.term_id, term_id.to_string());
         if let Some(term) = full.terms.get(&term_id) {
             doc.add_text(fields.taxonomy, &term.name);
-            doc.add_text(fields.taxonomy, &term.description);
+            doc.add_text(fields.taxonomy_description, &term.description);
+            doc.add_text(fields.spell, &term.name);
             if let Some(taxonomy_id) = term.taxonomy_id {
                 doc.add_text(fields.taxonomy_id, taxonomy_id.to_string());
             }
         }
     }
     doc.add_text(fields.status, service.status.as_str());
+    doc.add_u64(
+        fields.closed,
+        u64::from(service.status == ServiceStatus::TemporarilyClosed),
+    );
+    doc.add_i64(
+        fields.assured_day,
+        service.assured_date.map_or(0, days_since_epoch),
+    );
     for code in service.language_codes() {
         doc.add_text(fields.language, code.as_str());
     }
-    if service.is_free() {
-        doc.add_text(fields.cost, "free");
+    for language in &service.languages {
+        if let Some(name) = language.display_name() {
+            doc.add_text(fields.languages_text, name);
+        }
+    }
+    let cost = if service.is_free() {
+        "free"
+    } else if service
+        .cost_options
+        .iter()
+        .any(|c| c.amount.is_some_and(|a| a.value() > 0.0))
+    {
+        "paid"
+    } else {
+        "not_stated"
+    };
+    doc.add_text(fields.cost, cost);
+    for value in features::suitable_for(full, sources.features) {
+        doc.add_text(fields.suitable_for, value);
+    }
+    for value in features::delivery(full, sources.features) {
+        doc.add_text(fields.delivery, value);
+    }
+    if let Some(route) = service.referral_route {
+        doc.add_text(fields.referral_route, route.as_str());
     }
     doc.add_f64(
         fields.min_age,
@@ -198,24 +248,44 @@ fn add_opening<'a>(
     doc: &mut TantivyDocument,
     schedules: impl Iterator<Item = &'a Schedule>,
 ) {
-    for window in schedules.filter_map(Schedule::opening_window) {
+    for window in schedules.flat_map(Schedule::opening_windows) {
         doc.add_u64(fields.opening, encode_window(&window));
     }
 }
 
-const DAY_BITS: u32 = 17;
+const DAY_BITS: u32 = 16;
 const DAY_MAX: i32 = (1 << DAY_BITS) - 1;
+const RECURRENCE_SHIFT: u32 = 29 + 2 * DAY_BITS;
+/// Recurrence code for "nth from the end of the month": the weekday and n share `days`.
+const FROM_LAST: u64 = 6;
+/// Recurrence code for a day of the month, held in `days`.
+const DAY_OF_MONTH: u64 = 7;
 
-/// Packs a window into 63 bits: days (7), opens (11), closes (11), valid_from (17),
-/// valid_to (17), dates as days since 1970-01-01 (0 and the maximum mean open-ended).
+/// Packs a window into 64 bits: days (7), opens (11), closes (11), valid_from (16), valid_to
+/// (16), recurrence (3). Dates are days since 1970-01-01 (0 and the maximum mean
+/// open-ended; the maximum is in 2149). Recurrence is 0 for weekly, 1 to 5 for the nth
+/// weekday of the month; for the nth from the end ([`FROM_LAST`]) `days` holds the weekday
+/// and n, and for a day of the month ([`DAY_OF_MONTH`]) `days` holds the day (32 + n for
+/// the nth day from the end).
 pub fn encode_window(window: &OpeningWindow) -> u64 {
     let from = window.valid_from.clamp(0, DAY_MAX) as u64;
     let to = window.valid_to.clamp(0, DAY_MAX) as u64;
-    u64::from(window.days)
+    let (days, recurrence) = match window.recurrence {
+        Recurrence::Weekly => (u64::from(window.days), 0),
+        Recurrence::NthInMonth(n) if n > 0 => (u64::from(window.days), u64::from(n.unsigned_abs())),
+        Recurrence::NthInMonth(n) => {
+            let weekday = u64::from(window.days.trailing_zeros().min(6));
+            (weekday | u64::from(n.unsigned_abs()) << 3, FROM_LAST)
+        }
+        Recurrence::DayOfMonth(n) if n > 0 => (u64::from(n.unsigned_abs()), DAY_OF_MONTH),
+        Recurrence::DayOfMonth(n) => (32 + u64::from(n.unsigned_abs()), DAY_OF_MONTH),
+    };
+    days & 0x7f
         | u64::from(window.opens) << 7
         | u64::from(window.closes) << 18
         | from << 29
         | to << (29 + DAY_BITS)
+        | recurrence << RECURRENCE_SHIFT
 }
 
 /// Unpacks [`encode_window`].
@@ -223,8 +293,20 @@ pub fn decode_window(bits: u64) -> OpeningWindow {
     let mask = |width: u32| (1u64 << width) - 1;
     let from = ((bits >> 29) & mask(DAY_BITS)) as i32;
     let to = ((bits >> (29 + DAY_BITS)) & mask(DAY_BITS)) as i32;
+    let days = (bits & mask(7)) as u8;
+    let (days, recurrence) = match bits >> RECURRENCE_SHIFT {
+        0 => (days, Recurrence::Weekly),
+        FROM_LAST => (
+            1 << (days & 7),
+            Recurrence::NthInMonth(-((days >> 3) as i8)),
+        ),
+        DAY_OF_MONTH if days > 32 => (ALL_DAYS, Recurrence::DayOfMonth(-((days - 32) as i8))),
+        DAY_OF_MONTH => (ALL_DAYS, Recurrence::DayOfMonth(days as i8)),
+        n => (days, Recurrence::NthInMonth(n as i8)),
+    };
     OpeningWindow {
-        days: (bits & mask(7)) as u8,
+        days,
+        recurrence,
         opens: ((bits >> 7) & mask(11)) as u16,
         closes: ((bits >> 18) & mask(11)) as u16,
         valid_from: if from == 0 { i32::MIN } else { from },
@@ -237,12 +319,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn recurrence() -> impl Strategy<Value = Recurrence> {
+        prop_oneof![
+            Just(Recurrence::Weekly),
+            (1i8..=5).prop_map(Recurrence::NthInMonth),
+            (-5i8..=-1).prop_map(Recurrence::NthInMonth),
+            (1i8..=31).prop_map(Recurrence::DayOfMonth),
+            (-31i8..=-1).prop_map(Recurrence::DayOfMonth),
+        ]
+    }
+
     proptest! {
         #[test]
-        fn windows_survive_encoding(days in 0u8..128, opens in 0u16..1441, closes in 0u16..1441,
-                                    from in 1i32..DAY_MAX, span in 0i32..1000) {
+        fn windows_survive_encoding(days in 1u8..128, weekday in 0u8..7, opens in 0u16..1441,
+                                    closes in 0u16..1441, from in 1i32..DAY_MAX, span in 0i32..1000,
+                                    recurrence in recurrence()) {
             let to = (from + span).min(DAY_MAX - 1);
-            let window = OpeningWindow { days, opens, closes, valid_from: from, valid_to: to };
+            // Windows from the end of the month are for one weekday; by date, for every day.
+            let days = match recurrence {
+                Recurrence::NthInMonth(n) if n < 0 => 1 << weekday,
+                Recurrence::DayOfMonth(_) => ALL_DAYS,
+                _ => days,
+            };
+            let window = OpeningWindow { days, recurrence, opens, closes, valid_from: from, valid_to: to };
             prop_assert_eq!(decode_window(encode_window(&window)), window);
         }
     }
@@ -251,6 +350,7 @@ mod tests {
     fn open_ended_validity_survives_encoding() {
         let window = OpeningWindow {
             days: 1,
+            recurrence: Recurrence::Weekly,
             opens: 600,
             closes: 960,
             valid_from: i32::MIN,

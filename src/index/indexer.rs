@@ -218,7 +218,12 @@ impl Worker {
                 join::full_service(self.store.as_ref(), *id).map_err(|error| error.to_string())?;
             if let Some(full) = full {
                 let placed = self.geography.place_service(full);
-                for doc in document::documents(&fields, &placed, &self.geography) {
+                let sources = document::Sources {
+                    fields: &fields,
+                    geography: &self.geography,
+                    features: &self.index.assets().features,
+                };
+                for doc in document::documents(&sources, &placed) {
                     self.writer
                         .add_document(doc)
                         .map_err(|error| error.to_string())?;
@@ -252,10 +257,7 @@ impl Worker {
             .writer
             .prepare_commit()
             .map_err(|error| error.to_string())?;
-        prepared.set_payload(&commit_payload(
-            self.generation,
-            self.index.geography_fingerprint(),
-        ));
+        prepared.set_payload(&commit_payload(self.generation, self.index.derived_from()));
         prepared.commit().map_err(|error| error.to_string())?;
         self.index.reload().map_err(|error| error.to_string())
     }

@@ -3,28 +3,42 @@
 //! The index is derived from the store and can always be rebuilt from it. [`SearchIndex`]
 //! holds the index and one reader for the program's lifetime; each search takes its own
 //! searcher (a consistent snapshot). The [`indexer`] thread is the one owner of the
-//! `IndexWriter`. Every commit records the schema version and the store generation it
-//! reflects, so that at start-up an index that is missing, unreadable, built with another
-//! schema or behind the store is detected ([`IndexStatus`]) and rebuilt.
+//! `IndexWriter`. Every commit records the schema version, the store generation it reflects
+//! and a fingerprint of what documents are derived with (geography and search assets), so
+//! that at start-up an index that is missing, unreadable, of another schema, behind the
+//! store, or derived differently is detected ([`IndexStatus`]) and rebuilt.
 //!
 //! Searching is CPU work: callers run [`SearchIndex::search`] off the async executor.
 
+pub mod analysis;
 pub mod document;
+mod facets;
 pub mod geo;
+mod highlight;
 pub mod indexer;
 mod query;
+pub mod rank;
 pub mod schema;
+pub mod spelling;
+pub mod synonyms;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
+use tantivy::collector::sort_key::SortByString;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 
-use crate::search::query::{Area, FacetCounts, FacetRequest, Hits, ServiceQuery};
+pub use highlight::Highlighter;
+pub use query::TextPlan;
+
+use crate::search::assets::SearchAssets;
+use crate::search::query::{Hits, ServiceQuery};
 use schema::Fields;
+use synonyms::{SearchWords, Synonyms};
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -56,25 +70,45 @@ pub enum IndexStatus {
 struct CommitPayload {
     schema_version: u32,
     generation: u64,
-    /// Fingerprint of the geography the placements were derived from.
-    geography: u64,
+    /// Fingerprint of the geography and search assets documents were derived with.
+    derived_from: u64,
 }
 
-/// The index, its reader and its fields.
+/// A search with fewer results than this (matching enough of its words) is widened to
+/// results matching fewer of them.
+pub const RELAXED_WHEN_FEWER: usize = 10;
+
+/// A unit of a search that matches more than this share of the directory says little about
+/// what is wanted: in a relaxed search, matching it does not move a result up a tier.
+pub const COMMON_SHARE: f64 = 0.25;
+
+/// The index, its reader, its fields, and the search assets it analyses with.
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
     path: PathBuf,
-    geography: u64,
+    derived_from: u64,
+    assets: Arc<SearchAssets>,
+    analyzer: TextAnalyzer,
+    full_analyzer: TextAnalyzer,
+    synonyms: Synonyms,
 }
+
+/// A page of a search: the ids, the total, whether the text had to be relaxed, and facets.
+pub type SearchHits = Hits<String>;
 
 impl SearchIndex {
     /// Opens the index in `dir`, recreating it empty when it is missing, unreadable, of
-    /// another schema version, or derived from another geography (fingerprint `geography`).
-    pub fn open(dir: &Path, geography: u64) -> Result<(Self, IndexStatus), IndexError> {
+    /// another schema version, or derived from something else than `derived_from` (a
+    /// fingerprint of the geography and search assets).
+    pub fn open(
+        dir: &Path,
+        assets: Arc<SearchAssets>,
+        derived_from: u64,
+    ) -> Result<(Self, IndexStatus), IndexError> {
         let (schema, fields) = schema::build();
-        let (index, status) = match open_existing(dir, &schema, geography) {
+        let (index, status) = match open_existing(dir, &schema, derived_from) {
             Ok((index, generation)) => (index, IndexStatus::AtGeneration(generation)),
             Err(reason) => {
                 recreate_directory(dir)?;
@@ -84,21 +118,26 @@ impl SearchIndex {
                 )
             }
         };
-        schema::register_analyzers(&index);
+        let mut analyzer = analysis::text_analyzer(&assets.stop_words);
+        let mut full_analyzer = analysis::full_analyzer();
+        let synonyms = Synonyms::compile(&assets.synonyms, &mut analyzer, &mut full_analyzer);
+        schema::register_analyzers(&index, analyzer.clone());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok((
-            Self {
-                index,
-                reader,
-                fields,
-                path: dir.to_path_buf(),
-                geography,
-            },
-            status,
-        ))
+        let opened = Self {
+            index,
+            reader,
+            fields,
+            path: dir.to_path_buf(),
+            derived_from,
+            assets,
+            analyzer,
+            full_analyzer,
+            synonyms,
+        };
+        Ok((opened, status))
     }
 
     /// Where the index lives.
@@ -106,83 +145,174 @@ impl SearchIndex {
         &self.path
     }
 
+    /// The search assets in use.
+    pub fn assets(&self) -> &SearchAssets {
+        &self.assets
+    }
+
     /// Number of documents searchable now (services plus services at locations).
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
 
-    /// Runs a query against a fresh searcher. Blocking, CPU-bound.
-    ///
-    /// Order: near a postcode, [`geo::NearbyRank`]; otherwise by score (text relevance, plus
-    /// a large constant for a place inside a requested area), or by name when there is
-    /// neither text nor area; ties by name, then id, so results are deterministic.
-    pub fn search(&self, query: &ServiceQuery) -> Result<Hits<String>, IndexError> {
-        let searcher = self.reader.searcher();
-        let engine_query = query::build(&self.index, &self.fields, query, None)?;
-        let page = TopDocs::with_limit(query.page.size).and_offset(query.page.offset());
-        let by_name = (SortByString::for_field("sort_name"), Order::Asc);
-        let by_id = (SortByString::for_field("id"), Order::Asc);
-        let by_score = query.text.is_some() || !query.geo.area_groups.is_empty();
-        let (total, ids) = match &query.geo.near {
-            Some(near) => {
-                let rank = (
-                    geo::NearbyRank::new(near.point, query.text.is_some()),
-                    Order::Desc,
-                );
-                let ranked = page.order_by((rank, by_name, by_id));
-                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
-                (
-                    total,
-                    hits.into_iter().filter_map(|((_, _, id), _)| id).collect(),
-                )
-            }
-            None if by_score => {
-                let ranked = page.order_by(((SortBySimilarityScore, Order::Desc), by_name, by_id));
-                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
-                (
-                    total,
-                    hits.into_iter().filter_map(|((_, _, id), _)| id).collect(),
-                )
-            }
-            None => {
-                let ranked = page.order_by((by_name, by_id));
-                let (hits, total) = searcher.search(&engine_query, &(ranked, Count))?;
-                (
-                    total,
-                    hits.into_iter().filter_map(|((_, id), _)| id).collect(),
-                )
-            }
-        };
-        let facets = match &query.facets {
-            Some(request) => Some(self.facet_counts(&searcher, query, request)?),
-            None => None,
-        };
-        Ok(Hits { total, ids, facets })
+    /// The analysed plan of a search's text.
+    pub fn plan(&self, text: &str) -> TextPlan {
+        let words = SearchWords::analyse(
+            &mut self.analyzer.clone(),
+            &mut self.full_analyzer.clone(),
+            text,
+        );
+        TextPlan {
+            units: self.synonyms.units(&words),
+        }
     }
 
-    /// How many results each requested locality and ward would give.
-    fn facet_counts(
+    /// Runs a query against a fresh searcher. Blocking, CPU-bound.
+    ///
+    /// When text requires more than one unit and fewer than [`RELAXED_WHEN_FEWER`] results
+    /// match that many, the search is run again requiring one unit fewer at a time (down to
+    /// one) until that many do; results matching more units rank first, and
+    /// [`Hits::relaxed`] says that some match only part of the words.
+    pub fn search(&self, query: &ServiceQuery) -> Result<SearchHits, IndexError> {
+        let searcher = self.reader.searcher();
+        let mut plan = query.text.as_deref().map(|text| self.plan(text));
+        let mut hits = self.ranked(&searcher, query, plan.as_ref(), None)?;
+        let mut required = None;
+        if hits.total < RELAXED_WHEN_FEWER {
+            if let Some(plan) = plan.as_mut() {
+                self.mark_common_units(&searcher, query.target, plan)?;
+            }
+            let wanted = plan.as_ref().map_or(0, TextPlan::required);
+            let mut best = hits.total;
+            for fewer in (1..wanted).rev() {
+                let variant = query::Variant {
+                    required: Some(fewer),
+                    ..query::Variant::default()
+                };
+                let engine_query = query::build(&self.fields, query, plan.as_ref(), variant);
+                let total = searcher.search(&engine_query, &Count)?;
+                if total > best {
+                    required = Some(fewer);
+                    best = total;
+                }
+                if total >= RELAXED_WHEN_FEWER {
+                    break;
+                }
+            }
+            if required.is_some() {
+                hits = self.ranked(&searcher, query, plan.as_ref(), required)?;
+                hits.relaxed = true;
+            }
+        }
+        if let Some(request) = &query.facets {
+            hits.facets = Some(facets::count(
+                &searcher,
+                &self.fields,
+                query,
+                plan.as_ref(),
+                required,
+                request,
+            )?);
+        }
+        Ok(hits)
+    }
+
+    /// Marks the units that match more than [`COMMON_SHARE`] of the documents.
+    fn mark_common_units(
+        &self,
+        searcher: &tantivy::Searcher,
+        target: crate::search::query::Target,
+        plan: &mut TextPlan,
+    ) -> Result<(), IndexError> {
+        if plan.units.len() < 2 {
+            return Ok(());
+        }
+        let all = searcher.search(&query::kind_query(&self.fields, target), &Count)?;
+        for at in 0..plan.units.len() {
+            let matching =
+                searcher.search(&query::unit_query(&self.fields, target, plan, at), &Count)?;
+            plan.units[at].common = (matching as f64) > COMMON_SHARE * (all as f64);
+        }
+        Ok(())
+    }
+
+    /// How many results a query gives, its text matched in full (for suggestions).
+    pub fn total(&self, query: &ServiceQuery) -> Result<usize, IndexError> {
+        let plan = query.text.as_deref().map(|text| self.plan(text));
+        let engine_query = query::build(
+            &self.fields,
+            query,
+            plan.as_ref(),
+            query::Variant::default(),
+        );
+        Ok(self.reader.searcher().search(&engine_query, &Count)?)
+    }
+
+    fn ranked(
         &self,
         searcher: &tantivy::Searcher,
         query: &ServiceQuery,
-        request: &FacetRequest,
-    ) -> Result<FacetCounts, IndexError> {
-        let count = |area: Area| -> Result<usize, IndexError> {
-            let faceted = query::build(&self.index, &self.fields, query, Some(&area))?;
-            Ok(searcher.search(&faceted, &Count)?)
+        plan: Option<&TextPlan>,
+        required: Option<usize>,
+    ) -> Result<SearchHits, IndexError> {
+        let engine_query = query::build(
+            &self.fields,
+            query,
+            plan,
+            query::Variant {
+                required,
+                ..query::Variant::default()
+            },
+        );
+        let mode = match &query.geo.near {
+            Some(near) => rank::Mode::Nearby {
+                centre: near.point,
+                text: query.text.is_some(),
+            },
+            None if query.text.is_some() || !query.geo.area_groups.is_empty() => {
+                rank::Mode::Relevance
+            }
+            None => rank::Mode::Browse,
         };
-        let mut counts = FacetCounts::default();
-        for id in &request.localities {
-            counts
-                .localities
-                .push((id.clone(), count(Area::Locality(id.clone()))?));
-        }
-        for code in &request.wards {
-            counts
-                .wards
-                .push((code.clone(), count(Area::Ward(code.clone()))?));
-        }
-        Ok(counts)
+        let today = (query.filters.today()
+            - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid"))
+        .num_days();
+        let ranking = (
+            (rank::Rank::new(mode, today), Order::Desc),
+            (SortByString::for_field("sort_name"), Order::Asc),
+            (SortByString::for_field("id"), Order::Asc),
+        );
+        let page = TopDocs::with_limit(query.page.size)
+            .and_offset(query.page.offset())
+            .order_by(ranking);
+        let (hits, total) = searcher.search(&engine_query, &(page, Count))?;
+        let ids = hits.into_iter().filter_map(|((_, _, id), _)| id).collect();
+        Ok(Hits {
+            total,
+            ids,
+            facets: None,
+            relaxed: false,
+        })
+    }
+
+    /// A highlighter of description text for a search's words, when it has text.
+    pub fn highlighter(&self, query: &ServiceQuery) -> Result<Option<Highlighter>, IndexError> {
+        let Some(text) = &query.text else {
+            return Ok(None);
+        };
+        let plan = self.plan(text);
+        highlight::Highlighter::new(&self.reader.searcher(), &self.fields, &plan).map(Some)
+    }
+
+    /// Spelling suggestions for the words of a text: each word the listings do not use,
+    /// replaced by the most used word within two edits; `None` when nothing changes.
+    pub fn respell(&self, text: &str) -> Result<Option<String>, IndexError> {
+        spelling::respell(
+            &self.reader.searcher(),
+            &self.fields,
+            &self.assets.stop_words,
+            text,
+        )
     }
 
     pub(crate) fn writer(&self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
@@ -193,8 +323,8 @@ impl SearchIndex {
         &self.fields
     }
 
-    pub(crate) fn geography_fingerprint(&self) -> u64 {
-        self.geography
+    pub(crate) fn derived_from(&self) -> u64 {
+        self.derived_from
     }
 
     pub(crate) fn reload(&self) -> Result<(), IndexError> {
@@ -205,7 +335,7 @@ impl SearchIndex {
 fn open_existing(
     dir: &Path,
     schema: &tantivy::schema::Schema,
-    geography: u64,
+    derived_from: u64,
 ) -> Result<(Index, u64), String> {
     if !dir.exists() {
         return Err("no index yet".to_owned());
@@ -234,11 +364,8 @@ fn open_existing(
             schema::SCHEMA_VERSION
         ));
     }
-    if payload.geography != geography {
-        return Err("index built with other geography data".to_owned());
-    }
-    if payload.geography != geography {
-        return Err("index built from other geography data".to_owned());
+    if payload.derived_from != derived_from {
+        return Err("index built from other geography data or search assets".to_owned());
     }
     Ok((index, payload.generation))
 }
@@ -254,11 +381,11 @@ fn recreate_directory(dir: &Path) -> Result<(), IndexError> {
     std::fs::create_dir_all(dir).map_err(failed)
 }
 
-fn commit_payload(generation: u64, geography: u64) -> String {
+fn commit_payload(generation: u64, derived_from: u64) -> String {
     serde_json::to_string(&CommitPayload {
         schema_version: schema::SCHEMA_VERSION,
         generation,
-        geography,
+        derived_from,
     })
     .expect("payload serialises")
 }

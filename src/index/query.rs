@@ -1,10 +1,14 @@
 //! Turning a [`ServiceQuery`] into a tantivy query.
 //!
-//! Filters become non-scoring clauses; the free text becomes, for each analysed word, a
-//! disjunction over the text fields with their boosts, and all words are required. Ranking
-//! is BM25 with field boosts: name, then needs (taxonomy), then description, then
-//! organization and place. (Synonyms and typo tolerance are meant to slot in here, as more
-//! alternatives per word.)
+//! Filters become non-scoring clauses. The text becomes a plan of *units* (a word, or a
+//! phrase a synonym rule starts with); each unit matches its own words in any text field
+//! (boosted by field: name, then needs, then description and languages, then organization
+//! and place), or one of its synonyms (weighted lower), or, for single words, a typo of
+//! them (an edit of 1 from 5 letters, 2 from 9, never with digits; weighted lower still) or,
+//! for the last word of a short search, a word it begins. An exact match therefore always
+//! outscores a fuzzy one in the same field. Short searches require every unit; longer ones
+//! two thirds of them (rounded up), so a natural sentence is not defeated by one word the
+//! listings do not use. A short search's words as a phrase earn a bonus.
 
 use std::ops::Bound;
 use std::sync::Arc;
@@ -12,126 +16,242 @@ use std::sync::Arc;
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DateTime, DocId, Index, SegmentReader};
+use tantivy::{DateTime, DocId, SegmentReader};
 
 use super::document::decode_window;
 use super::geo::within;
-use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, OPENING_FIELD};
+use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, names};
+use super::synonyms::{Phrase, Unit};
 use crate::domain::geo::BoundingBox;
-use crate::domain::schedule::OpeningQuery;
-use crate::search::query::{Area, Filters, GeoFilter, Near, ServiceQuery, Target};
+use crate::domain::opening::{OpeningQuery, OpeningWindow};
+use crate::search::query::{
+    Area, AreaGroup, AreaKind, FacetDimension, Filters, Near, ServiceQuery, Target,
+};
+
+/// Weight of a synonym's match relative to the words typed.
+pub const SYNONYM_WEIGHT: f32 = 0.7;
+/// Constant score weight of a typo's match (relative to field boosts).
+pub const FUZZY_WEIGHT: f32 = 0.35;
+/// Constant score weight of a prefix's match.
+pub const PREFIX_WEIGHT: f32 = 0.3;
+/// How much the other ways a unit matches add to its best one (words typed, a synonym, a
+/// typo): a little, so one unit matched many ways does not outweigh two units.
+pub const ALTERNATIVES_TIE_BREAKER: f32 = 0.1;
+/// Weight of the phrase bonus.
+pub const PHRASE_BONUS: f32 = 1.5;
+/// The quantum of tier scores: text relevance stays below it, and tiers are whole multiples
+/// of it, so the ranking can tell them apart (see `index::rank`).
+pub const TIER: f32 = 1_000.0;
+/// Score per unit matched beyond the minimum, in a relaxed search: results matching more of
+/// the words come first.
+pub const RELAXED_TIER_SCORE: f32 = TIER;
+/// Score given to a result with a place inside each requested area, so that places in the
+/// area rank above services that only cover it, whatever else.
+pub const IN_AREA_SCORE: f32 = 100.0 * TIER;
+
+/// The analysed text of a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPlan {
+    /// Its units.
+    pub units: Vec<Unit>,
+}
+
+impl TextPlan {
+    /// How many units must match: all of one or two, two thirds (rounded up) of more.
+    pub fn required(&self) -> usize {
+        let units = self.units.len();
+        if units <= 2 {
+            units
+        } else {
+            (2 * units).div_ceil(3)
+        }
+    }
+}
+
+/// What to leave out or add when building a variant of a query.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Variant<'a> {
+    /// Leave out this facet dimension's own filter.
+    pub without_dimension: Option<FacetDimension>,
+    /// Leave out area groups of these kinds.
+    pub without_areas: &'a [AreaKind],
+    /// Require this area too.
+    pub with_area: Option<&'a Area>,
+    /// Require this many units of the text instead of [`TextPlan::required`].
+    pub required: Option<usize>,
+}
 
 /// Text fields searched, with their boosts.
-fn text_fields(fields: &Fields) -> [(Field, f32); 5] {
+fn text_fields(fields: &Fields) -> [(Field, f32); 7] {
     [
         (fields.name, 3.0),
         (fields.taxonomy, 2.0),
         (fields.description, 1.0),
+        (fields.languages_text, 1.0),
         (fields.organization, 0.75),
+        (fields.taxonomy_description, 0.5),
         (fields.place, 0.5),
     ]
 }
 
-/// Builds the engine query, with one more area condition when counting a facet. Text with no
-/// searchable words at all matches nothing.
+/// Builds the engine query for a search (or a variant of it).
 pub fn build(
-    index: &Index,
     fields: &Fields,
     query: &ServiceQuery,
-    facet: Option<&Area>,
-) -> tantivy::Result<Box<dyn Query>> {
+    plan: Option<&TextPlan>,
+    variant: Variant<'_>,
+) -> Box<dyn Query> {
     let kind = match query.target {
         Target::Services => KIND_SERVICE,
         Target::ServiceAtLocations => KIND_SERVICE_AT_LOCATION,
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![filter(text_term(fields.kind, kind))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(fields.kind, kind))];
     clauses.extend(
-        filters(fields, &query.filters)
+        filters(fields, &query.filters, variant.without_dimension)
             .into_iter()
             .map(|q| (Occur::Must, q)),
     );
+    let groups: Vec<&AreaGroup> = query
+        .geo
+        .area_groups
+        .iter()
+        .filter(|g| !variant.without_areas.contains(&g.kind))
+        .collect();
     clauses.extend(
-        geo_clauses(fields, &query.geo)
+        geo_clauses(fields, &groups, query.geo.near.as_ref())
             .into_iter()
             .map(|q| (Occur::Must, q)),
     );
+    if let Some(area) = variant.with_area {
+        clauses.push((Occur::Must, area_clause(fields, area)));
+    }
     if query.geo.near.is_none() {
         clauses.extend(
-            in_area_tier(fields, &query.geo)
+            in_area_tier(fields, &groups)
                 .into_iter()
                 .map(|q| (Occur::Should, q)),
         );
     }
-    if let Some(area) = facet {
-        clauses.push((Occur::Must, area_clause(fields, area)));
-    }
-    if let Some(text) = &query.text {
-        match text_query(index, fields, text)? {
-            Some(text_query) => clauses.push((Occur::Must, text_query)),
-            None => return Ok(Box::new(EmptyQuery)),
+    if query.text.is_some() {
+        match plan {
+            Some(plan) if !plan.units.is_empty() => {
+                clauses.push((Occur::Must, text_clause(fields, plan, variant.required)))
+            }
+            _ => return Box::new(EmptyQuery),
         }
     }
-    Ok(Box::new(BooleanQuery::new(clauses)))
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn text_term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
 
-fn filter(term: Term) -> (Occur, Box<dyn Query>) {
-    (
-        Occur::Must,
-        non_scoring(Box::new(TermQuery::new(term, IndexRecordOption::Basic))),
-    )
-}
-
 fn non_scoring(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-fn any_of<T: ToString>(field: Field, values: &[T]) -> Option<Box<dyn Query>> {
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    non_scoring(Box::new(TermQuery::new(
+        text_term(field, value),
+        IndexRecordOption::Basic,
+    )))
+}
+
+fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let clauses = queries
+        .into_iter()
+        .map(|query| (Occur::Should, query))
+        .collect();
+    non_scoring(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn any_of<T: AsRef<str>>(field: Field, values: &[T]) -> Option<Box<dyn Query>> {
     if values.is_empty() {
         return None;
     }
-    let terms = values
-        .iter()
-        .map(|value| text_term(field, &value.to_string()));
+    let terms = values.iter().map(|value| text_term(field, value.as_ref()));
     Some(non_scoring(Box::new(TermSetQuery::new(terms))))
 }
 
-fn filters(fields: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
+fn range(field: Field, lower: Bound<f64>, upper: Bound<f64>) -> Box<dyn Query> {
+    let term = |value: f64| Term::from_field_f64(field, value);
+    non_scoring(Box::new(RangeQuery::new(lower.map(term), upper.map(term))))
+}
+
+fn strings(values: &[impl ToString]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}
+
+fn filters(
+    fields: &Fields,
+    filters: &Filters,
+    without: Option<FacetDimension>,
+) -> Vec<Box<dyn Query>> {
+    let keep = |dimension: FacetDimension| without != Some(dimension);
     let statuses: Vec<&str> = filters
         .statuses
         .iter()
         .map(|status| status.as_str())
         .collect();
+    let routes: Vec<&str> = filters
+        .referral_routes
+        .iter()
+        .map(|route| route.as_str())
+        .collect();
+    let languages: Vec<&str> = filters.languages.iter().map(|code| code.as_str()).collect();
     let mut queries: Vec<Box<dyn Query>> = [
         any_of(fields.status, &statuses),
-        any_of(fields.term_id, &filters.taxonomy_term_ids),
-        any_of(fields.taxonomy_id, &filters.taxonomy_ids),
-        any_of(fields.organization_id, &filters.organization_ids),
-        any_of(
-            fields.language,
-            &filters
-                .languages
-                .iter()
-                .map(|code| code.as_str())
-                .collect::<Vec<_>>(),
-        ),
+        any_of(fields.taxonomy_id, &strings(&filters.taxonomy_ids)),
+        any_of(fields.organization_id, &strings(&filters.organization_ids)),
     ]
     .into_iter()
     .flatten()
     .collect();
-    if filters.free_only {
-        queries.push(non_scoring(Box::new(TermQuery::new(
-            text_term(fields.cost, "free"),
-            IndexRecordOption::Basic,
-        ))));
-    }
+    let by_dimension = [
+        (
+            FacetDimension::Need,
+            any_of(fields.term_id, &strings(&filters.taxonomy_term_ids)),
+        ),
+        (
+            FacetDimension::Language,
+            any_of(fields.language, &languages),
+        ),
+        (
+            FacetDimension::Accessibility,
+            any_of(fields.accessibility, &filters.accessibility),
+        ),
+        (
+            FacetDimension::SuitableFor,
+            any_of(fields.suitable_for, &filters.suitable_for),
+        ),
+        (
+            FacetDimension::Delivery,
+            any_of(fields.delivery, &filters.delivery),
+        ),
+        (
+            FacetDimension::ReferralRoute,
+            any_of(fields.referral_route, &routes),
+        ),
+        (
+            FacetDimension::Cost,
+            filters.free_only.then(|| term(fields.cost, "free")),
+        ),
+        (
+            FacetDimension::OpenNow,
+            filters.open_now.then(|| open_now(filters)),
+        ),
+    ];
+    queries.extend(
+        by_dimension
+            .into_iter()
+            .filter(|(dimension, _)| keep(*dimension))
+            .filter_map(|(_, query)| query),
+    );
     if let Some(ages) = filters.ages {
         if let Some(minimum) = ages.minimum {
             queries.push(range(
@@ -159,50 +279,65 @@ fn filters(fields: &Fields, filters: &Filters) -> Vec<Box<dyn Query>> {
         ))));
     }
     if let Some(opening) = &filters.opening {
-        queries.push(opening_filter(opening.clone(), filters.today));
+        queries.push(opening_filter(opening.clone(), filters.today()));
     }
     queries
 }
 
-fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    let clauses = queries
-        .into_iter()
-        .map(|query| (Occur::Should, query))
-        .collect();
-    non_scoring(Box::new(BooleanQuery::new(clauses)))
+/// Open at the search's London time (exactly: monthly windows open only in their week).
+pub fn open_now(filters: &Filters) -> Box<dyn Query> {
+    let now = filters.now;
+    window_filter(move |window| window.is_open_at(now))
 }
 
-fn term(field: Field, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        text_term(field, value),
-        IndexRecordOption::Basic,
-    ))
+/// Keeps documents with at least one opening window that answers the query.
+fn opening_filter(opening: OpeningQuery, today: chrono::NaiveDate) -> Box<dyn Query> {
+    window_filter(move |window| window.matches(&opening, today))
 }
 
-/// Geographic conditions: each area group, and the searcher's point (see [`GeoFilter`]).
-fn geo_clauses(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
-    let mut clauses: Vec<Box<dyn Query>> = geo
-        .area_groups
+/// Keeps documents with at least one opening window for which `keep` holds.
+fn window_filter(keep: impl Fn(&OpeningWindow) -> bool + Send + Sync + 'static) -> Box<dyn Query> {
+    let keep = Arc::new(keep);
+    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+        let column: Option<Column<u64>> = segment.fast_fields().u64(names::OPENING).ok();
+        let keep = Arc::clone(&keep);
+        Ok(move |doc: DocId| {
+            column.as_ref().is_some_and(|column| {
+                column
+                    .values_for_doc(doc)
+                    .any(|bits| keep(&decode_window(bits)))
+            })
+        })
+    });
+    non_scoring(Box::new(DocPredicateQuery::from(predicate)))
+}
+
+/// Geographic conditions: each area group, and the searcher's point (see
+/// [`crate::search::query::GeoFilter`]).
+fn geo_clauses(fields: &Fields, groups: &[&AreaGroup], near: Option<&Near>) -> Vec<Box<dyn Query>> {
+    let mut clauses: Vec<Box<dyn Query>> = groups
         .iter()
-        .map(|group| any(group.iter().map(|area| area_clause(fields, area)).collect()))
+        .map(|group| {
+            any(group
+                .areas
+                .iter()
+                .map(|area| area_clause(fields, area))
+                .collect())
+        })
         .collect();
-    if let Some(near) = &geo.near {
+    if let Some(near) = near {
         clauses.push(near_clause(fields, near));
     }
     clauses
 }
 
-/// Score given to a result with a place inside each requested area, so that places in the
-/// area rank above services that only cover it. Far above any BM25 score, yet small enough
-/// that an f32 sum keeps relevance differences of a thousandth.
-pub const IN_AREA_SCORE: f32 = 1.0e4;
-
 /// Optional, scoring clauses: a place inside each requested area.
-fn in_area_tier(fields: &Fields, geo: &GeoFilter) -> Vec<Box<dyn Query>> {
-    geo.area_groups
+fn in_area_tier(fields: &Fields, groups: &[&AreaGroup]) -> Vec<Box<dyn Query>> {
+    groups
         .iter()
         .map(|group| {
             let inside = group
+                .areas
                 .iter()
                 .map(|area| match area {
                     Area::Locality(id) => term(fields.locality, id),
@@ -272,65 +407,224 @@ fn near_clause(fields: &Fields, near: &Near) -> Box<dyn Query> {
     }
 }
 
-fn range(field: Field, lower: Bound<f64>, upper: Bound<f64>) -> Box<dyn Query> {
-    let term = |value: f64| Term::from_field_f64(field, value);
-    non_scoring(Box::new(RangeQuery::new(lower.map(term), upper.map(term))))
-}
-
-/// Keeps documents with at least one opening window that answers the query.
-fn opening_filter(opening: OpeningQuery, today: chrono::NaiveDate) -> Box<dyn Query> {
-    let opening = Arc::new(opening);
-    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
-        let column: Option<Column<u64>> = segment.fast_fields().u64(OPENING_FIELD).ok();
-        let opening = Arc::clone(&opening);
-        Ok(move |doc: DocId| {
-            column.as_ref().is_some_and(|column| {
-                column
-                    .values_for_doc(doc)
-                    .any(|bits| decode_window(bits).matches(&opening, today))
-            })
-        })
-    });
-    non_scoring(Box::new(DocPredicateQuery::from(predicate)))
-}
-
-/// Every analysed word must match one of the text fields; `None` when there is no word.
-fn text_query(
-    index: &Index,
-    fields: &Fields,
-    text: &str,
-) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let mut analyzer = index.tokenizer_for_field(fields.name)?;
-    let mut words: Vec<String> = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let word = stream.token().text.clone();
-        if !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    if words.is_empty() {
-        return Ok(None);
-    }
-    let per_word: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|word| {
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = text_fields(fields)
-                .into_iter()
-                .map(|(field, boost)| {
-                    let term_query =
-                        TermQuery::new(text_term(field, word), IndexRecordOption::WithFreqs);
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(term_query), boost)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
+/// The words (or phrase) in any text field, each field at its boost times `weight`.
+fn words_in_fields(fields: &Fields, phrase: &Phrase, weight: f32) -> Box<dyn Query> {
+    let per_field: Vec<(Occur, Box<dyn Query>)> = text_fields(fields)
+        .into_iter()
+        .map(|(field, boost)| {
+            let query: Box<dyn Query> = match phrase.single() {
+                Some(word) => Box::new(TermQuery::new(
+                    text_term(field, word),
+                    IndexRecordOption::WithFreqs,
+                )),
+                None => phrase_query(field, &phrase.0),
+            };
             (
-                Occur::Must,
-                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
+                Occur::Should,
+                Box::new(BoostQuery::new(query, boost * weight)) as Box<dyn Query>,
             )
         })
         .collect();
-    Ok(Some(Box::new(BooleanQuery::new(per_word))))
+    Box::new(BooleanQuery::new(per_field))
+}
+
+/// Words at relative positions, as a phrase query on `field`.
+fn phrase_query(field: Field, words: &[(usize, String)]) -> Box<dyn Query> {
+    Box::new(PhraseQuery::new_with_offset(
+        words
+            .iter()
+            .map(|(offset, word)| (*offset, text_term(field, word)))
+            .collect(),
+    ))
+}
+
+/// How many edits a typo of this word may have.
+pub fn typo_distance(word: &str) -> u8 {
+    if word.chars().any(|c| c.is_numeric()) {
+        return 0;
+    }
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+fn fuzzy_in_fields(
+    fields: &Fields,
+    word: &str,
+    distance: u8,
+    prefix: bool,
+    weight: f32,
+) -> Box<dyn Query> {
+    let per_field: Vec<(Occur, Box<dyn Query>)> = text_fields(fields)
+        .into_iter()
+        .map(|(field, boost)| {
+            let term = text_term(field, word);
+            let query = if prefix {
+                FuzzyTermQuery::new_prefix(term, distance, true)
+            } else {
+                FuzzyTermQuery::new(term, distance, true)
+            };
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), boost * weight)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(per_field))
+}
+
+fn unit_clause(fields: &Fields, unit: &Unit, last_of_short: bool) -> Box<dyn Query> {
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Should, words_in_fields(fields, &unit.original, 1.0))];
+    for synonym in &unit.synonyms {
+        alternatives.push((
+            Occur::Should,
+            words_in_fields(fields, synonym, SYNONYM_WEIGHT),
+        ));
+    }
+    if let Some(word) = unit.original.single() {
+        let distance = typo_distance(word);
+        if distance > 0 {
+            alternatives.push((
+                Occur::Should,
+                fuzzy_in_fields(fields, word, distance, false, FUZZY_WEIGHT),
+            ));
+        }
+        let prefixable = word.chars().count() >= 3 && !word.chars().any(|c| c.is_numeric());
+        if last_of_short && prefixable {
+            alternatives.push((
+                Occur::Should,
+                fuzzy_in_fields(fields, word, 0, true, PREFIX_WEIGHT),
+            ));
+        }
+    }
+    let alternatives = alternatives.into_iter().map(|(_, query)| query).collect();
+    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+        alternatives,
+        ALTERNATIVES_TIE_BREAKER,
+    ))
+}
+
+/// Every document of the target's kind.
+pub fn kind_query(fields: &Fields, target: Target) -> Box<dyn Query> {
+    let kind = match target {
+        Target::Services => KIND_SERVICE,
+        Target::ServiceAtLocations => KIND_SERVICE_AT_LOCATION,
+    };
+    term(fields.kind, kind)
+}
+
+/// Documents of the target's kind that match unit `at` of the plan.
+pub fn unit_query(fields: &Fields, target: Target, plan: &TextPlan, at: usize) -> Box<dyn Query> {
+    let short = plan.units.len() <= 3;
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, kind_query(fields, target)),
+        (
+            Occur::Must,
+            unit_clause(fields, &plan.units[at], short && at + 1 == plan.units.len()),
+        ),
+    ]))
+}
+
+/// The text's clause: units, at least [`TextPlan::required`] of them (or `required`),
+/// plus the phrase bonus for short searches.
+fn text_clause(fields: &Fields, plan: &TextPlan, required: Option<usize>) -> Box<dyn Query> {
+    let count = plan.units.len();
+    let short = count <= 3;
+    let units: Vec<(Occur, Box<dyn Query>)> = plan
+        .units
+        .iter()
+        .enumerate()
+        .map(|(at, unit)| {
+            (
+                Occur::Should,
+                unit_clause(fields, unit, short && at + 1 == count),
+            )
+        })
+        .collect();
+    let wanted = plan.required();
+    let required = required.unwrap_or(wanted).clamp(1, count.max(1));
+    let at_least = |n: usize| -> Box<dyn Query> {
+        let clauses = units
+            .iter()
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        Box::new(BooleanQuery::with_minimum_required_clauses(clauses, n))
+    };
+    let mut matched = at_least(required);
+    if required < wanted {
+        // Relaxed: results matching more of the telling units come first, a tier per unit.
+        let telling = plan.units.iter().any(|unit| !unit.common);
+        let mut tiered = vec![(Occur::Must, matched)];
+        for ((_, unit_query), unit) in units.iter().zip(&plan.units) {
+            if unit.common && telling {
+                continue;
+            }
+            let tier = ConstScoreQuery::new(unit_query.box_clone(), RELAXED_TIER_SCORE);
+            tiered.push((Occur::Should, Box::new(tier) as Box<dyn Query>));
+        }
+        matched = Box::new(BooleanQuery::new(tiered));
+    }
+    let words: Vec<(usize, String)> = plan
+        .units
+        .iter()
+        .flat_map(|unit| {
+            unit.original
+                .0
+                .iter()
+                .map(|(offset, word)| (unit.position + offset, word.clone()))
+        })
+        .collect();
+    if !(2..=4).contains(&words.len()) {
+        return matched;
+    }
+    let phrase = |field: Field| phrase_query(field, &Phrase::from_absolute(&words).0);
+    let bonus = BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(phrase(fields.name), PHRASE_BONUS * 2.0)) as Box<dyn Query>,
+        ),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(phrase(fields.description), PHRASE_BONUS)) as Box<dyn Query>,
+        ),
+    ]);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, matched),
+        (Occur::Should, Box::new(bonus)),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_allowed_by_word_length_never_with_digits() {
+        assert_eq!(typo_distance("food"), 0);
+        assert_eq!(typo_distance("advic"), 1);
+        assert_eq!(typo_distance("counselling"), 2);
+        assert_eq!(typo_distance("e143by"), 0);
+        assert_eq!(typo_distance("over60s"), 0);
+    }
+
+    #[test]
+    fn longer_searches_need_two_thirds_of_their_units() {
+        let plan = |n: usize| TextPlan {
+            units: (0..n)
+                .map(|i| Unit {
+                    position: i,
+                    original: Phrase(vec![(0, i.to_string())]),
+                    synonyms: vec![],
+                    common: false,
+                })
+                .collect(),
+        };
+        assert_eq!(
+            [1, 2, 3, 4, 5, 6].map(|n| plan(n).required()),
+            [1, 2, 2, 3, 4, 4]
+        );
+    }
 }

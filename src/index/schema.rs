@@ -1,21 +1,19 @@
 //! The index schema: every field in one place, resolved once into [`Fields`].
 //!
-//! Bump [`SCHEMA_VERSION`] whenever a field, its options or the analyzers change: an index
-//! built under another version is rebuilt from the store at start-up.
+//! Bump [`SCHEMA_VERSION`] whenever a field, its options or the analysis change: an index
+//! built under another version is rebuilt from the store at start-up. (Changes to the
+//! editable search assets are caught by their fingerprint instead.)
 
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 
-/// Version of the schema and analyzers; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the schema and analysis; stored with every commit.
+pub const SCHEMA_VERSION: u32 = 3;
 
-/// Name of the analyzer for searchable text.
+/// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
 
 /// Resolved fields of the schema.
@@ -35,21 +33,25 @@ pub struct Fields {
     pub description: Field,
     /// Organization name.
     pub organization: Field,
-    /// Names and descriptions of the service's taxonomy terms (and their broader terms).
+    /// Names of the service's taxonomy terms (and their broader terms).
     pub taxonomy: Field,
+    /// Descriptions of those terms.
+    pub taxonomy_description: Field,
     /// Names and published addresses of the locations.
     pub place: Field,
+    /// Names of the languages the service is delivered in.
+    pub languages_text: Field,
     /// Status, ORUK spelling.
     pub status: Field,
-    /// Term ids, with broader terms.
+    /// Term ids, with broader terms (fast, for facets).
     pub term_id: Field,
     /// Taxonomy ids of the terms.
     pub taxonomy_id: Field,
     /// Organization id.
     pub organization_id: Field,
-    /// ISO 639-3 language codes.
+    /// ISO 639-3 language codes (fast, for facets).
     pub language: Field,
-    /// `free` when the service is free.
+    /// `free`, `paid` or `not_stated` (fast, for facets).
     pub cost: Field,
     /// Youngest age served (0 when none given).
     pub min_age: Field,
@@ -78,12 +80,21 @@ pub struct Fields {
     pub latitude: Field,
     /// Longitudes of the places, for the radius pre-filter.
     pub longitude: Field,
+    /// Accessibility features of the places (fast, for facets).
+    pub accessibility: Field,
+    /// Groups the service is suitable for (fast, for facets).
+    pub suitable_for: Field,
+    /// How it is delivered (fast, for facets).
+    pub delivery: Field,
+    /// Referral route (fast, for facets).
+    pub referral_route: Field,
+    /// Day (since 1970-01-01) a person last checked the record; 0 when never.
+    pub assured_day: Field,
+    /// 1 when temporarily closed.
+    pub closed: Field,
+    /// Listing words as written (folded, not stemmed), for spelling suggestions.
+    pub spell: Field,
 }
-
-/// Name of the opening-windows fast field (predicates read it by name).
-pub const OPENING_FIELD: &str = "opening";
-/// Name of the places fast field (ranking and radius predicates read it by name).
-pub const SITE_POINT_FIELD: &str = "site_point";
 
 /// Stand-in for "no maximum age".
 pub const NO_MAXIMUM_AGE: f64 = 1_000.0;
@@ -93,6 +104,32 @@ pub const KIND_SERVICE: &str = "service";
 /// Kind values.
 pub const KIND_SERVICE_AT_LOCATION: &str = "service_at_location";
 
+/// Names of fast fields that predicates, rankings and facets read by name.
+pub mod names {
+    /// Encoded opening windows.
+    pub const OPENING: &str = "opening";
+    /// Encoded places.
+    pub const SITE_POINT: &str = "site_point";
+    /// Day of the last check.
+    pub const ASSURED_DAY: &str = "assured_day";
+    /// Temporarily closed flag.
+    pub const CLOSED: &str = "closed";
+    /// Term ids.
+    pub const TERM_ID: &str = "term_id";
+    /// Cost.
+    pub const COST: &str = "cost";
+    /// Languages.
+    pub const LANGUAGE: &str = "language";
+    /// Delivery.
+    pub const DELIVERY: &str = "delivery";
+    /// Referral route.
+    pub const REFERRAL_ROUTE: &str = "referral_route";
+    /// Accessibility.
+    pub const ACCESSIBILITY: &str = "accessibility";
+    /// Suitable for.
+    pub const SUITABLE_FOR: &str = "suitable_for";
+}
+
 /// Builds the schema and its resolved fields.
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -101,6 +138,7 @@ pub fn build() -> (Schema, Fields) {
             .set_tokenizer(TEXT_ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    let facet = STRING | FAST;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED | FAST),
         kind: builder.add_text_field("kind", STRING),
@@ -110,37 +148,51 @@ pub fn build() -> (Schema, Fields) {
         description: builder.add_text_field("description", text.clone()),
         organization: builder.add_text_field("organization", text.clone()),
         taxonomy: builder.add_text_field("taxonomy", text.clone()),
-        place: builder.add_text_field("place", text),
+        taxonomy_description: builder.add_text_field("taxonomy_description", text.clone()),
+        place: builder.add_text_field("place", text.clone()),
+        languages_text: builder.add_text_field("languages_text", text),
         status: builder.add_text_field("status", STRING),
-        term_id: builder.add_text_field("term_id", STRING),
+        term_id: builder.add_text_field(names::TERM_ID, facet.clone()),
         taxonomy_id: builder.add_text_field("taxonomy_id", STRING),
         organization_id: builder.add_text_field("organization_id", STRING),
-        language: builder.add_text_field("language", STRING),
-        cost: builder.add_text_field("cost", STRING),
+        language: builder.add_text_field(names::LANGUAGE, facet.clone()),
+        cost: builder.add_text_field(names::COST, facet.clone()),
         min_age: builder.add_f64_field("min_age", INDEXED | FAST),
         max_age: builder.add_f64_field("max_age", INDEXED | FAST),
         modified: builder.add_date_field("modified", INDEXED | FAST),
-        opening: builder.add_u64_field(OPENING_FIELD, FAST),
+        opening: builder.add_u64_field(names::OPENING, FAST),
         ward: builder.add_text_field("ward", STRING),
         locality: builder.add_text_field("locality", STRING),
         cover_ward: builder.add_text_field("cover_ward", STRING),
         cover_locality: builder.add_text_field("cover_locality", STRING),
         national: builder.add_text_field("national", STRING),
         coverage: builder.add_text_field("coverage", STRING),
-        site_point: builder.add_u64_field(SITE_POINT_FIELD, FAST),
+        site_point: builder.add_u64_field(names::SITE_POINT, FAST),
         latitude: builder.add_f64_field("latitude", INDEXED | FAST),
         longitude: builder.add_f64_field("longitude", INDEXED | FAST),
+        accessibility: builder.add_text_field(names::ACCESSIBILITY, facet.clone()),
+        suitable_for: builder.add_text_field(names::SUITABLE_FOR, facet.clone()),
+        delivery: builder.add_text_field(names::DELIVERY, facet.clone()),
+        referral_route: builder.add_text_field(names::REFERRAL_ROUTE, facet),
+        assured_day: builder.add_i64_field(names::ASSURED_DAY, FAST),
+        closed: builder.add_u64_field(names::CLOSED, FAST),
+        spell: builder.add_text_field(
+            "spell",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(super::spelling::SPELL_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
 
-/// Registers the analyzers the schema names; needed every time an index is opened.
-pub fn register_analyzers(index: &Index) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build();
+/// Registers the analysers the schema names; needed every time an index is opened.
+pub fn register_analyzers(index: &Index, analyzer: TextAnalyzer) {
     index.tokenizers().register(TEXT_ANALYZER, analyzer);
+    index.tokenizers().register(
+        super::spelling::SPELL_ANALYZER,
+        super::spelling::spell_analyzer(),
+    );
 }

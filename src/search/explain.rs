@@ -107,9 +107,12 @@ pub fn explain(
         }
     } else {
         let inside = sites.iter().any(|site| {
-            geo.area_groups
-                .iter()
-                .all(|group| group.iter().any(|area| in_area(site, area, geography)))
+            geo.area_groups.iter().all(|group| {
+                group
+                    .areas
+                    .iter()
+                    .any(|area| in_area(site, area, geography))
+            })
         });
         if inside {
             MatchReason::InArea

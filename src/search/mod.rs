@@ -1,4 +1,6 @@
 //! Searching the directory, independent of HTTP: the query type and why results matched.
 
+pub mod assets;
 pub mod explain;
+pub mod features;
 pub mod query;

@@ -5,13 +5,13 @@
 //! combine with AND; the values inside one filter (several statuses, several terms, several
 //! days) combine with OR.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::domain::ids::{OrganizationId, TaxonomyId, TaxonomyTermId};
 use crate::domain::language::LanguageCode;
 use crate::domain::location::LatLon;
-use crate::domain::schedule::OpeningQuery;
-use crate::domain::service::ServiceStatus;
+use crate::domain::opening::OpeningQuery;
+use crate::domain::service::{ReferralRoute, ServiceStatus};
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE_SIZE: usize = 1_000;
@@ -85,13 +85,24 @@ pub struct Filters {
     pub opening: Option<OpeningQuery>,
     /// Only records modified at or after this time.
     pub modified_after: Option<DateTime<Utc>>,
-    /// The date against which schedules' `valid_from`/`valid_to` are checked.
-    pub today: NaiveDate,
+    /// A place with any of these accessibility features (`step_free`, ...).
+    pub accessibility: Vec<String>,
+    /// Suitable for any of these groups (`women`, `carers`, ...).
+    pub suitable_for: Vec<String>,
+    /// Delivered in any of these ways (`in_person`, `phone`, `online`).
+    pub delivery: Vec<String>,
+    /// Reached by any of these referral routes.
+    pub referral_routes: Vec<ReferralRoute>,
+    /// Open at [`Filters::now`].
+    pub open_now: bool,
+    /// The London wall-clock time of the search: `open_now`, schedule validity and freshness
+    /// are judged against it.
+    pub now: NaiveDateTime,
 }
 
 impl Filters {
-    /// No filters beyond the default statuses.
-    pub fn new(today: NaiveDate) -> Self {
+    /// No filters beyond the default statuses, at London time `now`.
+    pub fn new(now: NaiveDateTime) -> Self {
         Self {
             statuses: ServiceStatus::SHOWN_BY_DEFAULT.to_vec(),
             taxonomy_term_ids: Vec::new(),
@@ -102,9 +113,39 @@ impl Filters {
             ages: None,
             opening: None,
             modified_after: None,
-            today,
+            accessibility: Vec::new(),
+            suitable_for: Vec::new(),
+            delivery: Vec::new(),
+            referral_routes: Vec::new(),
+            open_now: false,
+            now,
         }
     }
+
+    /// The London date of the search.
+    pub fn today(&self) -> NaiveDate {
+        self.now.date()
+    }
+}
+
+/// Which parameter an area group came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaKind {
+    /// `locality`.
+    Locality,
+    /// `ward`.
+    Ward,
+    /// `pcn` (standing for localities).
+    Pcn,
+}
+
+/// The areas of one parameter; any of them will do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaGroup {
+    /// The parameter.
+    pub kind: AreaKind,
+    /// The areas.
+    pub areas: Vec<Area>,
 }
 
 /// An area of the borough asked for.
@@ -140,7 +181,7 @@ pub struct Near {
 pub struct GeoFilter {
     /// One group per parameter (`locality`, `ward`, `pcn`); groups combine with AND, the
     /// areas within a group with OR.
-    pub area_groups: Vec<Vec<Area>>,
+    pub area_groups: Vec<AreaGroup>,
     /// The searcher's postcode, if given.
     pub near: Option<Near>,
 }
@@ -152,22 +193,76 @@ impl GeoFilter {
     }
 }
 
-/// Counts of matches per area, asked for with `facets`.
+/// A facet counted by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FacetDimension {
+    /// Taxonomy terms (needs, and who services are suitable for).
+    Need,
+    /// `free`, `paid` or `not_stated`.
+    Cost,
+    /// ISO 639-3 codes.
+    Language,
+    /// `in_person`, `phone`, `online`.
+    Delivery,
+    /// Referral routes.
+    ReferralRoute,
+    /// Accessibility features.
+    Accessibility,
+    /// Groups a service is suitable for.
+    SuitableFor,
+    /// Open now or not.
+    OpenNow,
+}
+
+impl FacetDimension {
+    /// Every dimension.
+    pub const ALL: [FacetDimension; 8] = [
+        FacetDimension::Need,
+        FacetDimension::Cost,
+        FacetDimension::Language,
+        FacetDimension::Delivery,
+        FacetDimension::ReferralRoute,
+        FacetDimension::Accessibility,
+        FacetDimension::SuitableFor,
+        FacetDimension::OpenNow,
+    ];
+
+    /// The name used in requests and responses.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetDimension::Need => "need",
+            FacetDimension::Cost => "cost",
+            FacetDimension::Language => "language",
+            FacetDimension::Delivery => "delivery",
+            FacetDimension::ReferralRoute => "referral_route",
+            FacetDimension::Accessibility => "accessibility",
+            FacetDimension::SuitableFor => "suitable_for",
+            FacetDimension::OpenNow => "open_now",
+        }
+    }
+}
+
+/// Counts asked for with `facets`: each with the search's other filters applied, but not its
+/// own (so every value shows how many results choosing it would give).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FacetRequest {
     /// Locality ids to count.
     pub localities: Vec<String>,
     /// Ward codes to count.
     pub wards: Vec<String>,
+    /// Dimensions counted by value.
+    pub dimensions: Vec<FacetDimension>,
 }
 
-/// How many results each area would give.
+/// How many results each value would give.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FacetCounts {
     /// (locality id, count), in the order asked.
     pub localities: Vec<(String, usize)>,
     /// (ward code, count), in the order asked.
     pub wards: Vec<(String, usize)>,
+    /// (dimension, [(value, count)] with the largest counts first).
+    pub dimensions: Vec<(FacetDimension, Vec<(String, usize)>)>,
 }
 
 /// A search for services (or services at locations).
@@ -196,11 +291,19 @@ pub struct Hits<Id> {
     pub ids: Vec<Id>,
     /// Facet counts, when asked for.
     pub facets: Option<FacetCounts>,
+    /// Whether the text matched only partly: nothing matched enough of its words, so results
+    /// match at least one.
+    pub relaxed: bool,
 }
 
-/// Today's date in London, against which schedule validity is checked.
-pub fn london_today() -> NaiveDate {
-    Utc::now()
+/// The London wall-clock time of an instant (BST or GMT as it falls).
+pub fn london_time(instant: DateTime<Utc>) -> NaiveDateTime {
+    instant
         .with_timezone(&chrono_tz::Europe::London)
-        .date_naive()
+        .naive_local()
+}
+
+/// The London wall-clock time now.
+pub fn london_now() -> NaiveDateTime {
+    london_time(Utc::now())
 }

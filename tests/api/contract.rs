@@ -198,6 +198,10 @@ async fn check_every_endpoint(app: &TestApp, shared: &Path, every_list_has_items
         "/services?postcode=E14+3BY&proximity=1500&facets=locality,ward&search=advice",
         "/services?locality=south-east&ward=E05009323&pcn=U60865",
         "/services?postcode=E1&day=MO&start_time=10:00",
+        "/services?search=food&facets=true&open_now=true",
+        "/services?search=lunch&suitable_for=women&accessibility=step_free&delivery=in_person",
+        "/services?search=councelling",
+        "/services?search=zzzxqj%20blorf",
     ] {
         check(app, path, &services_page).await;
     }
@@ -361,6 +365,12 @@ async fn the_openapi_document_describes_the_api_as_served() {
         "cost",
         "language",
         "status",
+        "accessibility",
+        "suitable_for",
+        "delivery",
+        "referral_route",
+        "open_now",
+        "facets",
     ] {
         assert!(
             services_params.contains(&name),

@@ -610,7 +610,7 @@ async fn postcode_mistakes_get_clear_answers() {
             "pcn",
             "U60865 (Poplar and Limehouse Health Network)",
         ),
-        ("/services?facets=postcode", "facets", "locality or ward"),
+        ("/services?facets=postcode", "facets", "locality, ward"),
     ];
     for (path, parameter, hint) in cases {
         let reply = app.get(path).await;

@@ -140,7 +140,8 @@ fn seeded_template(template: &'static OnceLock<TempDir>, geo_dir: Option<&Path>)
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let geography = signpost::geography::load(geo_dir).unwrap();
-            let (catalog, _) = Catalog::open(dir.path(), Arc::new(geography)).unwrap();
+            let assets = Arc::new(signpost::search::assets::SearchAssets::built_in());
+            let (catalog, _) = Catalog::open(dir.path(), Arc::new(geography), assets).unwrap();
             signpost::seed::load(&catalog).expect("the sample directory loads cleanly");
             catalog.wait_for_index().unwrap();
             catalog.close();

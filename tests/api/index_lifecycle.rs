@@ -2,12 +2,12 @@
 //! store when the data directory is opened, and answers as before.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::json;
 use signpost::catalog::Catalog;
-use signpost::search::query::{
-    Filters, GeoFilter, PageRequest, ServiceQuery, Target, london_today,
-};
+use signpost::search::assets::SearchAssets;
+use signpost::search::query::{Filters, GeoFilter, PageRequest, ServiceQuery, Target, london_now};
 use signpost::store::{ChangeSet, SledStore, Store};
 
 use crate::fixtures;
@@ -18,7 +18,7 @@ fn geography() -> std::sync::Arc<signpost::geography::Geography> {
 
 fn fixture_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let (catalog, report) = Catalog::open(dir.path(), geography()).unwrap();
+    let (catalog, report) = Catalog::open(dir.path(), geography(), assets()).unwrap();
     assert_eq!(report.rebuilt_index.as_deref(), Some("no index yet"));
     let text = serde_json::to_string(&fixtures::services()).unwrap();
     let records = signpost::catalog::import::read_source(&text).unwrap();
@@ -31,22 +31,26 @@ fn search(catalog: &Catalog, text: &str) -> Vec<String> {
     let query = ServiceQuery {
         target: Target::Services,
         text: Some(text.to_owned()),
-        filters: Filters::new(london_today()),
+        filters: Filters::new(london_now()),
         geo: GeoFilter::default(),
         facets: None,
         page: PageRequest::default(),
     };
     catalog
-        .search_services(&query)
+        .search(&query)
         .unwrap()
-        .services
+        .found
         .into_iter()
-        .map(|placed| placed.full.service.name)
+        .map(|found| found.placed.full.service.name)
         .collect()
 }
 
+fn assets() -> Arc<SearchAssets> {
+    Arc::new(SearchAssets::built_in())
+}
+
 fn reopen(dir: &Path) -> (Catalog, Option<String>) {
-    let (catalog, report) = Catalog::open(dir, geography()).unwrap();
+    let (catalog, report) = Catalog::open(dir, geography(), assets()).unwrap();
     (catalog, report.rebuilt_index)
 }
 
@@ -56,6 +60,29 @@ fn an_index_in_step_with_the_store_is_reused() {
     let (catalog, rebuilt) = reopen(dir.path());
     assert_eq!(rebuilt, None);
     assert_eq!(search(&catalog, "boxing"), ["Youth Boxing"]);
+}
+
+#[test]
+fn edited_search_assets_rebuild_the_index_and_take_effect() {
+    let dir = fixture_dir();
+    assert_eq!(
+        search(&reopen(dir.path()).0, "pugilism"),
+        Vec::<String>::new()
+    );
+    let assets_dir = tempfile::tempdir().unwrap();
+    let built_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index");
+    for file in ["stopwords.txt", "features.txt", "synonyms.txt"] {
+        std::fs::copy(built_in.join(file), assets_dir.path().join(file)).unwrap();
+    }
+    let synonyms = assets_dir.path().join("synonyms.txt");
+    let mut text = std::fs::read_to_string(&synonyms).unwrap();
+    text.push_str("\npugilism => boxing\n");
+    std::fs::write(&synonyms, text).unwrap();
+    let edited = Arc::new(SearchAssets::load(assets_dir.path()).unwrap());
+
+    let (catalog, report) = Catalog::open(dir.path(), geography(), edited).unwrap();
+    assert!(report.rebuilt_index.unwrap().contains("search assets"));
+    assert_eq!(search(&catalog, "pugilism"), ["Youth Boxing"]);
 }
 
 #[test]
@@ -79,16 +106,18 @@ fn a_corrupt_index_is_rebuilt() {
     );
 }
 
-/// Rewrites the commit record of the index in `dir`.
-fn rewrite_payload(dir: &Path, schema_version: u32, geography: u64) {
+/// Rewrites the commit record of the index in `dir`: its schema version, and its
+/// fingerprint of geography and search assets (XORed with `fingerprint_change`).
+fn rewrite_payload(dir: &Path, schema_version: u32, fingerprint_change: u64) {
     let meta_path = dir.join("index/meta.json");
     let mut meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
     let payload: serde_json::Value =
         serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
     let generation = payload["generation"].clone();
+    let derived_from = payload["derived_from"].as_u64().unwrap() ^ fingerprint_change;
     meta["payload"] = json!(
-        json!({"schema_version": schema_version, "generation": generation, "geography": geography})
+        json!({"schema_version": schema_version, "generation": generation, "derived_from": derived_from})
             .to_string()
     );
     std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
@@ -97,7 +126,7 @@ fn rewrite_payload(dir: &Path, schema_version: u32, geography: u64) {
 #[test]
 fn an_index_of_another_schema_version_is_rebuilt() {
     let dir = fixture_dir();
-    rewrite_payload(dir.path(), 0, geography().fingerprint());
+    rewrite_payload(dir.path(), 0, 0);
     let (catalog, rebuilt) = reopen(dir.path());
     assert!(rebuilt.unwrap().contains("schema version 0"));
     assert_eq!(search(&catalog, "lunch"), ["Bow Lunch Club"]);
@@ -106,11 +135,7 @@ fn an_index_of_another_schema_version_is_rebuilt() {
 #[test]
 fn an_index_derived_from_other_geography_is_rebuilt() {
     let dir = fixture_dir();
-    rewrite_payload(
-        dir.path(),
-        signpost::index::schema::SCHEMA_VERSION,
-        geography().fingerprint() ^ 1,
-    );
+    rewrite_payload(dir.path(), signpost::index::schema::SCHEMA_VERSION, 1);
     let (catalog, rebuilt) = reopen(dir.path());
     assert!(rebuilt.unwrap().contains("other geography"));
     assert_eq!(search(&catalog, "lunch"), ["Bow Lunch Club"]);

@@ -7,7 +7,7 @@ pub mod health;
 pub mod openapi;
 pub mod organizations;
 pub mod root;
-pub mod search_meta;
+pub mod search_page;
 pub mod service_at_locations;
 pub mod services;
 pub mod taxonomies;
@@ -32,7 +32,7 @@ pub struct Page<'a, T> {
     empty: bool,
     contents: &'a [T],
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    meta: Option<search_meta::SearchMeta<'a>>,
+    meta: Option<search_page::SearchMeta<'a>>,
 }
 
 impl<'a, T> Page<'a, T> {
@@ -54,7 +54,7 @@ impl<'a, T> Page<'a, T> {
     }
 
     /// Adds a geographic search's extension fields.
-    pub fn with_meta(mut self, meta: Option<search_meta::SearchMeta<'a>>) -> Self {
+    pub fn with_meta(mut self, meta: Option<search_page::SearchMeta<'a>>) -> Self {
         self.meta = meta;
         self
     }

@@ -11,8 +11,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value, json};
 
 use super::base_url;
+use crate::domain::service::ReferralRoute;
 use crate::http::AppState;
-use crate::search::query::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TEXT_CHARS};
+use crate::search::query::{DEFAULT_PAGE_SIZE, FacetDimension, MAX_PAGE_SIZE, MAX_TEXT_CHARS};
 
 /// The document (without `servers`, which depends on the request).
 pub fn document() -> &'static Value {
@@ -509,6 +510,49 @@ fn schemas() -> Map<String, Value> {
             "Signpost extension, on results of a geographic search: why it matched.",
         ),
     );
+    let london_time = || json!({"type": "string", "format": "date-time"});
+    add(
+        "Opening",
+        described(
+            object(
+                vec![
+                    (
+                        "state",
+                        json!({"type": "string", "enum": ["open", "closed", "temporarily_closed"]}),
+                    ),
+                    (
+                        "text",
+                        described(
+                            text(),
+                            "In words: Open now, closes 17:00; Opens Tuesday 10:00; Open 24 hours; Temporarily closed.",
+                        ),
+                    ),
+                    (
+                        "closes_at",
+                        described(
+                            london_time(),
+                            "When it closes (London time with its offset).",
+                        ),
+                    ),
+                    (
+                        "opens_at",
+                        described(
+                            london_time(),
+                            "When it next opens (London time with its offset).",
+                        ),
+                    ),
+                ],
+                &["state", "text"],
+            ),
+            "Signpost extension, on search results with opening hours: whether it is open at the time of the search (Europe/London), from its schedules.",
+        ),
+    );
+    let highlight = || {
+        described(
+            text(),
+            "Signpost extension: the part of the description that matches the search, as HTML with the matching words in <b> and everything else escaped.",
+        )
+    };
 
     let service_core = || {
         vec![
@@ -577,6 +621,8 @@ fn schemas() -> Map<String, Value> {
     let mut summary = service_core();
     summary.push(("organization", reference("OrganizationSummary")));
     summary.push(("match", reference("Match")));
+    summary.push(("highlight", highlight()));
+    summary.push(("opening", reference("Opening")));
     add(
         "ServiceSummary",
         described(
@@ -629,6 +675,8 @@ fn schemas() -> Map<String, Value> {
                 ("location", reference("LocationSummary")),
                 ("service", reference("ServiceSummary")),
                 ("match", reference("Match")),
+                ("highlight", highlight()),
+                ("opening", reference("Opening")),
             ],
             &["id", "service_id", "location_id", "service"],
         ),
@@ -714,13 +762,79 @@ fn schemas() -> Map<String, Value> {
                                 &["code", "name", "locality", "count"],
                             )),
                         ),
-                    ],
+                    ]
+                    .into_iter()
+                    .chain(
+                        FacetDimension::ALL
+                            .map(|dimension| (dimension.name(), list(reference("FacetValue")))),
+                    )
+                    .collect(),
                     &[],
                 ),
-                "Signpost extension, with facets=locality,ward: how many results each area would give.",
+                "Signpost extension, with facets=true (or a list of dimensions): how many results each value would give, with the search's other filters applied but not the dimension's own. Largest counts first; need values are taxonomy term ids; a dimension with no values is left out.",
             ),
         ),
+        (
+            "relaxed_match",
+            described(
+                json!({"type": "boolean", "const": true}),
+                "Signpost extension: no service matched enough of the search's words, so these match fewer of them.",
+            ),
+        ),
+        ("no_results", reference("NoResults")),
     ];
+    add(
+        "FacetValue",
+        object(
+            vec![
+                ("value", text()),
+                (
+                    "name",
+                    described(
+                        text(),
+                        "For needs (term name) and languages (English name).",
+                    ),
+                ),
+                ("count", json!({"type": "integer", "minimum": 0})),
+            ],
+            &["value", "count"],
+        ),
+    );
+    let results = || json!({"type": "integer", "minimum": 1});
+    let suggestion = |kind: &str, mut fields: Vec<(&'static str, Value)>, required: &[&str]| {
+        fields.insert(0, ("kind", json!({"const": kind})));
+        fields.push(("results", results()));
+        let mut all = vec!["kind", "results"];
+        all.extend_from_slice(required);
+        object(fields, &all)
+    };
+    add(
+        "NoResults",
+        described(
+            object(
+                vec![
+                    ("reason", text()),
+                    (
+                        "suggestions",
+                        list(json!({"oneOf": [
+                            suggestion("spelling", vec![("search", described(text(), "The search with its typos corrected."))], &["search"]),
+                            suggestion("without_filter", vec![("parameter", described(text(), "The parameter(s) to remove."))], &["parameter"]),
+                            suggestion("related_need", vec![("taxonomy_term_id", uuid()), ("name", text())], &["taxonomy_term_id", "name"]),
+                        ]})),
+                    ),
+                    (
+                        "helplines",
+                        described(
+                            list(reference("ServiceSummary")),
+                            "Borough-wide phone and online services for the needs related to the search.",
+                        ),
+                    ),
+                ],
+                &["reason"],
+            ),
+            "Signpost extension, on an empty first page: why nothing was found, and ways forward, most promising first, each with how many results it gives.",
+        ),
+    );
     let page = |item: &str, geographic: bool| {
         let mut fields = vec![
             ("total_items", json!({"type": "integer", "minimum": 0})),
@@ -877,7 +991,7 @@ fn search_parameters() -> Vec<Value> {
     let mut parameters = vec![parameter(
         "search",
         &format!(
-            "Full text search (at most {MAX_TEXT_CHARS} characters): every word must match the name, needs, description, organization or place; results are ranked by relevance (BM25, name weighted highest). Without it, results are in name order."
+            "Full text search in people's own words (at most {MAX_TEXT_CHARS} characters): synonyms and common misspellings (index/synonyms.txt, including Bengali script and romanised Bengali/Sylheti), English stemming, typos (one edit from 5 letters, two from 9, never in numbers) and a prefix for the last word of a short search. One or two words must all match; longer searches need two thirds of their words, and when nothing matches enough of them, fewer (relaxed_match). Ranked by relevance (BM25: name, then needs, then description and languages, then organization and place; exact words above typos and synonyms), by distance when a postcode is given, then freshness (assured_date in the last 12 months) and status (temporarily closed last). Without it, results are in name order, temporarily closed and stale services after the rest."
         ),
         json!({"type": "string", "maxLength": MAX_TEXT_CHARS}),
     )];
@@ -900,7 +1014,12 @@ fn search_parameters() -> Vec<Value> {
         parameter("pcn", "Signpost extension: a Primary Care Network (ODS code), standing for the locality it belongs to. Repeatable.", texts.clone()),
         parameter("postcode", "A UK postcode (any case and spacing) or outward code (E14, its postcodes' centroid). Without proximity: services whose declared coverage leaves it out are dropped, and results are ranked local first by distance. Unknown postcodes are a 400.", json!({"type": "string"})),
         parameter("proximity", "With postcode: a place within this many metres, or coverage of the postcode.", json!({"type": "number", "exclusiveMinimum": 0, "maximum": 100_000})),
-        parameter("facets", "Signpost extension: locality and/or ward, to count results per area.", texts),
+        parameter("accessibility", "Signpost extension: a place with this accessibility feature, read from locations' accessibility records. Repeatable: any of them.", json!({"type": "array", "items": {"type": "string", "enum": ["step_free", "accessible_toilet", "hearing_loop"]}})),
+        parameter("suitable_for", "Signpost extension: suitable for this group, from eligibility, descriptions and suitable-for terms (women, men, carers, families, young_people, older_people, faith_sensitive, disabled, learning_disabilities, refugees, lgbtq; the vocabulary is index/features.txt). Repeatable.", texts.clone()),
+        parameter("delivery", "Signpost extension: delivered in person, by phone or online. Repeatable.", json!({"type": "array", "items": {"type": "string", "enum": ["in_person", "phone", "online"]}})),
+        parameter("referral_route", "Signpost extension: reached by this referral route. Repeatable.", json!({"type": "array", "items": {"type": "string", "enum": ReferralRoute::ALL.map(ReferralRoute::as_str)}})),
+        parameter("open_now", "Signpost extension: open at the time of the search (Europe/London, BST or GMT), from schedules, including overnight openings and their valid_from/valid_to.", json!({"type": "boolean"})),
+        parameter("facets", "Signpost extension: true for every facet, or a list of locality, ward, need, cost, language, delivery, referral_route, accessibility, suitable_for, open_now.", texts),
     ]);
     parameters
 }

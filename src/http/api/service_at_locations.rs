@@ -7,49 +7,19 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::search_meta::search_meta;
-use super::{Page, blocking, json_ok, to_json};
+use super::{blocking, json_ok, to_json};
 use crate::domain::ids::ServiceAtLocationId;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::params::Params;
-use crate::oruk::render::{ServiceAtLocationSummary, ServiceAtLocationView};
-use crate::search::explain::explain;
-use crate::search::query::{Target, london_today};
+use crate::oruk::render::ServiceAtLocationView;
+use crate::search::query::Target;
 
 /// A page of services at locations matching the query parameters.
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = state.catalog.clone();
-    let query = Params::new(request.query_string()).service_query(
-        Target::ServiceAtLocations,
-        london_today(),
-        catalog.geography(),
-    )?;
-    let body = blocking(move || {
-        let page = catalog.search_links(&query)?;
-        let geography = catalog.geography();
-        let items: Vec<ServiceAtLocationSummary> = page
-            .links
-            .iter()
-            .filter_map(|(link_id, placed)| {
-                let link = placed
-                    .full
-                    .service
-                    .service_at_locations
-                    .iter()
-                    .find(|link| link.id == *link_id)?;
-                let why = explain(placed, Some(*link_id), &query.geo, geography);
-                Some(ServiceAtLocationSummary::new(placed, link, geography, why))
-            })
-            .collect();
-        let meta = search_meta(&query, page.facets.as_ref(), geography);
-        to_json(&Page::new(query.page, page.total, &items).with_meta(meta))
-    })
-    .await?;
-    Ok(json_ok(body))
+    super::services::search(state, request, Target::ServiceAtLocations).await
 }
 
 /// One fully nested service_at_location.

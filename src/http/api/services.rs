@@ -2,42 +2,37 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::search_meta::search_meta;
-use super::{Page, blocking, json_ok, to_json};
+use super::{blocking, json_ok, search_page, to_json};
 use crate::domain::ids::ServiceId;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::params::Params;
-use crate::oruk::render::{Places, ServiceSummary, ServiceView};
-use crate::search::explain::explain;
-use crate::search::query::{Target, london_today};
+use crate::http::params::{Params, SearchContext};
+use crate::oruk::render::{Places, ServiceView};
+use crate::search::query::Target;
 
 /// A page of services matching the query parameters.
 pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    search(state, request, Target::Services).await
+}
+
+/// Parses the query string, searches and renders a page (for `/services` and
+/// `/service_at_locations`).
+pub async fn search(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    target: Target,
+) -> Result<HttpResponse, ApiError> {
     let catalog = state.catalog.clone();
-    let query = Params::new(request.query_string()).service_query(
-        Target::Services,
-        london_today(),
-        catalog.geography(),
-    )?;
-    let body = blocking(move || {
-        let page = catalog.search_services(&query)?;
-        let geography = catalog.geography();
-        let items: Vec<ServiceSummary> = page
-            .services
-            .iter()
-            .map(|placed| {
-                ServiceSummary::new(&placed.full)
-                    .with_match(explain(placed, None, &query.geo, geography))
-            })
-            .collect();
-        let meta = search_meta(&query, page.facets.as_ref(), geography);
-        to_json(&Page::new(query.page, page.total, &items).with_meta(meta))
-    })
-    .await?;
+    let context = SearchContext {
+        now: state.clock.london_now(),
+        geography: catalog.geography(),
+        features: &catalog.index().assets().features,
+    };
+    let query = Params::new(request.query_string()).service_query(target, &context)?;
+    let body = blocking(move || search_page::render(&catalog, &query)).await?;
     Ok(json_ok(body))
 }
 

@@ -1,0 +1,341 @@
+//! Text analysis, the same for listings and searches: words are split on anything that is
+//! not a letter, digit or combining mark (so Bengali words keep their vowel signs), each word
+//! is put in Unicode NFC form, lower-cased and accent-folded, stop words are dropped, and
+//! English words are stemmed (other scripts pass the stemmer unchanged).
+//!
+//! Offsets always point into the original text, so highlighted snippets slice it safely.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Bengali case and plural endings stripped by [`bengali_stem`], longest first (in NFC,
+/// where য় is য and a nukta).
+const BENGALI_SUFFIXES: [&str; 13] = [
+    "গুলোতে",
+    "গুলোকে",
+    "গুলোর",
+    "গুলো",
+    "গুলি",
+    "দেরকে",
+    "দের",
+    "য\u{9bc}ের",
+    "ের",
+    "কে",
+    "তে",
+    "টা",
+    "টি",
+];
+
+fn is_bengali(c: char) -> bool {
+    ('\u{0980}'..='\u{09ff}').contains(&c) || c == '\u{200c}' || c == '\u{200d}'
+}
+
+/// A light stemmer for Bengali words (NFC): strips one plural or case ending (-দের, -ের,
+/// -কে, -তে, -গুলো, -টা, ...) when at least two characters remain, so "বয়স্কদের" (of the
+/// elderly) finds "বয়স্ক" (elderly). `None` for other words, or when nothing is stripped.
+pub fn bengali_stem(word: &str) -> Option<&str> {
+    if word.is_empty() || !word.chars().all(is_bengali) {
+        return None;
+    }
+    BENGALI_SUFFIXES.iter().find_map(|suffix| {
+        let stem = word.strip_suffix(suffix)?;
+        (stem.chars().count() >= 2).then_some(stem)
+    })
+}
+
+/// Splits text into words (letters, digits and combining marks), each in NFC form.
+#[derive(Clone, Default)]
+pub struct WordTokenizer;
+
+/// The words of one text.
+pub struct WordStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let mut tokens = Vec::new();
+        let mut start: Option<usize> = None;
+        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
+            let word: String = text[from..to]
+                .nfc()
+                .filter(|c| !is_apostrophe(*c))
+                .collect();
+            let word = match bengali_stem(&word) {
+                Some(stem) => stem.to_owned(),
+                None => word,
+            };
+            let position = tokens.len();
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: word,
+                position_length: 1,
+            });
+        };
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            // An apostrophe inside a word is part of it, and dropped: don't, carer's.
+            let inside = is_apostrophe(c)
+                && start.is_some()
+                && chars.peek().is_some_and(|(_, next)| next.is_alphabetic());
+            match (is_word_char(c) || inside, start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    push(from, at, &mut tokens);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            push(from, text.len(), &mut tokens);
+        }
+        WordStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// The analyser for searchable text, with these stop words.
+pub fn text_analyzer(stop_words: &[String]) -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer)
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(stop_words.iter().map(|word| {
+            let word: String = word.nfc().collect::<String>().to_lowercase();
+            bengali_stem(&word).map_or_else(|| word.clone(), str::to_owned)
+        })))
+        .filter(EditFilter(protect))
+        .filter(Stemmer::new(Language::English))
+        .filter(EditFilter(unprotect))
+        .build()
+}
+
+/// English words the stemmer would merge with words of another meaning ("housing" with
+/// "house", as in a safe house or Oxford House; "refugee" with "refuge"; "general" with
+/// "generation"; "police" with "policy"), and the stem each is given instead.
+pub const OWN_STEMS: [(&str, &str); 11] = [
+    ("housing", "housing"),
+    ("refugee", "refugee"),
+    ("refugees", "refugee"),
+    ("general", "general"),
+    ("generally", "general"),
+    ("generation", "generation"),
+    ("generations", "generation"),
+    ("police", "police"),
+    ("policy", "policy"),
+    ("policies", "policy"),
+    ("universal", "universal"),
+];
+
+/// Marks a word the stemmer must leave alone; no suffix rule ends in this character.
+const KEEP_WHOLE: char = '\u{e000}';
+
+fn protect(word: &mut String) {
+    if let Some((_, stem)) = OWN_STEMS.iter().find(|(whole, _)| *whole == word.as_str()) {
+        word.clear();
+        word.push_str(stem);
+        word.push(KEEP_WHOLE);
+    }
+}
+
+fn unprotect(word: &mut String) {
+    if word.ends_with(KEEP_WHOLE) {
+        word.pop();
+    }
+}
+
+/// A token filter that edits each word in place.
+#[derive(Clone, Copy)]
+struct EditFilter(fn(&mut String));
+
+impl TokenFilter for EditFilter {
+    type Tokenizer<T: Tokenizer> = EditTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> EditTokenizer<T> {
+        EditTokenizer {
+            edit: self.0,
+            inner: tokenizer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct EditTokenizer<T> {
+    edit: fn(&mut String),
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for EditTokenizer<T> {
+    type TokenStream<'a> = EditStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        EditStream {
+            edit: self.edit,
+            inner: self.inner.token_stream(text),
+        }
+    }
+}
+
+struct EditStream<S> {
+    edit: fn(&mut String),
+    inner: S,
+}
+
+impl<S: TokenStream> TokenStream for EditStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        (self.edit)(&mut self.inner.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}
+
+/// The analyser of [`text_analyzer`] without stop words: for matching synonym phrases
+/// word for word.
+pub fn full_analyzer() -> TextAnalyzer {
+    text_analyzer(&[])
+}
+
+/// The analysed words of a text, each with its position (stop words leave gaps).
+pub fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        words.push((token.position, token.text.clone()));
+    }
+    words
+}
+
+/// The analysed words of a text.
+pub fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        words.push(stream.token().text.clone());
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyse(text: &str) -> Vec<String> {
+        words(
+            &mut text_analyzer(&["the".to_owned(), "my".to_owned()]),
+            text,
+        )
+    }
+
+    #[test]
+    fn english_is_folded_stemmed_and_stopped() {
+        assert_eq!(analyse("The Counselling Services"), ["counsel", "servic"]);
+        assert_eq!(analyse("Café crèche"), ["cafe", "crech"]);
+        assert_eq!(analyse("my carers' group"), ["carer", "group"]);
+    }
+
+    #[test]
+    fn bengali_words_keep_their_vowel_signs_and_are_normalised() {
+        assert_eq!(analyse("ইংরেজি ক্লাস"), ["ইংরেজি", "ক্লাস"]);
+        let decomposed: String = "খাবার".nfd().collect();
+        assert_eq!(
+            analyse(&decomposed),
+            ["খাবার"],
+            "NFD input matches NFC listings"
+        );
+    }
+
+    #[test]
+    fn apostrophes_inside_words_are_dropped() {
+        assert_eq!(analyse("don't"), ["dont"]);
+        assert_eq!(analyse("Women’s group"), ["women", "group"]);
+        assert_eq!(analyse("carers' café"), ["carer", "cafe"]);
+        assert_eq!(analyse("'quoted'"), ["quot"]);
+    }
+
+    #[test]
+    fn some_words_are_kept_whole_so_they_do_not_merge_with_others() {
+        assert_eq!(analyse("housing"), ["housing"]);
+        assert_eq!(analyse("safe house"), ["safe", "hous"]);
+        assert_eq!(analyse("Housing advice"), ["housing", "advic"]);
+        assert_eq!(analyse("refugees refuge"), ["refugee", "refug"]);
+    }
+
+    #[test]
+    fn bengali_endings_are_stripped_lightly() {
+        let nfc = |text: &str| text.nfc().collect::<String>();
+        assert_eq!(analyse(&nfc("বয়স্কদের ক্লাব")), [nfc("বয়স্ক"), nfc("ক্লাব")]);
+        assert_eq!(analyse("মনের কথা"), ["মন", "কথা"]);
+        assert_eq!(
+            analyse("খাবার"),
+            ["খাবার"],
+            "a word ending in র is not a genitive"
+        );
+        assert_eq!(bengali_stem("কে"), None, "too short to strip");
+        assert_eq!(bengali_stem("food"), None);
+    }
+
+    #[test]
+    fn stop_words_leave_gaps_in_positions() {
+        let mut analyzer = text_analyzer(&["to".to_owned()]);
+        assert_eq!(
+            positioned(&mut analyzer, "nowhere to live"),
+            [(0, "nowher".to_owned()), (2, "live".to_owned())]
+        );
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Free food, ইংরেজি ক্লাস!";
+        let mut tokenizer = WordTokenizer;
+        let mut stream = tokenizer.token_stream(text);
+        let mut spans = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            spans.push(&text[token.offset_from..token.offset_to]);
+        }
+        assert_eq!(spans, ["Free", "food", "ইংরেজি", "ক্লাস"]);
+    }
+}

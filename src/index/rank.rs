@@ -1,0 +1,217 @@
+//! Ranking: one sort key per document, higher first (ties then go by name and id).
+//!
+//! - With text (or an area filter): tiers first (a place in the area asked for; in a
+//!   relaxed search, more of the words matched), then BM25 relevance times the record's
+//!   quality.
+//! - Near a postcode: documents with places first, by relevance times quality times a
+//!   distance decay that halves every [`HALF_RELEVANCE_METRES`] (nearest first without
+//!   text); then area-wide documents by relevance times quality.
+//! - Browsing (no text, no area): by quality alone.
+//!
+//! Quality puts an equally relevant fresh, open service first: a record last checked more
+//! than [`STALE_AFTER_DAYS`] ago (or never) is multiplied by [`STALE_FACTOR`], a temporarily
+//! closed service by [`CLOSED_FACTOR`].
+
+use std::sync::Arc;
+
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentReader};
+
+use super::geo::{decode_point, sites};
+use super::query::TIER;
+use super::schema::names;
+use crate::domain::geo::distance_metres;
+use crate::domain::location::LatLon;
+
+/// Distance over which relevance halves when ranking text results near a postcode.
+pub const HALF_RELEVANCE_METRES: f64 = 1_500.0;
+/// A record last checked longer ago than this is stale.
+pub const STALE_AFTER_DAYS: i64 = 365;
+/// Quality of a stale record.
+pub const STALE_FACTOR: f64 = 0.85;
+/// Quality of a temporarily closed service.
+pub const CLOSED_FACTOR: f64 = 0.7;
+const LOCAL_TIER: f64 = 4.0e9;
+const FURTHEST_METRES: f64 = 2.1e7;
+
+/// How results are ordered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mode {
+    /// By relevance (text, area tiers).
+    Relevance,
+    /// Near a point, with or without text.
+    Nearby {
+        /// The searcher's point.
+        centre: LatLon,
+        /// Whether there is text to be relevant to.
+        text: bool,
+    },
+    /// By quality alone.
+    Browse,
+}
+
+/// The sort key computer.
+#[derive(Clone)]
+pub struct Rank {
+    mode: Arc<Mode>,
+    today: i64,
+}
+
+impl Rank {
+    /// A ranking in `mode`, judging freshness against day `today` (days since 1970-01-01).
+    pub fn new(mode: Mode, today: i64) -> Self {
+        Self {
+            mode: Arc::new(mode),
+            today,
+        }
+    }
+}
+
+/// [`Rank`] on one segment.
+pub struct RankSegment {
+    mode: Mode,
+    today: i64,
+    sites: Option<Column<u64>>,
+    assured: Option<Column<i64>>,
+    closed: Option<Column<u64>>,
+}
+
+impl SortKeyComputer for Rank {
+    type SortKey = f64;
+    type Child = RankSegment;
+    type Comparator = NaturalComparator;
+
+    fn requires_scoring(&self) -> bool {
+        matches!(
+            *self.mode,
+            Mode::Relevance | Mode::Nearby { text: true, .. }
+        )
+    }
+
+    fn segment_sort_key_computer(&self, segment: &SegmentReader) -> tantivy::Result<RankSegment> {
+        let fast = segment.fast_fields();
+        Ok(RankSegment {
+            mode: *self.mode,
+            today: self.today,
+            sites: sites(segment),
+            assured: fast.i64(names::ASSURED_DAY).ok(),
+            closed: fast.u64(names::CLOSED).ok(),
+        })
+    }
+}
+
+impl RankSegment {
+    fn quality(&self, doc: DocId) -> f64 {
+        let assured = self
+            .assured
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .unwrap_or(0);
+        let closed = self.closed.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) == 1;
+        quality(assured, closed, self.today)
+    }
+}
+
+impl SegmentSortKeyComputer for RankSegment {
+    type SortKey = f64;
+    type SegmentSortKey = f64;
+    type SegmentComparator = NaturalComparator;
+
+    fn segment_sort_key(&mut self, doc: DocId, score: Score) -> f64 {
+        let quality = self.quality(doc);
+        let (tiers, text) = split(score);
+        match self.mode {
+            Mode::Relevance => tiers * TIER_KEY + text * quality,
+            Mode::Browse => quality,
+            Mode::Nearby {
+                centre,
+                text: has_text,
+            } => {
+                let nearest = self.sites.as_ref().and_then(|column| {
+                    column
+                        .values_for_doc(doc)
+                        .map(|bits| distance_metres(centre, decode_point(bits)))
+                        .min_by(f64::total_cmp)
+                });
+                let relevance = has_text.then_some(text * quality);
+                rank_key(nearest, relevance)
+                    + tiers * TIER_KEY
+                    + if has_text { 0.0 } else { quality * 0.5 }
+            }
+        }
+    }
+
+    fn convert_segment_sort_key(&self, key: f64) -> f64 {
+        key
+    }
+}
+
+/// A score's tiers (whole [`TIER`]s: places in the area asked for, words matched in a
+/// relaxed search) and its text relevance (the rest, clamped below one tier).
+pub fn split(score: Score) -> (f64, f64) {
+    let score = f64::from(score.max(0.0));
+    let tier = f64::from(TIER);
+    let tiers = (score / tier).floor();
+    (tiers, (score - tiers * tier).min(tier))
+}
+
+/// The key of one tier: above any text relevance times quality and decay.
+const TIER_KEY: f64 = 1.0e4;
+
+/// The quality factor of a record: last checked on day `assured` (0: never), closed or not.
+pub fn quality(assured: i64, closed: bool, today: i64) -> f64 {
+    let stale = assured == 0 || today - assured > STALE_AFTER_DAYS;
+    (if stale { STALE_FACTOR } else { 1.0 }) * (if closed { CLOSED_FACTOR } else { 1.0 })
+}
+
+/// The key near a point, descending: local first (relevance times decay, or nearest), then
+/// area-wide (relevance, or all equal).
+pub fn rank_key(nearest_metres: Option<f64>, relevance: Option<f64>) -> f64 {
+    match (nearest_metres, relevance) {
+        (Some(metres), Some(score)) => {
+            LOCAL_TIER + score * 0.5f64.powf(metres / HALF_RELEVANCE_METRES)
+        }
+        (Some(metres), None) => LOCAL_TIER + (FURTHEST_METRES - metres.min(FURTHEST_METRES)),
+        (None, Some(score)) => score,
+        (None, None) => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn tiers_and_text_relevance_are_told_apart() {
+        assert_eq!(split(2.0 * TIER + 12.5), (2.0, 12.5));
+        assert_eq!(split(7.25), (0.0, 7.25));
+        assert_eq!(split(-1.0), (0.0, 0.0));
+    }
+
+    #[test]
+    fn fresh_and_open_rank_above_stale_or_closed() {
+        let today = 20_000;
+        assert_eq!(quality(today - 10, false, today), 1.0);
+        assert!(quality(today - 400, false, today) < 1.0);
+        assert!(quality(0, false, today) < 1.0, "never checked is stale");
+        assert!(quality(today - 10, true, today) < quality(today - 400, false, today));
+    }
+
+    proptest! {
+        #[test]
+        fn local_always_ranks_above_area_wide(metres in 0.0f64..2.0e7, score in 0.0f64..1.0e4, other in 0.0f64..1.0e6) {
+            prop_assert!(rank_key(Some(metres), Some(score)) > rank_key(None, Some(other)));
+            prop_assert!(rank_key(Some(metres), None) > rank_key(None, None));
+        }
+
+        #[test]
+        fn nearer_ranks_higher_at_equal_relevance(a in 0.0f64..50_000.0, b in 0.0f64..50_000.0, score in 0.1f64..100.0) {
+            prop_assume!(a < b);
+            prop_assert!(rank_key(Some(a), Some(score)) >= rank_key(Some(b), Some(score)));
+            prop_assert!(rank_key(Some(a), None) > rank_key(Some(b), None));
+        }
+    }
+}
