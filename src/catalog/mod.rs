@@ -78,6 +78,8 @@ pub struct SearchPage {
     pub facets: Option<FacetCounts>,
     /// Whether the text matched only partly (see [`crate::search::query::Hits::relaxed`]).
     pub relaxed: bool,
+    /// Words of a relaxed search that nothing matches, as typed.
+    pub unmatched: Vec<String>,
 }
 
 impl Catalog {
@@ -207,6 +209,7 @@ impl Catalog {
             ids,
             facets,
             relaxed,
+            unmatched,
         } = self.index.search(query)?;
         let highlighter = self.index.highlighter(query)?;
         let mut found = Vec::with_capacity(ids.len());
@@ -243,6 +246,7 @@ impl Catalog {
             found,
             facets,
             relaxed,
+            unmatched,
         })
     }
 

@@ -199,6 +199,7 @@ fn related_needs(
             let synonyms: Vec<String> = unit
                 .synonyms
                 .iter()
+                .chain(&unit.reached)
                 .flat_map(|p| p.words().map(str::to_owned))
                 .collect();
             unit.original

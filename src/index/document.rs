@@ -18,6 +18,9 @@ use crate::geography::{Geography, PlacedService, Site};
 use crate::search::assets::Features;
 use crate::search::features;
 
+/// ISO 639-3 code of English.
+const ENGLISH: &str = "eng";
+
 /// Term that matches every document of a service.
 pub fn service_term(fields: &Fields, full_id: &str) -> Term {
     Term::from_field_text(fields.service_id, full_id)
@@ -176,8 +179,14 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
     for code in service.language_codes() {
         doc.add_text(fields.language, code.as_str());
     }
+    // Language names are searchable ("Sylheti", "Somali"), except English: nearly every
+    // service is delivered in it, and "english" in a search means classes.
     for language in &service.languages {
-        if let Some(name) = language.display_name() {
+        let english = language
+            .code
+            .as_ref()
+            .is_some_and(|code| code.as_str() == ENGLISH);
+        if let Some(name) = language.display_name().filter(|_| !english) {
             doc.add_text(fields.languages_text, name);
         }
     }

@@ -26,9 +26,12 @@ impl Highlighter {
         plan: &TextPlan,
     ) -> Result<Highlighter, IndexError> {
         let words = plan.units.iter().flat_map(|unit| {
-            unit.original
-                .words()
-                .chain(unit.synonyms.iter().flat_map(|p| p.words()))
+            unit.original.words().chain(
+                unit.synonyms
+                    .iter()
+                    .chain(&unit.reached)
+                    .flat_map(|p| p.words()),
+            )
         });
         let clauses: Vec<(Occur, Box<dyn Query>)> = words
             .map(|word| {

@@ -78,6 +78,10 @@ struct CommitPayload {
 /// results matching fewer of them.
 pub const RELAXED_WHEN_FEWER: usize = 10;
 
+/// Languages whose services suit a search written in Bengali script or romanised Bengali or
+/// Sylheti (Sylheti is mostly written in Bengali script).
+pub const SEARCH_IN_BENGALI: [&str; 2] = ["ben", "syl"];
+
 /// A unit of a search that matches more than this share of the directory says little about
 /// what is wanted: in a relaxed search, matching it does not move a result up a tier.
 pub const COMMON_SHARE: f64 = 0.25;
@@ -162,8 +166,19 @@ impl SearchIndex {
             &mut self.full_analyzer.clone(),
             text,
         );
+        let bengali = text.chars().any(|c| ('\u{0980}'..='\u{09ff}').contains(&c))
+            || !crate::search::features::values_in(text, &self.assets.features.search_language)
+                .is_empty();
         TextPlan {
             units: self.synonyms.units(&words),
+            languages: if bengali {
+                SEARCH_IN_BENGALI
+                    .iter()
+                    .map(|code| (*code).to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -176,33 +191,16 @@ impl SearchIndex {
     pub fn search(&self, query: &ServiceQuery) -> Result<SearchHits, IndexError> {
         let searcher = self.reader.searcher();
         let mut plan = query.text.as_deref().map(|text| self.plan(text));
-        let mut hits = self.ranked(&searcher, query, plan.as_ref(), None)?;
-        let mut required = None;
-        if hits.total < RELAXED_WHEN_FEWER {
-            if let Some(plan) = plan.as_mut() {
-                self.mark_common_units(&searcher, query.target, plan)?;
-            }
-            let wanted = plan.as_ref().map_or(0, TextPlan::required);
-            let mut best = hits.total;
-            for fewer in (1..wanted).rev() {
-                let variant = query::Variant {
-                    required: Some(fewer),
-                    ..query::Variant::default()
-                };
-                let engine_query = query::build(&self.fields, query, plan.as_ref(), variant);
-                let total = searcher.search(&engine_query, &Count)?;
-                if total > best {
-                    required = Some(fewer);
-                    best = total;
-                }
-                if total >= RELAXED_WHEN_FEWER {
-                    break;
-                }
-            }
-            if required.is_some() {
-                hits = self.ranked(&searcher, query, plan.as_ref(), required)?;
-                hits.relaxed = true;
-            }
+        let (_, required) = self.matching_level(&searcher, query, plan.as_mut())?;
+        let mut hits = self.ranked(&searcher, query, plan.as_ref(), required)?;
+        hits.relaxed = required.is_some();
+        if hits.relaxed {
+            hits.unmatched = plan
+                .iter()
+                .flat_map(|plan| &plan.units)
+                .filter(|unit| unit.unknown)
+                .map(|unit| unit.typed.clone())
+                .collect();
         }
         if let Some(request) = &query.facets {
             hits.facets = Some(facets::count(
@@ -217,35 +215,66 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// Marks the units that match more than [`COMMON_SHARE`] of the documents.
+    /// How many results a query gives, relaxed as [`SearchIndex::search`] would (for
+    /// suggestions).
+    pub fn total(&self, query: &ServiceQuery) -> Result<usize, IndexError> {
+        let searcher = self.reader.searcher();
+        let mut plan = query.text.as_deref().map(|text| self.plan(text));
+        Ok(self.matching_level(&searcher, query, plan.as_mut())?.0)
+    }
+
+    /// How many units of the text to require: `None` for the plan's own number, or fewer
+    /// when that gives fewer than [`RELAXED_WHEN_FEWER`] results and fewer gives more;
+    /// with the number of results.
+    fn matching_level(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &ServiceQuery,
+        plan: Option<&mut TextPlan>,
+    ) -> Result<(usize, Option<usize>), IndexError> {
+        let count = |plan: Option<&TextPlan>, required: Option<usize>| {
+            let variant = query::Variant {
+                required,
+                ..query::Variant::default()
+            };
+            searcher.search(&query::build(&self.fields, query, plan, variant), &Count)
+        };
+        let Some(plan) = plan else {
+            return Ok((count(None, None)?, None));
+        };
+        let mut best = (count(Some(plan), None)?, None);
+        if best.0 >= RELAXED_WHEN_FEWER || plan.required() < 2 {
+            return Ok(best);
+        }
+        self.mark_common_units(searcher, query.target, plan)?;
+        for fewer in (1..plan.required()).rev() {
+            let total = count(Some(plan), Some(fewer))?;
+            if total > best.0 {
+                best = (total, Some(fewer));
+            }
+            if total >= RELAXED_WHEN_FEWER {
+                break;
+            }
+        }
+        Ok(best)
+    }
+
+    /// Marks the units that match more than [`COMMON_SHARE`] of the documents, and those
+    /// that match none.
     fn mark_common_units(
         &self,
         searcher: &tantivy::Searcher,
         target: crate::search::query::Target,
         plan: &mut TextPlan,
     ) -> Result<(), IndexError> {
-        if plan.units.len() < 2 {
-            return Ok(());
-        }
         let all = searcher.search(&query::kind_query(&self.fields, target), &Count)?;
         for at in 0..plan.units.len() {
             let matching =
                 searcher.search(&query::unit_query(&self.fields, target, plan, at), &Count)?;
             plan.units[at].common = (matching as f64) > COMMON_SHARE * (all as f64);
+            plan.units[at].unknown = matching == 0;
         }
         Ok(())
-    }
-
-    /// How many results a query gives, its text matched in full (for suggestions).
-    pub fn total(&self, query: &ServiceQuery) -> Result<usize, IndexError> {
-        let plan = query.text.as_deref().map(|text| self.plan(text));
-        let engine_query = query::build(
-            &self.fields,
-            query,
-            plan.as_ref(),
-            query::Variant::default(),
-        );
-        Ok(self.reader.searcher().search(&engine_query, &Count)?)
     }
 
     fn ranked(
@@ -292,6 +321,7 @@ impl SearchIndex {
             ids,
             facets: None,
             relaxed: false,
+            unmatched: Vec::new(),
         })
     }
 

@@ -34,6 +34,10 @@ use crate::search::query::{
 
 /// Weight of a synonym's match relative to the words typed.
 pub const SYNONYM_WEIGHT: f32 = 0.7;
+/// Score added to a service delivered in the language a search is written in.
+pub const LANGUAGE_BONUS: f32 = 6.0;
+/// Weight of an equivalent reached through a one-way rule (khabar => food bank, pantry).
+pub const REACHED_WEIGHT: f32 = 0.5;
 /// Constant score weight of a typo's match (relative to field boosts).
 pub const FUZZY_WEIGHT: f32 = 0.35;
 /// Constant score weight of a prefix's match.
@@ -58,6 +62,9 @@ pub const IN_AREA_SCORE: f32 = 100.0 * TIER;
 pub struct TextPlan {
     /// Its units.
     pub units: Vec<Unit>,
+    /// Languages (ISO 639-3) the search seems to be written in: services delivered in them
+    /// rank first among equally relevant results.
+    pub languages: Vec<String>,
 }
 
 impl TextPlan {
@@ -139,7 +146,11 @@ pub fn build(
     if query.text.is_some() {
         match plan {
             Some(plan) if !plan.units.is_empty() => {
-                clauses.push((Occur::Must, text_clause(fields, plan, variant.required)))
+                clauses.push((Occur::Must, text_clause(fields, plan, variant.required)));
+                if let Some(in_language) = any_of(fields.language, &plan.languages) {
+                    let bonus = ConstScoreQuery::new(in_language, LANGUAGE_BONUS);
+                    clauses.push((Occur::Should, Box::new(bonus)));
+                }
             }
             _ => return Box::new(EmptyQuery),
         }
@@ -438,15 +449,18 @@ fn phrase_query(field: Field, words: &[(usize, String)]) -> Box<dyn Query> {
     ))
 }
 
-/// How many edits a typo of this word may have.
-pub fn typo_distance(word: &str) -> u8 {
+/// How many edits a typo of this (analysed) word may have, by its length as typed.
+/// The edit applies to the stem, which must keep enough letters for an edit to be safe:
+/// "boxing" (stem "box") gets none, or it would find "bow".
+pub fn typo_distance(word: &str, typed_chars: usize) -> u8 {
     if word.chars().any(|c| c.is_numeric()) {
         return 0;
     }
-    match word.chars().count() {
-        0..=4 => 0,
-        5..=8 => 1,
-        _ => 2,
+    let stem_chars = word.chars().count();
+    match typed_chars {
+        9.. if stem_chars >= 6 => 2,
+        5.. if stem_chars >= 4 => 1,
+        _ => 0,
     }
 }
 
@@ -484,8 +498,14 @@ fn unit_clause(fields: &Fields, unit: &Unit, last_of_short: bool) -> Box<dyn Que
             words_in_fields(fields, synonym, SYNONYM_WEIGHT),
         ));
     }
+    for reached in &unit.reached {
+        alternatives.push((
+            Occur::Should,
+            words_in_fields(fields, reached, REACHED_WEIGHT),
+        ));
+    }
     if let Some(word) = unit.original.single() {
-        let distance = typo_distance(word);
+        let distance = typo_distance(word, unit.typed.chars().count());
         if distance > 0 {
             alternatives.push((
                 Occur::Should,
@@ -603,22 +623,36 @@ mod tests {
 
     #[test]
     fn typos_allowed_by_word_length_never_with_digits() {
-        assert_eq!(typo_distance("food"), 0);
-        assert_eq!(typo_distance("advic"), 1);
-        assert_eq!(typo_distance("counselling"), 2);
-        assert_eq!(typo_distance("e143by"), 0);
-        assert_eq!(typo_distance("over60s"), 0);
+        assert_eq!(typo_distance("food", 4), 0);
+        assert_eq!(typo_distance("advic", 6), 1);
+        assert_eq!(
+            typo_distance("alot", 8),
+            1,
+            "by the word as typed (alotment), not its stem"
+        );
+        assert_eq!(typo_distance("counsel", 11), 2);
+        assert_eq!(
+            typo_distance("box", 6),
+            0,
+            "boxing: too short a stem to edit"
+        );
+        assert_eq!(typo_distance("e143by", 6), 0);
+        assert_eq!(typo_distance("over60s", 7), 0);
     }
 
     #[test]
     fn longer_searches_need_two_thirds_of_their_units() {
         let plan = |n: usize| TextPlan {
+            languages: vec![],
             units: (0..n)
                 .map(|i| Unit {
                     position: i,
                     original: Phrase(vec![(0, i.to_string())]),
                     synonyms: vec![],
+                    reached: vec![],
+                    typed: i.to_string(),
                     common: false,
+                    unknown: false,
                 })
                 .collect(),
         };

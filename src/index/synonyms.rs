@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::analysis::positioned;
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+use super::analysis::{WordTokenizer, positioned};
 use crate::search::assets::SynonymRule;
 
 /// Analysed words, each at its position relative to the first.
@@ -67,10 +69,19 @@ pub struct Unit {
     pub original: Phrase,
     /// Phrases (analysed) the unit also searches for.
     pub synonyms: Vec<Phrase>,
+    /// Equivalents of those, reached through a one-way rule (searched for, weighted lower).
+    pub reached: Vec<Phrase>,
+    /// Its words as typed (typo tolerance goes by their length, not the stem's).
+    pub typed: String,
     /// Whether it matches so much of the directory ("london", "english") that matching it
     /// says little; set by the index before a relaxed search.
     pub common: bool,
+    /// Whether nothing in the directory matches it; set with `common`.
+    pub unknown: bool,
 }
+
+/// What a rule expands to, and the equivalents of those (for one-way rules).
+type Expansion = (Vec<Phrase>, Vec<Phrase>);
 
 /// A word of a rule phrase, and whether it is a stop word.
 type KeyWord = (String, bool);
@@ -102,7 +113,8 @@ pub struct Synonyms {
     /// For each first word, the rule phrases (all words, stop words included) starting with
     /// it, and the expansion they lead to.
     by_first_word: HashMap<String, Vec<(Vec<KeyWord>, usize)>>,
-    expansions: Vec<Vec<Phrase>>,
+    /// Per rule: what it expands to, and the equivalents of those (for one-way rules).
+    expansions: Vec<Expansion>,
 }
 
 /// The analysed words of a search: every word with its position, and whether it is a stop
@@ -111,6 +123,9 @@ pub struct Synonyms {
 pub struct SearchWords {
     all: Vec<(usize, String)>,
     content: Vec<(usize, String)>,
+    /// Where each word is in the text, by position.
+    spans: HashMap<usize, (usize, usize)>,
+    text: String,
 }
 
 impl SearchWords {
@@ -120,9 +135,26 @@ impl SearchWords {
         full: &mut TextAnalyzer,
         text: &str,
     ) -> SearchWords {
+        let mut tokenizer = WordTokenizer;
+        let mut stream = tokenizer.token_stream(text);
+        let mut spans = HashMap::new();
+        while stream.advance() {
+            let token = stream.token();
+            spans.insert(token.position, (token.offset_from, token.offset_to));
+        }
         SearchWords {
             all: positioned(full, text),
             content: positioned(text_analyzer, text),
+            spans,
+            text: text.to_owned(),
+        }
+    }
+
+    /// The text typed from the word at position `first` to the one at `last`.
+    fn typed(&self, first: usize, last: usize) -> String {
+        match (self.spans.get(&first), self.spans.get(&last)) {
+            (Some((from, _)), Some((_, to))) if from <= to => self.text[*from..*to].to_owned(),
+            _ => String::new(),
         }
     }
 }
@@ -149,17 +181,41 @@ impl Synonyms {
         full: &mut TextAnalyzer,
     ) -> Synonyms {
         let mut compiled = Synonyms::default();
-        for rule in rules {
-            let mut to: Vec<Phrase> = Vec::new();
-            for phrase in &rule.to {
-                if searchable_expansion(analyzer, full, phrase) {
-                    to.push(Phrase::of(analyzer, phrase));
+        let searched =
+            |phrases: &[String], analyzer: &mut TextAnalyzer, full: &mut TextAnalyzer| {
+                let mut searched = Vec::new();
+                for phrase in phrases {
+                    if searchable_expansion(analyzer, full, phrase) {
+                        searched.push(Phrase::of(analyzer, phrase));
+                    }
                 }
-            }
+                searched
+            };
+        let equivalences: Vec<Vec<Phrase>> = rules
+            .iter()
+            .filter(|rule| rule.from == rule.to)
+            .map(|rule| searched(&rule.to, analyzer, full))
+            .collect();
+        for rule in rules {
+            let mut to = searched(&rule.to, analyzer, full);
             to.sort();
             to.dedup();
+            // A one-way rule reaches its targets' equivalents too (weighted lower): khabar =>
+            // food bank also finds a pantry.
+            let mut reached: Vec<Phrase> = Vec::new();
+            if rule.from != rule.to {
+                reached = equivalences
+                    .iter()
+                    .filter(|members| members.iter().any(|member| to.contains(member)))
+                    .flatten()
+                    .filter(|phrase| !to.contains(phrase))
+                    .cloned()
+                    .collect();
+                reached.sort();
+                reached.dedup();
+            }
             let index = compiled.expansions.len();
-            compiled.expansions.push(to);
+            compiled.expansions.push((to, reached));
             for phrase in &rule.from {
                 if Phrase::of(analyzer, phrase).is_empty() {
                     continue;
@@ -223,22 +279,32 @@ impl Synonyms {
                 continue;
             };
             let original = Phrase::from_positioned(&words);
-            let mut synonyms: Vec<Phrase> = match longest {
-                Some(length) => matches
+            let rules: Vec<usize> = matches
+                .iter()
+                .filter(|(matched, _)| Some(*matched) == longest)
+                .map(|(_, rule)| *rule)
+                .collect();
+            let gather = |pick: fn(&Expansion) -> &Vec<Phrase>| {
+                let mut phrases: Vec<Phrase> = rules
                     .iter()
-                    .filter(|(matched, _)| *matched == length)
-                    .flat_map(|(_, rule)| self.expansions[*rule].iter().cloned())
+                    .flat_map(|rule| pick(&self.expansions[*rule]).iter().cloned())
                     .filter(|phrase| *phrase != original)
-                    .collect(),
-                None => Vec::new(),
+                    .collect();
+                phrases.sort();
+                phrases.dedup();
+                phrases
             };
-            synonyms.sort();
-            synonyms.dedup();
+            let synonyms = gather(|expansion| &expansion.0);
+            let mut reached = gather(|expansion| &expansion.1);
+            reached.retain(|phrase| !synonyms.contains(phrase));
             units.push(Unit {
                 position,
+                typed: search.typed(position, words.last().map_or(position, |(last, _)| *last)),
                 original,
                 synonyms,
+                reached,
                 common: false,
+                unknown: false,
             });
         }
         units
@@ -297,6 +363,19 @@ mod tests {
     }
 
     #[test]
+    fn one_way_rules_reach_the_equivalents_of_their_targets() {
+        let mut fixture = Fixture::new("food bank, pantry\nkhabar => food bank\n");
+        let units = fixture.units("khabar");
+        let direct: Vec<Vec<&str>> = units[0].synonyms.iter().map(words).collect();
+        let reached: Vec<Vec<&str>> = units[0].reached.iter().map(words).collect();
+        assert_eq!(
+            (direct, reached),
+            (vec![vec!["food", "bank"]], vec![vec!["pantri"]])
+        );
+        assert_eq!(units[0].typed, "khabar");
+    }
+
+    #[test]
     fn one_way_rules_expand_only_forwards() {
         let mut fixture = Fixture::new("councelling => counselling\n");
         let units = fixture.units("councelling");
@@ -327,6 +406,7 @@ mod tests {
             Phrase(vec![(0, "lost".to_owned()), (2, "wife".to_owned())])
         );
         assert_eq!(last.position, 3);
+        assert_eq!(fixture.units("Lost  my WIFE")[0].typed, "Lost  my WIFE");
         assert_eq!(words(&last.synonyms[0]), ["bereav"]);
         assert_eq!(units[0].original.single(), Some("lone"));
 

@@ -43,6 +43,9 @@ pub struct Features {
     pub suitable_for: Vec<FeatureValue>,
     /// `delivery` values read from text (`in_person` comes from places).
     pub delivery: Vec<FeatureValue>,
+    /// Languages a search is written in, by the romanised words it uses (`ben = khabar,
+    /// taka, ...`); Bengali script is recognised without a list.
+    pub search_language: Vec<FeatureValue>,
 }
 
 /// All search assets.
@@ -178,9 +181,10 @@ pub fn parse_features(file: &str, text: &str) -> Result<Features, AssetError> {
             Some("accessibility") => features.accessibility.push(entry),
             Some("suitable_for") => features.suitable_for.push(entry),
             Some("delivery") => features.delivery.push(entry),
+            Some("search_language") => features.search_language.push(entry),
             other => {
                 return Err(error(format!(
-                    "unknown section {other:?}: expected accessibility, suitable_for or delivery"
+                    "unknown section {other:?}: expected accessibility, suitable_for, delivery or search_language"
                 )));
             }
         }

@@ -38,8 +38,8 @@ pub fn accessibility(location: &Location, features: &Features) -> BTreeSet<Strin
     values_in(&text.join(". "), &features.accessibility)
 }
 
-/// Who a service is suitable for: its "suitable for" terms (by code, or the slug of their
-/// name), and what its name and eligibility say.
+/// Who a service is suitable for: its "suitable for" terms (by a code in the vocabulary, or
+/// the vocabulary's phrases in their names), and what its name and eligibility say.
 pub fn suitable_for(full: &FullService, features: &Features) -> BTreeSet<String> {
     let service = &full.service;
     let text = [
@@ -65,8 +65,19 @@ pub fn suitable_for(full: &FullService, features: &Features) -> BTreeSet<String>
             .and_then(|id| full.taxonomies.get(&id))
             .is_some_and(|taxonomy| name_key(&taxonomy.name).contains("suitable"));
         if tagged || in_suitable_taxonomy {
-            let code = term.code.clone().unwrap_or_else(|| slug(&term.name));
-            values.insert(code.replace('-', "_"));
+            let code = term
+                .code
+                .clone()
+                .unwrap_or_else(|| slug(&term.name))
+                .replace('-', "_");
+            if features
+                .suitable_for
+                .iter()
+                .any(|value| value.value == code)
+            {
+                values.insert(code);
+            }
+            values.extend(values_in(&term.name, &features.suitable_for));
         }
     }
     values

@@ -291,9 +291,11 @@ pub struct Hits<Id> {
     pub ids: Vec<Id>,
     /// Facet counts, when asked for.
     pub facets: Option<FacetCounts>,
-    /// Whether the text matched only partly: nothing matched enough of its words, so results
-    /// match at least one.
+    /// Whether the text matched only partly: too few results matched enough of its words,
+    /// so results match fewer of them.
     pub relaxed: bool,
+    /// In a relaxed search, the words (as typed) that nothing in the directory matches.
+    pub unmatched: Vec<String>,
 }
 
 /// The London wall-clock time of an instant (BST or GMT as it falls).

@@ -93,6 +93,15 @@ pub async fn spawn_empty_app() -> TestApp {
     spawn_in(tempfile::tempdir().unwrap(), None).await
 }
 
+/// The application over an empty data directory, its clock stopped at `instant` (an RFC
+/// 3339 time): opening hours and freshness are judged then.
+pub async fn spawn_empty_app_at(instant: &str) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::for_data_dir(data_dir.path());
+    config.clock = signpost::clock::Clock::fixed(instant.parse().expect("an RFC 3339 time"));
+    start(config, data_dir).await
+}
+
 /// The application over a copy of a data directory holding the sample directory, with the
 /// built-in (approximate) geography.
 pub async fn spawn_app() -> TestApp {
@@ -111,9 +120,13 @@ pub async fn spawn_app_with_pack(geo_dir: &Path) -> TestApp {
 }
 
 async fn spawn_in(data_dir: TempDir, geo_dir: Option<&Path>) -> TestApp {
-    init_logs();
     let mut config = ServeConfig::for_data_dir(data_dir.path());
     config.geo_dir = geo_dir.map(Path::to_path_buf);
+    start(config, data_dir).await
+}
+
+async fn start(config: ServeConfig, data_dir: TempDir) -> TestApp {
+    init_logs();
     let application = Application::build(config)
         .await
         .expect("the application starts");

@@ -10,4 +10,5 @@ mod health;
 mod helpers;
 mod import_export;
 mod index_lifecycle;
+mod search_quality;
 mod services;

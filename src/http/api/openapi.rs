@@ -778,7 +778,14 @@ fn schemas() -> Map<String, Value> {
             "relaxed_match",
             described(
                 json!({"type": "boolean", "const": true}),
-                "Signpost extension: no service matched enough of the search's words, so these match fewer of them.",
+                "Signpost extension: fewer than 10 services matched enough of the search's words, so services matching fewer of them follow (those matching more first).",
+            ),
+        ),
+        (
+            "unmatched_words",
+            described(
+                list(text()),
+                "Signpost extension, with relaxed_match: the words of the search (as typed) that nothing in the directory matches, so the results match the others.",
             ),
         ),
         ("no_results", reference("NoResults")),

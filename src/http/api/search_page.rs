@@ -4,7 +4,8 @@
 //! On each item: `match` (why it matched a geographic search), `highlight` (the matching part
 //! of the description, HTML-safe) and `opening` ("Open now, closes 17:00"). On the page:
 //! `geography` and `search_area` (for geographic searches), `facets` (when asked for),
-//! `relaxed_match` (when no result has enough of the words and the results have some), and
+//! `relaxed_match` (when too few results have enough of the words, and more have some of
+//! them) with `unmatched_words` (words nothing in the directory matches), and
 //! `no_results` (why nothing was found, and ways forward).
 
 use chrono::{NaiveDateTime, TimeZone};
@@ -215,6 +216,8 @@ pub struct SearchMeta<'a> {
     facets: Option<Facets<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     relaxed_match: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unmatched_words: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     no_results: Option<NoResultsView<'a>>,
 }
@@ -373,6 +376,7 @@ pub fn render(catalog: &Catalog, query: &ServiceQuery) -> Result<Vec<u8>, ApiErr
         search_area: search_area(query, geography),
         facets,
         relaxed_match: page.relaxed,
+        unmatched_words: &page.unmatched,
         no_results: answer.as_ref().map(NoResultsView::new),
     };
     to_json(&Page::new(query.page, page.total, &items).with_meta(Some(meta)))
