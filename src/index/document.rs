@@ -21,6 +21,24 @@ use crate::search::features;
 /// ISO 639-3 code of English.
 const ENGLISH: &str = "eng";
 
+/// A name's sort order: the first 16 bytes of its lower-cased form, as two numbers.
+pub fn name_order(name: &str) -> [u64; 2] {
+    let mut bytes = [0u8; 16];
+    let lower = name.to_lowercase();
+    let take = lower.len().min(16);
+    bytes[..take].copy_from_slice(&lower.as_bytes()[..take]);
+    let (high, low) = bytes.split_at(8);
+    [
+        u64::from_be_bytes(high.try_into().expect("8 bytes")),
+        u64::from_be_bytes(low.try_into().expect("8 bytes")),
+    ]
+}
+
+/// An id's tie-break: its first 8 bytes.
+pub fn tiebreak(id: &uuid::Uuid) -> u64 {
+    u64::from_be_bytes(id.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
 /// Term that matches every document of a service.
 pub fn service_term(fields: &Fields, full_id: &str) -> Term {
     Term::from_field_text(fields.service_id, full_id)
@@ -44,6 +62,7 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     let mut documents = Vec::with_capacity(1 + service.service_at_locations.len());
     let mut service_doc = common(sources, placed);
     service_doc.add_text(fields.id, service.id.to_string());
+    service_doc.add_u64(fields.tiebreak, tiebreak(service.id.as_uuid()));
     service_doc.add_text(fields.kind, KIND_SERVICE);
     for location in full.locations.values() {
         add_place(fields, &mut service_doc, location);
@@ -69,6 +88,7 @@ fn link_document(
     let full = &placed.full;
     let mut doc = common(sources, placed);
     doc.add_text(fields.id, link.id.to_string());
+    doc.add_u64(fields.tiebreak, tiebreak(link.id.as_uuid()));
     doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {
         add_place(fields, &mut doc, location);
@@ -140,7 +160,9 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     add_coverage(sources, &mut doc, placed);
     doc.add_text(fields.service_id, service.id.to_string());
-    doc.add_text(fields.sort_name, service.name.to_lowercase());
+    for (field, value) in fields.name_order.iter().zip(name_order(&service.name)) {
+        doc.add_u64(*field, value);
+    }
     doc.add_text(fields.name, &service.name);
     doc.add_text(fields.spell, &service.name);
     for text in [&service.description, &service.eligibility_description]
@@ -352,6 +374,15 @@ mod tests {
             };
             let window = OpeningWindow { days, recurrence, opens, closes, valid_from: from, valid_to: to };
             prop_assert_eq!(decode_window(encode_window(&window)), window);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn name_order_follows_the_lower_cased_names(a in "[A-Za-z '()-]{0,20}", b in "[A-Za-z '()-]{0,20}") {
+            let (la, lb) = (a.to_lowercase(), b.to_lowercase());
+            let prefix = |s: &str| s.as_bytes()[..s.len().min(16)].to_vec();
+            prop_assert_eq!(name_order(&a).cmp(&name_order(&b)), prefix(&la).cmp(&prefix(&lb)));
         }
     }
 

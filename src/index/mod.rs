@@ -21,16 +21,16 @@ pub mod rank;
 pub mod schema;
 pub mod spelling;
 pub mod synonyms;
+mod typos;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::SortByString;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 pub use highlight::Highlighter;
 pub use query::TextPlan;
@@ -190,7 +190,7 @@ impl SearchIndex {
     /// [`Hits::relaxed`] says that some match only part of the words.
     pub fn search(&self, query: &ServiceQuery) -> Result<SearchHits, IndexError> {
         let searcher = self.reader.searcher();
-        let mut plan = query.text.as_deref().map(|text| self.plan(text));
+        let mut plan = self.resolved_plan(&searcher, query)?;
         let (_, required) = self.matching_level(&searcher, query, plan.as_mut())?;
         let mut hits = self.ranked(&searcher, query, plan.as_ref(), required)?;
         hits.relaxed = required.is_some();
@@ -219,8 +219,22 @@ impl SearchIndex {
     /// suggestions).
     pub fn total(&self, query: &ServiceQuery) -> Result<usize, IndexError> {
         let searcher = self.reader.searcher();
-        let mut plan = query.text.as_deref().map(|text| self.plan(text));
+        let mut plan = self.resolved_plan(&searcher, query)?;
         Ok(self.matching_level(&searcher, query, plan.as_mut())?.0)
+    }
+
+    /// The plan of a query's text, its typos and prefixes resolved in this searcher's words.
+    fn resolved_plan(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &ServiceQuery,
+    ) -> Result<Option<TextPlan>, IndexError> {
+        let Some(text) = &query.text else {
+            return Ok(None);
+        };
+        let mut plan = self.plan(text);
+        typos::resolve(searcher, &query::searched_fields(&self.fields), &mut plan)?;
+        Ok(Some(plan))
     }
 
     /// How many units of the text to require: `None` for the plan's own number, or fewer
@@ -306,16 +320,20 @@ impl SearchIndex {
         let today = (query.filters.today()
             - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid"))
         .num_days();
-        let ranking = (
-            (rank::Rank::new(mode, today), Order::Desc),
-            (SortByString::for_field("sort_name"), Order::Asc),
-            (SortByString::for_field("id"), Order::Asc),
-        );
         let page = TopDocs::with_limit(query.page.size)
             .and_offset(query.page.offset())
-            .order_by(ranking);
+            .order_by(rank::Rank::new(mode, today));
         let (hits, total) = searcher.search(&engine_query, &(page, Count))?;
-        let ids = hits.into_iter().filter_map(|((_, _, id), _)| id).collect();
+        let mut ids = Vec::with_capacity(hits.len());
+        for (_, address) in hits {
+            let document: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = document
+                .get_first(self.fields.id)
+                .and_then(|value| tantivy::schema::Value::as_str(&value))
+            {
+                ids.push(id.to_owned());
+            }
+        }
         Ok(Hits {
             total,
             ids,
@@ -327,11 +345,11 @@ impl SearchIndex {
 
     /// A highlighter of description text for a search's words, when it has text.
     pub fn highlighter(&self, query: &ServiceQuery) -> Result<Option<Highlighter>, IndexError> {
-        let Some(text) = &query.text else {
+        let searcher = self.reader.searcher();
+        let Some(plan) = self.resolved_plan(&searcher, query)? else {
             return Ok(None);
         };
-        let plan = self.plan(text);
-        highlight::Highlighter::new(&self.reader.searcher(), &self.fields, &plan).map(Some)
+        highlight::Highlighter::new(&searcher, &self.fields, &plan).map(Some)
     }
 
     /// Spelling suggestions for the words of a text: each word the listings do not use,

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
-    Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, DocId, SegmentReader};
@@ -36,6 +36,8 @@ use crate::search::query::{
 pub const SYNONYM_WEIGHT: f32 = 0.7;
 /// Score added to a service delivered in the language a search is written in.
 pub const LANGUAGE_BONUS: f32 = 6.0;
+/// The shortest word the last word of a short search may be the start of.
+pub const PREFIX_MIN_CHARS: usize = 3;
 /// Weight of an equivalent reached through a one-way rule (khabar => food bank, pantry).
 pub const REACHED_WEIGHT: f32 = 0.5;
 /// Constant score weight of a typo's match (relative to field boosts).
@@ -186,7 +188,19 @@ fn any_of<T: AsRef<str>>(field: Field, values: &[T]) -> Option<Box<dyn Query>> {
         return None;
     }
     let terms = values.iter().map(|value| text_term(field, value.as_ref()));
-    Some(non_scoring(Box::new(TermSetQuery::new(terms))))
+    Some(non_scoring(any_term(terms)))
+}
+
+/// Documents with any of the terms. (A term set query would build a dictionary of the terms
+/// for every query built; for the few terms of a filter or a typo this is much cheaper.)
+fn any_term(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .map(|term| {
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            (Occur::Should, Box::new(query) as Box<dyn Query>)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn range(field: Field, lower: Bound<f64>, upper: Bound<f64>) -> Box<dyn Query> {
@@ -464,32 +478,29 @@ pub fn typo_distance(word: &str, typed_chars: usize) -> u8 {
     }
 }
 
-fn fuzzy_in_fields(
-    fields: &Fields,
-    word: &str,
-    distance: u8,
-    prefix: bool,
-    weight: f32,
-) -> Box<dyn Query> {
+/// Any of `words` in any text field, at a constant score of the field's boost times
+/// `weight` (typos and prefixes: how well they match is not measured, only that they do).
+fn any_word_in_fields(fields: &Fields, words: &[String], weight: f32) -> Box<dyn Query> {
     let per_field: Vec<(Occur, Box<dyn Query>)> = text_fields(fields)
         .into_iter()
         .map(|(field, boost)| {
-            let term = text_term(field, word);
-            let query = if prefix {
-                FuzzyTermQuery::new_prefix(term, distance, true)
-            } else {
-                FuzzyTermQuery::new(term, distance, true)
-            };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), boost * weight)) as Box<dyn Query>,
-            )
+            let terms = words.iter().map(|word| text_term(field, word));
+            let query = ConstScoreQuery::new(any_term(terms), boost * weight);
+            (Occur::Should, Box::new(query) as Box<dyn Query>)
         })
         .collect();
     Box::new(BooleanQuery::new(per_field))
 }
 
-fn unit_clause(fields: &Fields, unit: &Unit, last_of_short: bool) -> Box<dyn Query> {
+/// The text fields searched (typos and prefixes are looked up in their dictionaries).
+pub fn searched_fields(fields: &Fields) -> Vec<Field> {
+    text_fields(fields)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect()
+}
+
+fn unit_clause(fields: &Fields, unit: &Unit) -> Box<dyn Query> {
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
         vec![(Occur::Should, words_in_fields(fields, &unit.original, 1.0))];
     for synonym in &unit.synonyms {
@@ -504,21 +515,17 @@ fn unit_clause(fields: &Fields, unit: &Unit, last_of_short: bool) -> Box<dyn Que
             words_in_fields(fields, reached, REACHED_WEIGHT),
         ));
     }
-    if let Some(word) = unit.original.single() {
-        let distance = typo_distance(word, unit.typed.chars().count());
-        if distance > 0 {
-            alternatives.push((
-                Occur::Should,
-                fuzzy_in_fields(fields, word, distance, false, FUZZY_WEIGHT),
-            ));
-        }
-        let prefixable = word.chars().count() >= 3 && !word.chars().any(|c| c.is_numeric());
-        if last_of_short && prefixable {
-            alternatives.push((
-                Occur::Should,
-                fuzzy_in_fields(fields, word, 0, true, PREFIX_WEIGHT),
-            ));
-        }
+    if !unit.typos.is_empty() {
+        alternatives.push((
+            Occur::Should,
+            any_word_in_fields(fields, &unit.typos, FUZZY_WEIGHT),
+        ));
+    }
+    if !unit.completions.is_empty() {
+        alternatives.push((
+            Occur::Should,
+            any_word_in_fields(fields, &unit.completions, PREFIX_WEIGHT),
+        ));
     }
     let alternatives = alternatives.into_iter().map(|(_, query)| query).collect();
     Box::new(DisjunctionMaxQuery::with_tie_breaker(
@@ -538,13 +545,9 @@ pub fn kind_query(fields: &Fields, target: Target) -> Box<dyn Query> {
 
 /// Documents of the target's kind that match unit `at` of the plan.
 pub fn unit_query(fields: &Fields, target: Target, plan: &TextPlan, at: usize) -> Box<dyn Query> {
-    let short = plan.units.len() <= 3;
     Box::new(BooleanQuery::new(vec![
         (Occur::Must, kind_query(fields, target)),
-        (
-            Occur::Must,
-            unit_clause(fields, &plan.units[at], short && at + 1 == plan.units.len()),
-        ),
+        (Occur::Must, unit_clause(fields, &plan.units[at])),
     ]))
 }
 
@@ -552,17 +555,10 @@ pub fn unit_query(fields: &Fields, target: Target, plan: &TextPlan, at: usize) -
 /// plus the phrase bonus for short searches.
 fn text_clause(fields: &Fields, plan: &TextPlan, required: Option<usize>) -> Box<dyn Query> {
     let count = plan.units.len();
-    let short = count <= 3;
     let units: Vec<(Occur, Box<dyn Query>)> = plan
         .units
         .iter()
-        .enumerate()
-        .map(|(at, unit)| {
-            (
-                Occur::Should,
-                unit_clause(fields, unit, short && at + 1 == count),
-            )
-        })
+        .map(|unit| (Occur::Should, unit_clause(fields, unit)))
         .collect();
     let wanted = plan.required();
     let required = required.unwrap_or(wanted).clamp(1, count.max(1));
@@ -653,6 +649,8 @@ mod tests {
                     typed: i.to_string(),
                     common: false,
                     unknown: false,
+                    typos: vec![],
+                    completions: vec![],
                 })
                 .collect(),
         };

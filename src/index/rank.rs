@@ -76,10 +76,16 @@ pub struct RankSegment {
     sites: Option<Column<u64>>,
     assured: Option<Column<i64>>,
     closed: Option<Column<u64>>,
+    name_order: [Option<Column<u64>>; 2],
+    tiebreak: Option<Column<u64>>,
 }
 
+/// The full sort key, descending: the rank, then name order and id tie-break (inverted, so
+/// that they ascend).
+pub type RankKey = (f64, u64, u64, u64);
+
 impl SortKeyComputer for Rank {
-    type SortKey = f64;
+    type SortKey = RankKey;
     type Child = RankSegment;
     type Comparator = NaturalComparator;
 
@@ -98,6 +104,11 @@ impl SortKeyComputer for Rank {
             sites: sites(segment),
             assured: fast.i64(names::ASSURED_DAY).ok(),
             closed: fast.u64(names::CLOSED).ok(),
+            name_order: [
+                fast.u64(names::NAME_ORDER[0]).ok(),
+                fast.u64(names::NAME_ORDER[1]).ok(),
+            ],
+            tiebreak: fast.u64(names::TIEBREAK).ok(),
         })
     }
 }
@@ -115,11 +126,29 @@ impl RankSegment {
 }
 
 impl SegmentSortKeyComputer for RankSegment {
-    type SortKey = f64;
-    type SegmentSortKey = f64;
+    type SortKey = RankKey;
+    type SegmentSortKey = RankKey;
     type SegmentComparator = NaturalComparator;
 
-    fn segment_sort_key(&mut self, doc: DocId, score: Score) -> f64 {
+    fn segment_sort_key(&mut self, doc: DocId, score: Score) -> RankKey {
+        let ascending = |column: &Option<Column<u64>>| {
+            u64::MAX - column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+        };
+        (
+            self.rank(doc, score),
+            ascending(&self.name_order[0]),
+            ascending(&self.name_order[1]),
+            ascending(&self.tiebreak),
+        )
+    }
+
+    fn convert_segment_sort_key(&self, key: RankKey) -> RankKey {
+        key
+    }
+}
+
+impl RankSegment {
+    fn rank(&self, doc: DocId, score: Score) -> f64 {
         let quality = self.quality(doc);
         let (tiers, text) = split(score);
         match self.mode {
@@ -141,10 +170,6 @@ impl SegmentSortKeyComputer for RankSegment {
                     + if has_text { 0.0 } else { quality * 0.5 }
             }
         }
-    }
-
-    fn convert_segment_sort_key(&self, key: f64) -> f64 {
-        key
     }
 }
 

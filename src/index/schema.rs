@@ -11,7 +11,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -19,14 +19,16 @@ pub const TEXT_ANALYZER: &str = "signpost_text";
 /// Resolved fields of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// The document's own id (service id, or service_at_location id); stored, fast.
+    /// The document's own id (service id, or service_at_location id); stored.
     pub id: Field,
     /// `service` or `service_at_location`.
     pub kind: Field,
     /// The service the document belongs to (deletes go by this).
     pub service_id: Field,
-    /// Lower-cased name, for sorting.
-    pub sort_name: Field,
+    /// The first 16 bytes of the lower-cased name, as two big-endian numbers: name order.
+    pub name_order: [Field; 2],
+    /// The first 8 bytes of the id, big-endian: the last tie-break.
+    pub tiebreak: Field,
     /// Service name.
     pub name: Field,
     /// Service description and eligibility.
@@ -128,6 +130,10 @@ pub mod names {
     pub const ACCESSIBILITY: &str = "accessibility";
     /// Suitable for.
     pub const SUITABLE_FOR: &str = "suitable_for";
+    /// Name order.
+    pub const NAME_ORDER: [&str; 2] = ["name_order_0", "name_order_1"];
+    /// Id tie-break.
+    pub const TIEBREAK: &str = "tiebreak";
 }
 
 /// Builds the schema and its resolved fields.
@@ -140,10 +146,14 @@ pub fn build() -> (Schema, Fields) {
     );
     let facet = STRING | FAST;
     let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED | FAST),
+        id: builder.add_text_field("id", STRING | STORED),
         kind: builder.add_text_field("kind", STRING),
         service_id: builder.add_text_field("service_id", STRING),
-        sort_name: builder.add_text_field("sort_name", STRING | FAST),
+        name_order: [
+            builder.add_u64_field(names::NAME_ORDER[0], FAST),
+            builder.add_u64_field(names::NAME_ORDER[1], FAST),
+        ],
+        tiebreak: builder.add_u64_field(names::TIEBREAK, FAST),
         name: builder.add_text_field("name", text.clone()),
         description: builder.add_text_field("description", text.clone()),
         organization: builder.add_text_field("organization", text.clone()),

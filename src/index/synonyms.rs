@@ -78,6 +78,10 @@ pub struct Unit {
     pub common: bool,
     /// Whether nothing in the directory matches it; set with `common`.
     pub unknown: bool,
+    /// Words of the index one or two edits away (see `index::typos`).
+    pub typos: Vec<String>,
+    /// Words of the index it is the start of, when it ends a short search.
+    pub completions: Vec<String>,
 }
 
 /// What a rule expands to, and the equivalents of those (for one-way rules).
@@ -305,6 +309,8 @@ impl Synonyms {
                 reached,
                 common: false,
                 unknown: false,
+                typos: Vec::new(),
+                completions: Vec::new(),
             });
         }
         units
