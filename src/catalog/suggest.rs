@@ -31,6 +31,11 @@ pub enum Suggestion {
         /// How many results it gives.
         results: usize,
     },
+    /// Nothing closer: browse the directory by need.
+    BrowseNeeds {
+        /// How many services the directory lists.
+        results: usize,
+    },
     /// A need related to the words typed.
     RelatedNeed {
         /// The taxonomy term.
@@ -165,6 +170,15 @@ pub fn no_results(catalog: &Catalog, query: &ServiceQuery) -> Result<NoResults, 
         }
     }
     let helplines = helplines(catalog, query, &needs)?;
+    if suggestions.is_empty() {
+        let mut everything = query.clone();
+        everything.text = None;
+        everything.filters = crate::search::query::Filters::new(query.filters.now);
+        everything.geo = Default::default();
+        suggestions.push(Suggestion::BrowseNeeds {
+            results: index.total(&everything)?,
+        });
+    }
     Ok(NoResults {
         reason: reason(query),
         suggestions,

@@ -448,6 +448,11 @@ async fn an_empty_search_says_why_and_offers_ways_forward() {
             .unwrap()
             .contains("xylophone")
     );
+    assert_eq!(
+        page["no_results"]["suggestions"],
+        json!([{"kind": "browse_needs", "results": 4}]),
+        "with nothing closer, browsing by need is the way forward"
+    );
 
     let page = app
         .get_json("/services?search=mony%20helpline&delivery=online")

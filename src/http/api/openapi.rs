@@ -827,6 +827,7 @@ fn schemas() -> Map<String, Value> {
                             suggestion("spelling", vec![("search", described(text(), "The search with its typos corrected."))], &["search"]),
                             suggestion("without_filter", vec![("parameter", described(text(), "The parameter(s) to remove."))], &["parameter"]),
                             suggestion("related_need", vec![("taxonomy_term_id", uuid()), ("name", text())], &["taxonomy_term_id", "name"]),
+                            suggestion("browse_needs", vec![], &[]),
                         ]})),
                     ),
                     (

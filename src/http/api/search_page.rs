@@ -150,6 +150,8 @@ enum SuggestionView<'a> {
         parameter: &'static str,
         results: usize,
     },
+    /// Nothing closer: browse by need (`/taxonomy_terms`).
+    BrowseNeeds { results: usize },
     /// Browse this need.
     RelatedNeed {
         taxonomy_term_id: TaxonomyTermId,
@@ -184,6 +186,9 @@ impl<'a> NoResultsView<'a> {
                             parameter,
                             results: *results,
                         }
+                    }
+                    Suggestion::BrowseNeeds { results } => {
+                        SuggestionView::BrowseNeeds { results: *results }
                     }
                     Suggestion::RelatedNeed {
                         term_id,
