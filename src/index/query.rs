@@ -506,13 +506,21 @@ fn unit_clause(fields: &Fields, unit: &Unit) -> Box<dyn Query> {
     for synonym in &unit.synonyms {
         alternatives.push((
             Occur::Should,
-            words_in_fields(fields, synonym, SYNONYM_WEIGHT),
+            words_in_fields(
+                fields,
+                synonym,
+                per_word(SYNONYM_WEIGHT, synonym, &unit.original),
+            ),
         ));
     }
     for reached in &unit.reached {
         alternatives.push((
             Occur::Should,
-            words_in_fields(fields, reached, REACHED_WEIGHT),
+            words_in_fields(
+                fields,
+                reached,
+                per_word(REACHED_WEIGHT, reached, &unit.original),
+            ),
         ));
     }
     if !unit.typos.is_empty() {
@@ -534,6 +542,17 @@ fn unit_clause(fields: &Fields, unit: &Unit) -> Box<dyn Query> {
     ))
 }
 
+/// A synonym's weight, scaled so that a phrase of more words than were typed does not
+/// outscore a single word by summing more matches ("coffee morning" for "company").
+fn per_word(weight: f32, synonym: &Phrase, typed: &Phrase) -> f32 {
+    let (synonym_words, typed_words) = (synonym.0.len().max(1), typed.0.len().max(1));
+    if synonym_words > typed_words {
+        weight * typed_words as f32 / synonym_words as f32
+    } else {
+        weight
+    }
+}
+
 /// Every document of the target's kind.
 pub fn kind_query(fields: &Fields, target: Target) -> Box<dyn Query> {
     let kind = match target {
@@ -541,6 +560,23 @@ pub fn kind_query(fields: &Fields, target: Target) -> Box<dyn Query> {
         Target::ServiceAtLocations => KIND_SERVICE_AT_LOCATION,
     };
     term(fields.kind, kind)
+}
+
+/// Which units of a relaxed search say what is wanted: words of the needs vocabulary (they
+/// have synonyms) that are not common; failing those, the words that are not common;
+/// failing those, all.
+fn telling_units(plan: &TextPlan) -> impl Fn(&Unit) -> bool {
+    let in_vocabulary = |unit: &Unit| !unit.synonyms.is_empty() || !unit.reached.is_empty();
+    let needs = move |unit: &Unit| !unit.common && in_vocabulary(unit);
+    let any_needs = plan.units.iter().any(needs);
+    let any_uncommon = plan.units.iter().any(|unit| !unit.common);
+    move |unit: &Unit| {
+        if any_needs {
+            needs(unit)
+        } else {
+            !any_uncommon || !unit.common
+        }
+    }
 }
 
 /// Documents of the target's kind that match unit `at` of the plan.
@@ -572,10 +608,10 @@ fn text_clause(fields: &Fields, plan: &TextPlan, required: Option<usize>) -> Box
     let mut matched = at_least(required);
     if required < wanted {
         // Relaxed: results matching more of the telling units come first, a tier per unit.
-        let telling = plan.units.iter().any(|unit| !unit.common);
+        let telling = telling_units(plan);
         let mut tiered = vec![(Occur::Must, matched)];
         for ((_, unit_query), unit) in units.iter().zip(&plan.units) {
-            if unit.common && telling {
+            if !telling(unit) {
                 continue;
             }
             let tier = ConstScoreQuery::new(unit_query.box_clone(), RELAXED_TIER_SCORE);
