@@ -204,14 +204,16 @@ impl Catalog {
 
     /// Searches services, or services at locations (by the query's target). Blocking.
     pub fn search(&self, query: &ServiceQuery) -> Result<SearchPage, CatalogError> {
-        let Hits {
-            total,
-            ids,
-            facets,
-            relaxed,
-            unmatched,
-        } = self.index.search(query)?;
-        let highlighter = self.index.highlighter(query)?;
+        let (
+            Hits {
+                total,
+                ids,
+                facets,
+                relaxed,
+                unmatched,
+            },
+            highlighter,
+        ) = self.index.search_highlighted(query, true)?;
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
             let located = match query.target {

@@ -189,6 +189,16 @@ impl SearchIndex {
     /// one) until that many do; results matching more units rank first, and
     /// [`Hits::relaxed`] says that some match only part of the words.
     pub fn search(&self, query: &ServiceQuery) -> Result<SearchHits, IndexError> {
+        Ok(self.search_highlighted(query, false)?.0)
+    }
+
+    /// [`SearchIndex::search`], and (with `highlight`, when the query has text) a highlighter
+    /// of description text for its words, from the same analysis.
+    pub fn search_highlighted(
+        &self,
+        query: &ServiceQuery,
+        highlight: bool,
+    ) -> Result<(SearchHits, Option<Highlighter>), IndexError> {
         let searcher = self.reader.searcher();
         let mut plan = self.resolved_plan(&searcher, query)?;
         let (_, required) = self.matching_level(&searcher, query, plan.as_mut())?;
@@ -212,7 +222,11 @@ impl SearchIndex {
                 request,
             )?);
         }
-        Ok(hits)
+        let highlighter = match plan.as_ref().filter(|_| highlight) {
+            Some(plan) => Some(highlight::Highlighter::new(&searcher, &self.fields, plan)?),
+            None => None,
+        };
+        Ok((hits, highlighter))
     }
 
     /// How many results a query gives, relaxed as [`SearchIndex::search`] would (for
@@ -341,15 +355,6 @@ impl SearchIndex {
             relaxed: false,
             unmatched: Vec::new(),
         })
-    }
-
-    /// A highlighter of description text for a search's words, when it has text.
-    pub fn highlighter(&self, query: &ServiceQuery) -> Result<Option<Highlighter>, IndexError> {
-        let searcher = self.reader.searcher();
-        let Some(plan) = self.resolved_plan(&searcher, query)? else {
-            return Ok(None);
-        };
-        highlight::Highlighter::new(&searcher, &self.fields, &plan).map(Some)
     }
 
     /// Spelling suggestions for the words of a text: each word the listings do not use,

@@ -114,11 +114,8 @@ pub fn build(
     plan: Option<&TextPlan>,
     variant: Variant<'_>,
 ) -> Box<dyn Query> {
-    let kind = match query.target {
-        Target::Services => KIND_SERVICE,
-        Target::ServiceAtLocations => KIND_SERVICE_AT_LOCATION,
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(fields.kind, kind))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, kind_query(fields, query.target))];
     clauses.extend(
         filters(fields, &query.filters, variant.without_dimension)
             .into_iter()
