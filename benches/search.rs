@@ -200,14 +200,12 @@ fn main() {
     let seeded = open(seed_dir.path());
     signpost::seed::load(&seeded).unwrap();
     seeded.wait_for_index().unwrap();
-    measure(
-        &format!(
-            "sample directory ({} services)",
-            seeded.store().service_ids().unwrap().len()
-        ),
-        &seeded,
-        &queries,
+    let label = format!(
+        "sample directory ({} services)",
+        seeded.store().service_ids().unwrap().len()
     );
+    measure(&label, &seeded, &queries);
+    measure(&format!("{label}, facets=true"), &seeded, &faceted());
     drop(seeded);
 
     let count: usize = std::env::var("SIGNPOST_BENCH_SERVICES")
@@ -231,9 +229,19 @@ fn main() {
         big.index().num_docs(),
         started.elapsed().as_secs_f64()
     );
-    measure(
-        &format!("synthetic directory ({count} services)"),
-        &big,
-        &queries,
-    );
+    let label = format!("synthetic directory ({count} services)");
+    measure(&label, &big, &queries);
+    measure(&format!("{label}, facets=true"), &big, &faceted());
+}
+
+/// Searches a front end makes with every facet counted.
+fn faceted() -> Vec<String> {
+    [
+        "search=food&facets=true",
+        "search=advice&open_now=true&facets=true",
+        "facets=true",
+        "search=english+class&locality=south-east&facets=true",
+    ]
+    .map(|query| format!("{query}&per_page=20"))
+    .to_vec()
 }
