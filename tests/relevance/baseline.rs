@@ -22,21 +22,21 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    pub fn build(seed: &Path) -> Baseline {
-        let taxonomy: Value =
-            serde_json::from_str(&std::fs::read_to_string(seed.join("taxonomies.json")).unwrap())
-                .unwrap();
-        let term_names: HashMap<String, String> = taxonomy["taxonomy_terms"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|term| {
-                (
+    /// Indexes the services of an NDJSON file; need names come from the terms nested in
+    /// attributes, or from a taxonomies file (`{"taxonomy_terms": [...]}`) for terms given
+    /// by id only.
+    pub fn build(services: &Path, taxonomies: Option<&Path>) -> Baseline {
+        let mut term_names: HashMap<String, String> = HashMap::new();
+        if let Some(path) = taxonomies {
+            let taxonomy: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for term in taxonomy["taxonomy_terms"].as_array().unwrap() {
+                term_names.insert(
                     term["id"].as_str().unwrap().to_owned(),
                     term["name"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
+                );
+            }
+        }
         let mut schema = Schema::builder();
         let id = schema.add_text_field("id", STRING | STORED);
         let name = schema.add_text_field("name", TEXT);
@@ -46,7 +46,7 @@ impl Baseline {
         let needs = schema.add_text_field("needs", TEXT);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer::<TantivyDocument>(50_000_000).unwrap();
-        let text = std::fs::read_to_string(seed.join("services.ndjson")).unwrap();
+        let text = std::fs::read_to_string(services).unwrap();
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
             let service: Value = serde_json::from_str(line).unwrap();
             let field = |key: &str| service[key].as_str().unwrap_or_default().to_owned();
@@ -55,9 +55,14 @@ impl Baseline {
                 .into_iter()
                 .flatten()
                 .filter_map(|attribute| {
-                    term_names
-                        .get(attribute["taxonomy_term_id"].as_str()?)
-                        .cloned()
+                    let nested = attribute["taxonomy_term"]["name"]
+                        .as_str()
+                        .map(str::to_owned);
+                    nested.or_else(|| {
+                        term_names
+                            .get(attribute["taxonomy_term_id"].as_str()?)
+                            .cloned()
+                    })
                 })
                 .collect();
             writer
