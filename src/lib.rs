@@ -22,6 +22,7 @@ pub mod config;
 pub mod domain;
 pub mod geography;
 pub mod http;
+pub mod i18n;
 pub mod index;
 pub mod oruk;
 pub mod search;

@@ -46,5 +46,9 @@ pub fn load(catalog: &Catalog) -> Result<ImportReport, SeedError> {
     if let Some(first) = report.rejected.first() {
         return Err(SeedError::Invalid(format!("seed/services.ndjson: {first}")));
     }
+    catalog
+        .store()
+        .set_sample_data(true)
+        .map_err(crate::catalog::CatalogError::from)?;
     Ok(report)
 }

@@ -103,12 +103,14 @@ impl Application {
             catalog: Arc::clone(&catalog),
             public_url: config.public_url.clone(),
             clock: config.clock,
+            limits: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .wrap(from_fn(http::observe))
+                .wrap(actix_web::middleware::Compress::default())
                 .configure(http::configure)
                 .default_service(web::to(http::not_found))
         })

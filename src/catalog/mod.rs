@@ -18,6 +18,7 @@ use chrono::Utc;
 
 use crate::domain::aggregate::FullService;
 use crate::domain::ids::{ServiceAtLocationId, ServiceId};
+use crate::domain::taxonomy::TaxonomyTerm;
 use crate::geography::{Geography, PlacedService};
 use crate::index::indexer::{Indexer, IndexerHandle};
 use crate::index::{IndexError, IndexStatus, SearchIndex};
@@ -250,6 +251,33 @@ impl Catalog {
             relaxed,
             unmatched,
         })
+    }
+
+    /// The needs people can browse by: terms of every taxonomy except "suitable for" ones,
+    /// broader terms first, each followed by its narrower terms, by name.
+    pub fn needs(&self) -> Result<Vec<TaxonomyTerm>, CatalogError> {
+        let store = self.store();
+        let suitable: Vec<_> = store
+            .taxonomies()?
+            .into_iter()
+            .filter(|taxonomy| crate::search::features::is_suitable_for_taxonomy(&taxonomy.name))
+            .map(|taxonomy| taxonomy.id)
+            .collect();
+        let mut terms: Vec<TaxonomyTerm> = store
+            .taxonomy_terms()?
+            .into_iter()
+            .filter(|term| term.taxonomy_id.is_none_or(|id| !suitable.contains(&id)))
+            .collect();
+        terms.sort_by(|a, b| a.name.cmp(&b.name));
+        let (top, narrower): (Vec<_>, Vec<_>) =
+            terms.into_iter().partition(|term| term.parent_id.is_none());
+        let mut ordered = Vec::with_capacity(top.len() + narrower.len());
+        for term in top {
+            let id = term.id;
+            ordered.push(term);
+            ordered.extend(narrower.iter().filter(|n| n.parent_id == Some(id)).cloned());
+        }
+        Ok(ordered)
     }
 
     /// A service_at_location and its placed service.

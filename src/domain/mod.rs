@@ -18,6 +18,7 @@ pub mod opening;
 pub mod organization;
 pub mod phone;
 pub mod postcode;
+pub mod report;
 pub mod schedule;
 pub mod service;
 pub mod taxonomy;

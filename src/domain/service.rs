@@ -196,7 +196,18 @@ pub struct Service {
     pub attributes: Vec<Attribute>,
 }
 
+/// A listing last checked longer ago than this (or never) is out of date: it ranks lower
+/// and its pages say so.
+pub const STALE_AFTER_DAYS: i64 = 365;
+
 impl Service {
+    /// Whether the listing is out of date on `today`: not checked (`assured_date`) within
+    /// [`STALE_AFTER_DAYS`].
+    pub fn is_stale(&self, today: NaiveDate) -> bool {
+        self.assured_date
+            .is_none_or(|checked| (today - checked).num_days() > STALE_AFTER_DAYS)
+    }
+
     /// Whether the service is free to use: no cost option charges anything, and either a
     /// cost option of 0 or the `fees` text says so. A service that says nothing about cost
     /// is not counted as free: a link worker could not promise it.

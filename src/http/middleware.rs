@@ -75,10 +75,12 @@ pub async fn observe(
         headers.insert(REQUEST_ID, value);
     }
     for (name, value) in SECURITY_HEADERS {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+        let name = HeaderName::from_static(name);
+        // Pages set their own Content-Security-Policy (they load their stylesheet and script).
+        if headers.contains_key(&name) {
+            continue;
+        }
+        headers.insert(name, HeaderValue::from_static(value));
     }
     Ok(response)
 }

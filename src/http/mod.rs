@@ -4,7 +4,9 @@
 pub mod api;
 pub mod error;
 mod middleware;
+pub mod pages;
 pub mod params;
+pub mod rate_limit;
 
 use std::sync::Arc;
 
@@ -23,6 +25,8 @@ pub struct AppState {
     pub public_url: Option<url::Url>,
     /// Where "now" comes from, for opening times and freshness.
     pub clock: crate::clock::Clock,
+    /// Rate limits on write endpoints.
+    pub limits: rate_limit::Limits,
 }
 
 /// A read-only resource (GET and HEAD): other methods get a 405 problem.
@@ -43,7 +47,7 @@ where
 /// Registers every route.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .service(get_resource("/", api::root::get))
+        .service(get_resource("/", root))
         .service(get_resource("/openapi.json", api::openapi::get))
         .service(get_resource("/healthz", api::health::healthz))
         .service(get_resource("/readyz", api::health::readyz))
@@ -76,12 +80,33 @@ pub fn configure(config: &mut web::ServiceConfig) {
             api::geography::postcode,
         ))
         .service(get_resource("/organizations", api::organizations::list))
-        .service(get_resource("/organizations/{id}", api::organizations::get));
+        .service(get_resource("/organizations/{id}", api::organizations::get))
+        .configure(pages::configure);
 }
 
-/// The answer for paths that do not exist.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(
+/// `GET /`: the home page for browsers, the API's details for everything else.
+async fn root(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+) -> Result<HttpResponse, pages::PageError> {
+    let mut response = if pages::wants_html(&request) {
+        pages::home(state, request).await?
+    } else {
+        api::root::get(state, request).await
+    };
+    response.headers_mut().insert(
+        actix_web::http::header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+    );
+    Ok(response)
+}
+
+/// The answer for paths that do not exist: a page for browsers, a problem for the API.
+pub async fn not_found(request: actix_web::HttpRequest) -> HttpResponse {
+    if pages::wants_html(&request) {
+        return pages::not_found(&request);
+    }
+    actix_web::ResponseError::error_response(&ApiError::NotFound(
         "There is no such endpoint. See /openapi.json for the endpoints of this API.".to_owned(),
     ))
 }

@@ -28,7 +28,7 @@ use crate::domain::location::LatLon;
 /// Distance over which relevance halves when ranking text results near a postcode.
 pub const HALF_RELEVANCE_METRES: f64 = 1_500.0;
 /// A record last checked longer ago than this is stale.
-pub const STALE_AFTER_DAYS: i64 = 365;
+pub use crate::domain::service::STALE_AFTER_DAYS;
 /// Quality of a stale record.
 pub const STALE_FACTOR: f64 = 0.85;
 /// Quality of a temporarily closed service.

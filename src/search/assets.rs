@@ -46,6 +46,8 @@ pub struct Features {
     /// Languages a search is written in, by the romanised words it uses (`ben = khabar,
     /// taka, ...`); Bengali script is recognised without a list.
     pub search_language: Vec<FeatureValue>,
+    /// Sensitive needs: pages about services that mention them offer "Exit this page".
+    pub sensitive: Vec<FeatureValue>,
 }
 
 /// All search assets.
@@ -182,9 +184,10 @@ pub fn parse_features(file: &str, text: &str) -> Result<Features, AssetError> {
             Some("suitable_for") => features.suitable_for.push(entry),
             Some("delivery") => features.delivery.push(entry),
             Some("search_language") => features.search_language.push(entry),
+            Some("sensitive") => features.sensitive.push(entry),
             other => {
                 return Err(error(format!(
-                    "unknown section {other:?}: expected accessibility, suitable_for, delivery or search_language"
+                    "unknown section {other:?}: expected accessibility, suitable_for, delivery, search_language or sensitive"
                 )));
             }
         }

@@ -26,6 +26,26 @@ pub fn values_in(text: &str, vocabulary: &[FeatureValue]) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether a service is about a sensitive need (`[sensitive]` in `index/features.txt`: domestic
+/// abuse and the like), read from its name, description and needs, so that its page offers
+/// a quick way to leave.
+pub fn is_sensitive(full: &FullService, features: &Features) -> bool {
+    let service = &full.service;
+    let text = [Some(&service.name), service.description.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(full.direct_terms().map(|term| term.name.as_str()))
+        .collect::<Vec<_>>()
+        .join(". ");
+    !values_in(&text, &features.sensitive).is_empty()
+}
+
+/// Whether a taxonomy holds "suitable for" terms (who a service is for) rather than needs.
+pub fn is_suitable_for_taxonomy(name: &str) -> bool {
+    name_key(name).contains("suitable")
+}
+
 /// Accessibility values of a location, from its accessibility records.
 pub fn accessibility(location: &Location, features: &Features) -> BTreeSet<String> {
     let text: Vec<&str> = location
@@ -63,7 +83,7 @@ pub fn suitable_for(full: &FullService, features: &Features) -> BTreeSet<String>
         let in_suitable_taxonomy = term
             .taxonomy_id
             .and_then(|id| full.taxonomies.get(&id))
-            .is_some_and(|taxonomy| name_key(&taxonomy.name).contains("suitable"));
+            .is_some_and(|taxonomy| is_suitable_for_taxonomy(&taxonomy.name));
         if tagged || in_suitable_taxonomy {
             let code = term
                 .code

@@ -22,6 +22,7 @@ use crate::domain::ids::{
 };
 use crate::domain::location::Location;
 use crate::domain::organization::Organization;
+use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
 
@@ -175,6 +176,16 @@ pub trait Store: Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
+
+    /// Keeps a problem report for the moderators (durably, before returning).
+    fn add_report(&self, report: &ProblemReport) -> Result<(), StoreError>;
+    /// Every problem report, oldest first.
+    fn reports(&self) -> Result<Vec<ProblemReport>, StoreError>;
+
+    /// Records whether the directory holds the sample data (durably).
+    fn set_sample_data(&self, sample: bool) -> Result<(), StoreError>;
+    /// Whether the directory holds the sample data.
+    fn is_sample_data(&self) -> Result<bool, StoreError>;
 }
 
 #[cfg(test)]

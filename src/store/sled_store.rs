@@ -23,6 +23,7 @@ use crate::domain::ids::{
 };
 use crate::domain::location::Location;
 use crate::domain::organization::Organization;
+use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
 
@@ -40,10 +41,11 @@ enum Table {
     ServicesByLocation,
     ServicesByTerm,
     ServiceAtLocations,
+    Reports,
 }
 
 impl Table {
-    const ALL: [Table; 11] = [
+    const ALL: [Table; 12] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -55,6 +57,7 @@ impl Table {
         Table::ServicesByLocation,
         Table::ServicesByTerm,
         Table::ServiceAtLocations,
+        Table::Reports,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Table {
             Table::ServicesByLocation => "services_by_location",
             Table::ServicesByTerm => "services_by_term",
             Table::ServiceAtLocations => "service_at_locations",
+            Table::Reports => "reports",
         }
     }
 
@@ -82,6 +86,7 @@ const FORMAT_KEY: &[u8] = b"format_version";
 /// How long a locked store is retried before it is reported as in use.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 const GENERATION_KEY: &[u8] = b"generation";
+const SAMPLE_DATA_KEY: &[u8] = b"sample_data";
 
 /// The sled-backed store.
 pub struct SledStore {
@@ -627,5 +632,42 @@ impl Store for SledStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.meta_u64(GENERATION_KEY)
+    }
+
+    fn add_report(&self, report: &ProblemReport) -> Result<(), StoreError> {
+        // Keys sort oldest first: the time received, then the report's id.
+        let nanos = report
+            .received
+            .timestamp_nanos_opt()
+            .unwrap_or_default()
+            .max(0) as u64;
+        let mut key = nanos.to_be_bytes().to_vec();
+        key.extend_from_slice(report.id.as_bytes());
+        let bytes = serde_json::to_vec(report).map_err(|e| StoreError::Engine(e.to_string()))?;
+        self.tree(Table::Reports)
+            .insert(key, bytes)
+            .map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn reports(&self) -> Result<Vec<ProblemReport>, StoreError> {
+        self.all(Table::Reports, "problem report")
+    }
+
+    fn set_sample_data(&self, sample: bool) -> Result<(), StoreError> {
+        self.tree(Table::Meta)
+            .insert(SAMPLE_DATA_KEY, &[u8::from(sample)])
+            .map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn is_sample_data(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .tree(Table::Meta)
+            .get(SAMPLE_DATA_KEY)
+            .map_err(engine)?
+            .is_some_and(|bytes| bytes.first() == Some(&1)))
     }
 }

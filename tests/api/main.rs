@@ -10,5 +10,6 @@ mod health;
 mod helpers;
 mod import_export;
 mod index_lifecycle;
+mod pages;
 mod search_quality;
 mod services;

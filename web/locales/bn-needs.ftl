@@ -1,0 +1,32 @@
+# Bengali names of the sample directory's needs (taxonomy term codes, "." written "-").
+# A need without a name here is shown with its listing name.
+need-food = খাবার
+need-money-debt = টাকা-পয়সা ও ঋণ
+need-benefits = বেনিফিট বিষয়ে পরামর্শ
+need-housing = বাসা ও গৃহহীনতা
+need-loneliness = একাকীত্ব ও সামাজিক বিচ্ছিন্নতা
+need-mental-wellbeing = মানসিক সুস্থতা
+need-mental-wellbeing-counselling = কাউন্সেলিং
+need-physical-activity = শারীরিক ব্যায়াম
+need-carers = কেয়ারার (পরিচর্যাকারী)
+need-esol = ইংরেজি ক্লাস (ESOL)
+need-employment = চাকরি ও প্রশিক্ষণ
+need-digital-skills = ডিজিটাল দক্ষতা
+need-immigration = ইমিগ্রেশন পরামর্শ
+need-domestic-abuse = পারিবারিক নির্যাতন
+need-parenting = সন্তান লালন-পালন ও পরিবার
+need-older-people = বয়স্ক মানুষ
+need-young-people = তরুণ-তরুণী
+need-disability = প্রতিবন্ধিতা
+need-arts-culture = শিল্প ও সংস্কৃতি
+need-green-spaces = সবুজ জায়গা ও বাগান
+need-bereavement = শোক
+need-volunteering = স্বেচ্ছাসেবা
+need-health-conditions = স্বাস্থ্য সমস্যা
+need-drugs-alcohol = মাদক ও মদ
+need-legal-advice = আইনি পরামর্শ
+need-faith-community = ধর্মীয় ও কমিউনিটি গ্রুপ
+need-community-spaces = কমিউনিটি জায়গা
+need-libraries = লাইব্রেরি ও আইডিয়া স্টোর
+need-advice = সাধারণ পরামর্শ
+need-clothing-essentials = কাপড় ও প্রয়োজনীয় জিনিস
