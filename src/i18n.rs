@@ -304,6 +304,9 @@ mod tests {
     fn listing_text_language_is_read_from_its_script() {
         assert_eq!(text_lang("Free food parcels every Tuesday"), Locale::En);
         assert_eq!(text_lang("বিনামূল্যে খাবার, প্রতি মঙ্গলবার"), Locale::Bn);
-        assert_eq!(text_lang("Lunch club for older people on Tuesdays (দুপুর)"), Locale::En);
+        assert_eq!(
+            text_lang("Lunch club for older people on Tuesdays (দুপুর)"),
+            Locale::En
+        );
     }
 }
