@@ -81,11 +81,7 @@ pub async fn get(name: web::Path<String>, request: HttpRequest) -> HttpResponse 
     } else {
         "no-cache"
     };
-    let fresh = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag));
+    let fresh = super::etag_matches(&request, &etag);
     let mut response = if fresh {
         HttpResponse::NotModified()
     } else {

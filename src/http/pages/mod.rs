@@ -210,12 +210,7 @@ impl PageContext {
             self.csrf.hash(&mut hasher);
             format!("W/\"{:016x}\"", hasher.finish())
         };
-        let fresh = status == StatusCode::OK
-            && request
-                .headers()
-                .get(header::IF_NONE_MATCH)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag));
+        let fresh = status == StatusCode::OK && etag_matches(request, &etag);
         let mut response = if fresh {
             HttpResponse::NotModified()
         } else {
@@ -244,6 +239,15 @@ impl PageContext {
             .insert_header((header::LOCATION, safe_return_path(to)))
             .finish()
     }
+}
+
+/// Whether the browser's copy (`If-None-Match`) is the one tagged `etag`.
+pub fn etag_matches(request: &HttpRequest, etag: &str) -> bool {
+    request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|given| given.split(',').any(|tag| tag.trim() == etag))
 }
 
 /// A cookie for this site only, not readable by scripts, sent on same-site navigation.
