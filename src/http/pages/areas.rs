@@ -100,19 +100,20 @@ pub async fn get(
     let locality = geography.localities()[at].clone();
     let now = state.clock.london_now();
     let catalog = state.catalog.clone();
-    let area = locality.id.clone();
+    let geo = GeoFilter {
+        area_groups: vec![AreaGroup {
+            kind: AreaKind::Locality,
+            areas: vec![Area::Locality(locality.id.clone())],
+        }],
+        near: None,
+    };
+    let searched = geo.clone();
     let (found, needs) = blocking(move || {
         let mut query = ServiceQuery {
             target: Target::Services,
             text: None,
             filters: Filters::new(now),
-            geo: GeoFilter {
-                area_groups: vec![AreaGroup {
-                    kind: AreaKind::Locality,
-                    areas: vec![Area::Locality(area)],
-                }],
-                near: None,
-            },
+            geo: searched,
             facets: None,
             page: PageRequest {
                 number: 1,
@@ -123,11 +124,7 @@ pub async fn get(
         loop {
             let page = catalog.search(&query)?;
             let done = page.found.len() < MAX_PAGE_SIZE;
-            found.extend(
-                page.found
-                    .into_iter()
-                    .map(|f| (f.placed, query.geo.clone())),
-            );
+            found.extend(page.found.into_iter().map(|f| f.placed));
             if done {
                 break;
             }
@@ -147,8 +144,8 @@ pub async fn get(
     let mut by_need: BTreeMap<usize, Vec<Card>> = BTreeMap::new();
     let mut remote = Vec::new();
     let total = found.len();
-    for (placed, geo) in &found {
-        let reason = explain(placed, None, geo, geography).map(|e| e.reason);
+    for placed in &found {
+        let reason = explain(placed, None, &geo, geography).map(|e| e.reason);
         let card = || Card::new(&context, placed, None, now);
         if reason != Some(MatchReason::InArea) {
             remote.push(card());

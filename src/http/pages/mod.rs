@@ -26,7 +26,6 @@ use askama::Template;
 
 use super::AppState;
 use crate::i18n::{Locale, Messages};
-pub use assets::StaticAsset;
 use shortlist::Shortlist;
 
 /// The Content-Security-Policy of pages: nothing from elsewhere, no inline script or style.

@@ -184,6 +184,20 @@ fn shared_ids(pairs: &Pairs) -> Option<Vec<ServiceId>> {
     )
 }
 
+/// The list a page shows: the one shared by link (`ids`), else the visitor's own.
+fn shown_list(context: &PageContext, shared: Option<&[ServiceId]>) -> Shortlist {
+    match shared {
+        Some(ids) => {
+            let mut list = Shortlist::default();
+            for id in ids {
+                list.add(*id);
+            }
+            list
+        }
+        None => context.shortlist.clone(),
+    }
+}
+
 async fn load(
     state: &web::Data<AppState>,
     ids: Vec<ServiceId>,
@@ -275,16 +289,8 @@ async fn shortlist_page(
     let t = context.t();
     let pairs = Pairs::parse(request.query_string());
     let shared = shared_ids(&pairs);
-    let (list, is_shared) = match &shared {
-        Some(ids) => {
-            let mut list = Shortlist::default();
-            for id in ids {
-                list.add(*id);
-            }
-            (list, true)
-        }
-        None => (context.shortlist.clone(), false),
-    };
+    let is_shared = shared.is_some();
+    let list = shown_list(context, shared.as_deref());
     let placed = load(state, list.ids(), context).await?;
     let now = state.clock.london_now();
     let items = items(context, &list, &placed, now);
@@ -320,16 +326,7 @@ pub async fn print(
     let context = PageContext::new(&request);
     let t = context.t();
     let pairs = Pairs::parse(request.query_string());
-    let list = match shared_ids(&pairs) {
-        Some(ids) => {
-            let mut list = Shortlist::default();
-            for id in ids {
-                list.add(id);
-            }
-            list
-        }
-        None => context.shortlist.clone(),
-    };
+    let list = shown_list(&context, shared_ids(&pairs).as_deref());
     let placed = load(&state, list.ids(), &context).await?;
     let now = state.clock.london_now();
     let items = items(&context, &list, &placed, now);
