@@ -155,6 +155,57 @@ async fn the_root_is_the_home_page_for_browsers_and_the_api_details_for_programs
     let api = app.get("/").await;
     assert_eq!(api.status, 200);
     assert_eq!(api.json()["version"], "HSDS-UK-3.0");
+
+    // The geography's licence asks for attribution on every page that uses it; in English
+    // (marked as such) on a Bengali page.
+    let attribution = api.json()["attribution"].as_str().unwrap().to_owned();
+    let first_line = attribution.lines().next().unwrap();
+    assert!(first_line.contains("Crown copyright"), "{attribution}");
+    assert!(
+        home.text.contains(first_line),
+        "home names the data's sources"
+    );
+    let bengali = visitor.get("/areas?lang=bn").await;
+    assert!(
+        bengali.text.contains(&format!(
+            r#"<p class="attribution small" lang="en">{first_line}"#
+        )),
+        "{}",
+        bengali.text
+    );
+}
+
+#[tokio::test]
+async fn the_filter_form_can_ask_how_many_services_it_would_find() {
+    let app = spawn_app().await;
+    let mut visitor = Visitor::new(&app);
+    for query in [
+        "search=advice",
+        "search=advice&cost=free",
+        "search=advice&cost=free&language=ben",
+        "taxonomy_term_id=&locality=&search=lunch&age=70",
+    ] {
+        let count = app.get(&format!("/search/count?{query}")).await;
+        assert_eq!(count.status, 200, "{query}: {}", count.text);
+        assert_eq!(count.headers["cache-control"], "no-store");
+        let total = count.json()["total"].as_u64().unwrap();
+        // What the count says is what Apply then shows.
+        let page = visitor.get(&format!("/search?{query}")).await;
+        let shown = match total {
+            1 => "1 service found".to_owned(),
+            n => format!("{n} services found"),
+        };
+        assert_eq!(count.json()["text"], shown.as_str());
+        assert!(
+            page.text.contains(&shown),
+            "{query}: page does not say {shown}"
+        );
+    }
+    let bengali = app.get("/search/count?search=advice&lang=bn").await;
+    assert!(bengali.json()["text"].as_str().unwrap().contains("সেবা"));
+    let bad = app.get("/search/count?postcode=ZZ99+9ZZ").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.content_type.starts_with("application/problem+json"));
 }
 
 #[tokio::test]
@@ -565,6 +616,10 @@ async fn a_shortlist_is_built_noted_printed_and_shared_without_javascript() {
     assert!(print.text.contains("<svg"), "a QR code");
     assert!(print.text.contains("Ask for Rahima, Tuesdays"));
     assert!(print.text.contains("Printed on"));
+    // On paper, hours in words and a number to call, never "open now".
+    assert!(print.text.contains("Tuesdays and Fridays, 10am to 1pm."));
+    assert!(print.text.contains("020 7946 0100"));
+    assert!(!print.text.contains("Closed now") && !print.text.contains("Open now"));
 
     let mut friend = Visitor::new(&app);
     let shared = friend.get(&format!("/shortlist?{shared_query}")).await;
@@ -623,6 +678,13 @@ async fn locality_pages_list_services_by_need_with_a_date() {
     assert!(area.text.contains("Services in South East"));
     assert!(area.text.contains("Correct on"));
     assert!(area.text.contains("<h2>Food</h2>"), "grouped by need");
+    let north_east = visitor.get("/areas/north-east").await;
+    assert!(
+        north_east.text.contains(
+            r#"<li class="print-only">Phone: 020 7946 0100</li><li class="print-only">Tuesdays and Fridays, 10am to 1pm.</li><li class="now">"#
+        ),
+        "the printed pack gives each service's number and hours, not whether it is open now"
+    );
     assert!(
         area.text
             .contains("Borough-wide, phone and online services")

@@ -1,7 +1,8 @@
 //! Real-browser tests: the pages in headless Chromium, driven through ChromeDriver as a new
 //! visitor would use them, with JavaScript on and off, in English and Bengali, at phone width;
-//! axe-core audits every page type (WCAG 2.0/2.1/2.2 A and AA) and the bytes of a first load
-//! are counted. Screenshots go to `target/browser-screenshots/`.
+//! axe-core audits every page type (WCAG 2.0/2.1/2.2 A and AA); the bytes of a first visit
+//! to each page type are counted against the budget; print media and right-to-left are
+//! emulated. Screenshots go to `target/browser-screenshots/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` and axe-core from npm (`.ci/install-browser`
 //! installs them). Without them the test is skipped with a loud message; with
@@ -182,17 +183,71 @@ async fn html_lang(session: &WebDriver) -> String {
         .unwrap_or_default()
 }
 
-/// Bytes transferred for the page and everything it loaded (Resource Timing).
-async fn transferred(session: &WebDriver) -> u64 {
-    let total = session
-        .execute(
-            "const n = performance.getEntriesByType('navigation')[0]; \
-             return performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, n.transferSize);",
-            Vec::<Value>::new(),
-        )
+/// What a first visit to `path` (nothing cached) transfers: the page, the stylesheet, the
+/// script, and in all.
+struct Weight {
+    html: u64,
+    css: u64,
+    js: u64,
+    total: u64,
+}
+
+async fn first_load(tools: &Tools, driver: &Driver, base: &str, path: &str) -> Weight {
+    // Chromium now and then leaves a stylesheet fetched during navigation out of Resource
+    // Timing; a visit where the page's stylesheet or script is unaccounted for is measured
+    // again rather than counted short.
+    for _ in 0..5 {
+        // A new browser, with an empty cache, as a first visit.
+        let session = browser(tools, driver, true, 390).await;
+        session.goto(format!("{base}{path}")).await.unwrap();
+        let sizes = session
+            .execute(
+                "const n = performance.getEntriesByType('navigation')[0]; \
+                 const r = performance.getEntriesByType('resource'); \
+                 const of = (ext) => r.filter(e => e.name.endsWith(ext)).map(e => e.transferSize); \
+                 const css = of('.css'), js = of('.js'); \
+                 if (css.length === 0 || js.length === 0) { return null; } \
+                 return [n.transferSize, css[0], js[0], r.reduce((s, e) => s + e.transferSize, n.transferSize)];",
+                Vec::<Value>::new(),
+            )
+            .await
+            .unwrap();
+        session.quit().await.unwrap();
+        if let Ok([html, css, js, total]) = serde_json::from_value::<[u64; 4]>(sizes.json().clone())
+        {
+            return Weight {
+                html,
+                css,
+                js,
+                total,
+            };
+        }
+    }
+    panic!("{path}: the stylesheet or script never showed in Resource Timing");
+}
+
+/// Switches the page between print and screen media (Chromium DevTools).
+async fn emulate_media(session: &WebDriver, media: &str) {
+    session
+        .cdp()
+        .send_raw("Emulation.setEmulatedMedia", json!({"media": media}))
         .await
         .unwrap();
-    total.json().as_u64().unwrap_or(u64::MAX)
+}
+
+async fn computed(session: &WebDriver, css: &str, property: &str) -> String {
+    session
+        .execute(
+            "const e = document.querySelector(arguments[0]); \
+             return e ? getComputedStyle(e).getPropertyValue(arguments[1]) : null;",
+            vec![json!(css), json!(property)],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_str()
+        .unwrap_or("(absent)")
+        .to_owned()
 }
 
 async fn no_sideways_scroll(session: &WebDriver, what: &str) {
@@ -268,11 +323,6 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
     // A resident on a phone, JavaScript on, English.
     let phone = browser(&tools, &driver, true, 390).await;
     phone.goto(format!("{base}/")).await.unwrap();
-    let first_load = transferred(&phone).await;
-    assert!(
-        first_load <= 100 * 1024,
-        "home page first load is {first_load} bytes"
-    );
     audit(&phone, &tools, "home").await;
     shot(&phone, "home-phone").await;
     no_sideways_scroll(&phone, "home at 390px").await;
@@ -354,6 +404,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
     );
     audit(&phone, &tools, "service").await;
     shot(&phone, "service-phone").await;
+    let service_path = phone.current_url().await.unwrap().path().to_owned();
     click(&phone, "div.actions form button[value=add]").await;
     assert!(
         phone
@@ -434,6 +485,143 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
             .starts_with("/organisation/")
     );
     audit(&phone, &tools, "organisation").await;
+    let organisation_path = phone.current_url().await.unwrap().path().to_owned();
+
+    // Live count: with JavaScript, ticking a filter says how many services Apply would show,
+    // and Apply shows that many.
+    phone
+        .goto(format!("{base}/search?search=advice"))
+        .await
+        .unwrap();
+    phone
+        .find(By::Css("details.filters summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    phone
+        .find(By::Id("cost"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut live = String::new();
+    for _ in 0..100 {
+        live = text_of(&phone, "#live-count").await;
+        if !live.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(live.contains("services found"), "live count: {live:?}");
+    click(&phone, "details.filters form button[type=submit]").await;
+    assert_eq!(text_of(&phone, "#result-count").await, live);
+
+    // Print: the shortlist's print view and an area pack as the printer gets them: no header,
+    // navigation or forms, black on white, large type, the QR code kept.
+    emulate_media(&phone, "print").await;
+    for (path, name) in [
+        ("/shortlist/print", "print-media-shortlist"),
+        ("/areas/south-east", "print-media-area"),
+    ] {
+        phone.goto(format!("{base}{path}")).await.unwrap();
+        for hidden in ["header.site", "footer.site", "nav", "form", ".facts .now"] {
+            let display = computed(&phone, hidden, "display").await;
+            assert!(
+                matches!(display.as_str(), "none" | "(absent)"),
+                "{path} in print: {hidden} is {display}"
+            );
+        }
+        assert_eq!(computed(&phone, "body", "color").await, "rgb(0, 0, 0)");
+        assert_eq!(
+            computed(&phone, "body", "background-color").await,
+            "rgba(0, 0, 0, 0)",
+            "{path}: no background behind the text in print"
+        );
+        let size: f64 = computed(&phone, "main p", "font-size")
+            .await
+            .trim_end_matches("px")
+            .parse()
+            .unwrap();
+        assert!(size >= 18.0, "{path}: print type is {size}px");
+        shot(&phone, name).await;
+    }
+    phone.goto(format!("{base}/shortlist/print")).await.unwrap();
+    assert_ne!(computed(&phone, ".qr svg", "display").await, "none");
+    emulate_media(&phone, "").await;
+
+    // Right to left: the layout mirrors with dir="rtl" alone (the stylesheet uses logical
+    // properties), without sideways scrolling.
+    phone
+        .goto(format!("{base}/search?search=food+bank"))
+        .await
+        .unwrap();
+    let edges = phone
+        .execute(
+            "document.documentElement.dir = 'rtl'; \
+             const h = document.querySelector('main h1').getBoundingClientRect(); \
+             return [h.left, h.right, document.documentElement.clientWidth];",
+            Vec::<Value>::new(),
+        )
+        .await
+        .unwrap();
+    let edges: Vec<f64> = serde_json::from_value(edges.json().clone()).unwrap();
+    assert!(
+        edges[1] >= edges[2] - 40.0,
+        "in right-to-left the heading starts at the right: {edges:?}"
+    );
+    no_sideways_scroll(&phone, "results right to left").await;
+    shot(&phone, "results-rtl").await;
+
+    // What a first visit transfers, page by page (nothing cached). The budget: 100 KB in all;
+    // for results, HTML ≤ 30 KB (20 results), CSS ≤ 20 KB, JavaScript ≤ 15 KB.
+    let service_id = service_path.trim_start_matches("/service/");
+    let shortlist_path = format!("/shortlist?ids={service_id}");
+    let print_path = format!("/shortlist/print?ids={service_id}");
+    let mut weights = Vec::new();
+    for path in [
+        "/",
+        "/search?search=support",
+        "/search?search=dog+grooming",
+        service_path.as_str(),
+        organisation_path.as_str(),
+        shortlist_path.as_str(),
+        print_path.as_str(),
+        "/areas",
+        "/areas/south-east",
+    ] {
+        let weight = first_load(&tools, &driver, &base, path).await;
+        assert!(weight.total <= 100 * 1024, "{path}: {} bytes", weight.total);
+        assert!(weight.css <= 20 * 1024, "{path}: CSS {} bytes", weight.css);
+        assert!(weight.js <= 15 * 1024, "{path}: JS {} bytes", weight.js);
+        assert!(
+            weight.css > 0 && weight.js > 0,
+            "{path}: served from a cache"
+        );
+        weights.push(format!(
+            "{path}: html {} css {} js {} total {}",
+            weight.html, weight.css, weight.js, weight.total
+        ));
+        if path == "/search?search=support" {
+            assert!(
+                weight.html <= 30 * 1024,
+                "results HTML: {} bytes",
+                weight.html
+            );
+        }
+    }
+    phone
+        .goto(format!("{base}/search?search=support"))
+        .await
+        .unwrap();
+    let shown = phone
+        .find_all(By::Css("ul.results li.result"))
+        .await
+        .unwrap();
+    assert_eq!(shown.len(), 20, "the results weighed were a full page");
+    eprintln!("first-load bytes transferred:\n  {}", weights.join("\n  "));
 
     // 320 px wide (as 1280 px at 400% zoom).
     phone.set_window_rect(0, 0, 320, 800).await.unwrap();

@@ -25,6 +25,27 @@
   document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
     if (window.matchMedia("(min-width: 52rem)").matches) { details.open = true; }
   });
+  // Live count: while filters change, say how many services Apply would show.
+  var filters = document.querySelector("form[data-live-count]");
+  if (filters && window.fetch && window.URLSearchParams && window.FormData) {
+    var live = document.getElementById(filters.getAttribute("data-live-count"));
+    var timer = null, asked = 0;
+    var update = function () {
+      var params = new URLSearchParams();
+      new FormData(filters).forEach(function (value, name) {
+        if (value !== "") { params.append(name, value); }
+      });
+      var mine = ++asked;
+      fetch("/search/count?" + params.toString(), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (mine === asked) { live.textContent = body ? body.text : ""; }
+        }, function () { live.textContent = ""; });
+    };
+    var later = function () { clearTimeout(timer); timer = setTimeout(update, 250); };
+    filters.addEventListener("change", later);
+    filters.addEventListener("input", later);
+  }
   // Print buttons: <button data-print>
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

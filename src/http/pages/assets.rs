@@ -97,3 +97,52 @@ pub async fn get(name: web::Path<String>, request: HttpRequest) -> HttpResponse 
         response.body(asset.body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Declarations of `css` that name a physical side (left or right) rather than the start
+    /// or end of a line.
+    fn physical_directions(css: &str) -> Vec<String> {
+        let mut physical = Vec::new();
+        for (number, line) in css.lines().enumerate() {
+            for declaration in line.split([';', '{', '}']) {
+                let Some((property, value)) = declaration.split_once(':') else {
+                    continue;
+                };
+                let property = property.trim();
+                let sided = property.ends_with("-left")
+                    || property.ends_with("-right")
+                    || property.contains("-left-")
+                    || property.contains("-right-")
+                    || matches!(property, "left" | "right");
+                let aligned = matches!(property, "float" | "clear" | "text-align")
+                    && (value.contains("left") || value.contains("right"));
+                if sided || aligned {
+                    physical.push(format!("line {}: {}", number + 1, declaration.trim()));
+                }
+            }
+        }
+        physical
+    }
+
+    /// Right-to-left readiness: the stylesheet speaks of the start and end of a line
+    /// (`margin-inline-start`, `inset-inline-start`, `text-align: start`), never of its left
+    /// and right, so `dir="rtl"` on the page mirrors the layout with no other change.
+    #[test]
+    fn the_stylesheet_has_no_left_or_right() {
+        let css = std::str::from_utf8(CSS.body).unwrap();
+        let physical = physical_directions(css);
+        assert!(
+            physical.is_empty(),
+            "physical directions in site.css: {physical:?}"
+        );
+    }
+
+    #[test]
+    fn physical_directions_are_found() {
+        let sample = "a { margin-left: 1rem; color: red }\nb { text-align: right; border-right-width: 1px; left: 0 }\nc { margin-inline-start: 1rem; a:hover { x: y } }";
+        assert_eq!(physical_directions(sample).len(), 4);
+    }
+}

@@ -29,7 +29,7 @@ use crate::i18n::{Locale, Messages};
 use shortlist::Shortlist;
 
 /// The Content-Security-Policy of pages: nothing from elsewhere, no inline script or style.
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The cookie holding the CSRF token (double-submit: the forms carry the same value).
 const CSRF_COOKIE: &str = "signpost_csrf";
@@ -39,6 +39,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/static/{name}").route(web::get().to(assets::get)))
         .service(page("/search", results::get))
+        .service(web::resource("/search/count").route(web::get().to(results::count)))
         .service(page("/service/{id}", service::get))
         .service(
             web::resource("/service/{id}/report")
@@ -103,6 +104,7 @@ pub struct PageContext {
     new_csrf: bool,
     /// The path and query of this page.
     pub here: String,
+    attribution: String,
 }
 
 impl PageContext {
@@ -138,6 +140,10 @@ impl PageContext {
             csrf,
             new_csrf,
             here,
+            attribution: request
+                .app_data::<web::Data<AppState>>()
+                .map(|state| state.catalog.geography().attribution().to_owned())
+                .unwrap_or_default(),
         }
     }
 
@@ -190,6 +196,8 @@ impl PageContext {
             here: self.here.clone(),
             exit_page: false,
             explicit_lang: self.explicit.then(|| self.locale.code()),
+            attribution: self.attribution.clone(),
+            attribution_lang: (self.locale != Locale::En).then_some("en"),
         }
     }
 
@@ -322,6 +330,10 @@ pub struct Chrome {
     pub exit_page: bool,
     /// The language chosen in the URL, which forms carry on.
     pub explicit_lang: Option<&'static str>,
+    /// What the geography data's licence asks us to say (OS, ONS, Royal Mail, NHS England).
+    pub attribution: String,
+    /// The attribution's language when it is not the page's (it is in English).
+    pub attribution_lang: Option<&'static str>,
 }
 
 /// Why a page could not be shown, as a page for people.
@@ -409,6 +421,9 @@ impl ResponseError for PageError {
                 here: "/".to_owned(),
                 exit_page: false,
                 explicit_lang: None,
+                // An error page shows no geography, so it owes no attribution.
+                attribution: String::new(),
+                attribution_lang: None,
             },
             t,
             heading: t.get(heading),

@@ -231,6 +231,38 @@ pub async fn get(
     })
 }
 
+/// `GET /search/count`: how many services the filter form's current choices would find, for
+/// the live count next to the Apply button (JavaScript only; the form works without it).
+/// Answers `{"total": 12, "text": "12 services found"}` in the page's language, or a problem
+/// body when the choices are not valid.
+pub async fn count(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let t = PageContext::new(&request).t();
+    let pairs = Pairs::parse(request.query_string());
+    let catalog = state.catalog.clone();
+    let query = {
+        let search_context = SearchContext {
+            now: state.clock.london_now(),
+            geography: catalog.geography(),
+            features: &catalog.index().assets().features,
+        };
+        let mut api = api_pairs(&pairs)
+            .without_all("per_page")
+            .without_all("facets");
+        api.push("per_page", "1");
+        Params::new(&api.encode()).service_query(Target::Services, &search_context)?
+    };
+    let total = blocking(move || Ok(catalog.search(&query)?.total)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({
+            "total": total,
+            "text": t.count("results-count", total),
+        })))
+}
+
 fn field_errors(t: &Messages, problems: &[InvalidParam]) -> Vec<FieldError> {
     let mut errors: Vec<FieldError> = Vec::new();
     for problem in problems {

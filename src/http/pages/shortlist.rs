@@ -141,8 +141,6 @@ pub struct Item {
     pub card: Card,
     /// The visitor's note.
     pub note: String,
-    /// Contact details for the print view and the message.
-    pub phone: Option<String>,
     /// How to get it, in words.
     pub route: Option<String>,
 }
@@ -233,11 +231,6 @@ fn items(
             Item {
                 card: Card::new(context, placed, None, now),
                 note: list.note(service.id).to_owned(),
-                phone: service
-                    .referral_phone
-                    .as_ref()
-                    .or_else(|| service.phones.first().map(|p| &p.number))
-                    .map(|n| n.as_str().to_owned()),
                 route: service
                     .referral_route
                     .map(|r| t.get(&format!("route-{}", r.as_str().replace('_', "-")))),
@@ -260,7 +253,7 @@ fn message(t: &Messages, items: &[Item], share: Option<&str>) -> String {
     let mut text = t.get("shortlist-message-intro");
     for (at, item) in items.iter().enumerate() {
         text.push_str(&format!("\n{}. {}", at + 1, item.card.name.text));
-        if let Some(phone) = &item.phone {
+        if let Some(phone) = &item.card.phone {
             text.push_str(&format!(" – {phone}"));
         }
     }

@@ -83,6 +83,10 @@ pub struct Card {
     pub checked: Checked,
     /// Its alert (temporary closure, changes).
     pub alert: Option<Text>,
+    /// The number to call: for referrals, else the service's first.
+    pub phone: Option<String>,
+    /// Opening hours in words, for print (on paper "open now" means nothing).
+    pub hours: Vec<Text>,
     /// Whether it is on the visitor's shortlist.
     pub shortlisted: bool,
 }
@@ -116,6 +120,22 @@ impl Card {
             languages: languages(t, service),
             checked: checked(t, service, now.date()),
             alert: service.alert.as_deref().map(|a| Text::listing(a, locale)),
+            phone: service
+                .referral_phone
+                .as_ref()
+                .or_else(|| service.phones.first().map(|p| &p.number))
+                .map(|n| n.as_str().to_owned()),
+            hours: service
+                .schedules
+                .iter()
+                .filter(|s| match (link, s.service_at_location_id) {
+                    (Some(link), Some(id)) => id == link,
+                    _ => true,
+                })
+                .filter_map(|s| schedule_text(t, s))
+                .take(4)
+                .map(|s| Text::listing(&s, locale))
+                .collect(),
             shortlisted: context.shortlist.contains(service.id),
         }
     }
