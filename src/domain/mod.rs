@@ -9,6 +9,7 @@
 //! Signpost's extensions (phones, language codes, confidential locations, referral routes,
 //! eligibility) are documented where they are declared and in the README.
 
+pub mod account;
 pub mod aggregate;
 pub mod geo;
 pub mod ids;

@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
     LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
 };
@@ -25,6 +26,7 @@ use crate::domain::organization::Organization;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
+use crate::domain::values::Email;
 
 pub use sled_store::SledStore;
 
@@ -128,6 +130,9 @@ pub enum StoreError {
         /// What failed.
         detail: String,
     },
+    /// The write would break a uniqueness rule (an e-mail address already in use).
+    #[error("{0}")]
+    Conflict(String),
     /// The storage engine failed (disk full, I/O error, damaged files).
     #[error("storage failure: {0}")]
     Engine(String),
@@ -186,6 +191,35 @@ pub trait Store: Send + Sync + 'static {
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError>;
     /// Whether the directory holds the sample data.
     fn is_sample_data(&self) -> Result<bool, StoreError>;
+
+    // Accounts of staff and volunteers (never residents), their sessions, one-time links and
+    // the audit trail. Every write is flushed before it returns.
+
+    /// Creates or replaces an account; refuses ([`StoreError::Conflict`]) an e-mail address
+    /// another account has.
+    fn put_account(&self, account: &Account) -> Result<(), StoreError>;
+    /// One account.
+    fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError>;
+    /// The account signing in with `email`.
+    fn account_by_email(&self, email: &Email) -> Result<Option<Account>, StoreError>;
+    /// Every account.
+    fn accounts(&self) -> Result<Vec<Account>, StoreError>;
+    /// Creates or replaces a session.
+    fn put_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// The session with `key` (the hash of the browser's secret).
+    fn session(&self, key: &str) -> Result<Option<Session>, StoreError>;
+    /// Ends one session.
+    fn remove_session(&self, key: &str) -> Result<(), StoreError>;
+    /// Ends every session of an account; returns how many there were.
+    fn remove_sessions_of(&self, account: AccountId) -> Result<usize, StoreError>;
+    /// Keeps a one-time link's token.
+    fn put_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
+    /// Removes and returns the token with `key`: a token can be taken once only.
+    fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError>;
+    /// Adds a line to the audit trail.
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// The audit trail, oldest first.
+    fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 #[cfg(test)]

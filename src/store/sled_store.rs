@@ -18,6 +18,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
+use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
     LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
 };
@@ -26,6 +27,7 @@ use crate::domain::organization::Organization;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
+use crate::domain::values::Email;
 
 /// The store's tables, in the order their trees are opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,10 +44,15 @@ enum Table {
     ServicesByTerm,
     ServiceAtLocations,
     Reports,
+    Accounts,
+    AccountEmails,
+    Sessions,
+    Tokens,
+    Audit,
 }
 
 impl Table {
-    const ALL: [Table; 12] = [
+    const ALL: [Table; 17] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -58,6 +65,11 @@ impl Table {
         Table::ServicesByTerm,
         Table::ServiceAtLocations,
         Table::Reports,
+        Table::Accounts,
+        Table::AccountEmails,
+        Table::Sessions,
+        Table::Tokens,
+        Table::Audit,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -74,6 +86,11 @@ impl Table {
             Table::ServicesByTerm => "services_by_term",
             Table::ServiceAtLocations => "service_at_locations",
             Table::Reports => "reports",
+            Table::Accounts => "accounts",
+            Table::AccountEmails => "account_emails",
+            Table::Sessions => "sessions",
+            Table::Tokens => "tokens",
+            Table::Audit => "audit",
         }
     }
 
@@ -195,6 +212,12 @@ impl SledStore {
         }
     }
 
+    fn put_flushed(&self, table: Table, key: &[u8], bytes: &[u8]) -> Result<(), StoreError> {
+        self.tree(table).insert(key, bytes).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
     fn all<T: DeserializeOwned>(
         &self,
         table: Table,
@@ -258,6 +281,10 @@ impl SledStore {
         }
         Ok(affected)
     }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Engine(e.to_string()))
 }
 
 fn decode<T: DeserializeOwned>(
@@ -669,5 +696,124 @@ impl Store for SledStore {
             .get(SAMPLE_DATA_KEY)
             .map_err(engine)?
             .is_some_and(|bytes| bytes.first() == Some(&1)))
+    }
+
+    fn put_account(&self, account: &Account) -> Result<(), StoreError> {
+        let _writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bytes = encode(account)?;
+        let id = *account.id.0.as_bytes();
+        let email = account.email.as_str().as_bytes().to_vec();
+        let accounts = self.tree(Table::Accounts);
+        let emails = self.tree(Table::AccountEmails);
+        let result = (accounts, emails).transaction(|(accounts, emails)| {
+            if let Some(owner) = emails.get(&email)?
+                && owner.as_ref() != id
+            {
+                return Err(ConflictableTransactionError::Abort(StoreError::Conflict(
+                    "another account has this e-mail address".to_owned(),
+                )));
+            }
+            if let Some(old) = accounts.get(id)? {
+                let old: Account =
+                    decode("account", &id, &old).map_err(ConflictableTransactionError::Abort)?;
+                if old.email != account.email {
+                    emails.remove(old.email.as_str().as_bytes())?;
+                }
+            }
+            accounts.insert(&id, bytes.as_slice())?;
+            emails.insert(email.as_slice(), &id)?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Abort(error)) => return Err(error),
+            Err(TransactionError::Storage(error)) => return Err(engine(error)),
+        }
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        self.get(Table::Accounts, "account", id.0.as_bytes())
+    }
+
+    fn account_by_email(&self, email: &Email) -> Result<Option<Account>, StoreError> {
+        match self
+            .tree(Table::AccountEmails)
+            .get(email.as_str().as_bytes())
+            .map_err(engine)?
+        {
+            Some(id) => {
+                let id = uuid::Uuid::from_slice(&id).map_err(|e| StoreError::Corrupt {
+                    kind: "account e-mail index",
+                    key: email.to_string(),
+                    detail: e.to_string(),
+                })?;
+                self.account(AccountId(id))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.all(Table::Accounts, "account")
+    }
+
+    fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.put_flushed(Table::Sessions, session.key.as_bytes(), &encode(session)?)
+    }
+
+    fn session(&self, key: &str) -> Result<Option<Session>, StoreError> {
+        match self.tree(Table::Sessions).get(key).map_err(engine)? {
+            Some(bytes) => decode("session", key.as_bytes(), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn remove_session(&self, key: &str) -> Result<(), StoreError> {
+        self.tree(Table::Sessions).remove(key).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn remove_sessions_of(&self, account: AccountId) -> Result<usize, StoreError> {
+        let sessions: Vec<Session> = self.all(Table::Sessions, "session")?;
+        let tree = self.tree(Table::Sessions);
+        let mut removed = 0;
+        for session in sessions.iter().filter(|s| s.account == account) {
+            tree.remove(session.key.as_bytes()).map_err(engine)?;
+            removed += 1;
+        }
+        self.db.flush().map_err(engine)?;
+        Ok(removed)
+    }
+
+    fn put_token(&self, token: &OneTimeToken) -> Result<(), StoreError> {
+        self.put_flushed(Table::Tokens, token.key.as_bytes(), &encode(token)?)
+    }
+
+    fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError> {
+        // `remove` is atomic: of two requests with the same token, one gets it.
+        let taken = self.tree(Table::Tokens).remove(key).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        taken
+            .map(|bytes| decode("one-time token", key.as_bytes(), &bytes))
+            .transpose()
+    }
+
+    fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        // Keys sort oldest first: the time, then a sequence number for entries of one instant.
+        let nanos = entry.at.timestamp_nanos_opt().unwrap_or_default().max(0) as u64;
+        let sequence = self.db.generate_id().map_err(engine)?;
+        let mut key = nanos.to_be_bytes().to_vec();
+        key.extend_from_slice(&sequence.to_be_bytes());
+        self.put_flushed(Table::Audit, &key, &encode(entry)?)
+    }
+
+    fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        self.all(Table::Audit, "audit entry")
     }
 }

@@ -1,0 +1,325 @@
+//! The people who keep the directory: accounts, their roles, their sessions, the one-time
+//! links that let them set a password, and the audit trail of what they did.
+//!
+//! These are staff and volunteer accounts, never residents. An account holds an e-mail
+//! address, a display name and a password hash; nothing else about the person.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::OrganizationId;
+use super::values::{Email, InvalidValue};
+
+/// An account's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(pub uuid::Uuid);
+
+impl AccountId {
+    /// A new random id.
+    pub fn new() -> Self {
+        Self(uuid::Uuid::new_v4())
+    }
+
+    /// The id in `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        uuid::Uuid::parse_str(text).ok().map(Self)
+    }
+}
+
+impl Default for AccountId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The address an account signs in with: an [`Email`], lower-cased (addresses are matched
+/// case-insensitively).
+pub fn login_email(text: &str) -> Result<Email, InvalidValue> {
+    Email::parse(&text.trim().to_lowercase())
+}
+
+/// What an account may do. An account may hold several roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including accounts and roles.
+    Administrator,
+    /// Reviews changes and reports; limited to some localities (by id) when the list is not
+    /// empty.
+    Moderator {
+        /// Locality ids; empty means the whole borough.
+        #[serde(default)]
+        localities: BTreeSet<String>,
+    },
+    /// Edits the listings of some organisations.
+    OrganisationEditor {
+        /// The organisations.
+        organisations: BTreeSet<OrganizationId>,
+    },
+    /// Reads professional notes; makes referrals.
+    LinkWorker,
+}
+
+impl Role {
+    /// The role's name, as forms and the API spell it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Moderator { .. } => "moderator",
+            Role::OrganisationEditor { .. } => "organisation_editor",
+            Role::LinkWorker => "link_worker",
+        }
+    }
+}
+
+/// A staff or volunteer account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    /// Its id.
+    pub id: AccountId,
+    /// Its e-mail address (the login name).
+    pub email: Email,
+    /// A name to show colleagues.
+    pub name: String,
+    /// Its roles.
+    pub roles: Vec<Role>,
+    /// The argon2id hash of its password (PHC string); none until the person sets one.
+    pub password_hash: Option<String>,
+    /// When the password was last set.
+    pub password_set: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created: DateTime<Utc>,
+    /// Who created it (none for the first administrator, made on the command line).
+    pub created_by: Option<AccountId>,
+    /// A disabled account cannot sign in.
+    pub disabled: bool,
+    /// Failed sign-ins since the last success.
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// No sign-in until then (after repeated failures).
+    #[serde(default)]
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+impl Account {
+    /// A new account with no password yet.
+    pub fn new(
+        email: Email,
+        name: &str,
+        roles: Vec<Role>,
+        created_by: Option<AccountId>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: AccountId::new(),
+            email,
+            name: name.trim().to_owned(),
+            roles,
+            password_hash: None,
+            password_set: None,
+            created: now,
+            created_by,
+            disabled: false,
+            failed_logins: 0,
+            locked_until: None,
+        }
+    }
+
+    /// Whether it holds the administrator role.
+    pub fn is_administrator(&self) -> bool {
+        self.roles.contains(&Role::Administrator)
+    }
+
+    /// Whether it may moderate changes to records in `locality` (an administrator may; a
+    /// moderator limited to other localities may not). `None`: a record with no locality
+    /// (borough-wide), which only borough-wide moderators handle.
+    pub fn can_moderate(&self, locality: Option<&str>) -> bool {
+        self.roles.iter().any(|role| match role {
+            Role::Administrator => true,
+            Role::Moderator { localities } => {
+                localities.is_empty() || locality.is_some_and(|l| localities.contains(l))
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether it moderates at all (anywhere).
+    pub fn is_moderator(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|role| matches!(role, Role::Administrator | Role::Moderator { .. }))
+    }
+
+    /// Whether it may edit the listings of `organisation`.
+    pub fn can_edit(&self, organisation: OrganizationId) -> bool {
+        self.roles.iter().any(|role| match role {
+            Role::Administrator => true,
+            Role::OrganisationEditor { organisations } => organisations.contains(&organisation),
+            _ => false,
+        })
+    }
+
+    /// The organisations it edits as an organisation editor.
+    pub fn organisations(&self) -> BTreeSet<OrganizationId> {
+        self.roles
+            .iter()
+            .filter_map(|role| match role {
+                Role::OrganisationEditor { organisations } => Some(organisations.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// Whether it reads professional notes (link workers, moderators, administrators).
+    pub fn is_link_worker(&self) -> bool {
+        self.is_moderator() || self.roles.contains(&Role::LinkWorker)
+    }
+}
+
+/// A signed-in session, kept on the server. The browser holds a random secret; the store
+/// holds only its SHA-256 ([`Session::key`]), so a copy of the store opens no session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The hash of the secret the browser holds (hex).
+    pub key: String,
+    /// Whose.
+    pub account: AccountId,
+    /// When it began.
+    pub created: DateTime<Utc>,
+    /// When it was last used (to the minute).
+    pub last_seen: DateTime<Utc>,
+}
+
+/// What a one-time link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenPurpose {
+    /// Set the password of a new account (an invitation, or the first administrator).
+    SetPassword,
+}
+
+/// A single-use, expiring link's secret, stored as its hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneTimeToken {
+    /// The hash of the secret in the link (hex).
+    pub key: String,
+    /// What it is for.
+    pub purpose: TokenPurpose,
+    /// For whom.
+    pub account: AccountId,
+    /// Until when it works.
+    pub expires: DateTime<Utc>,
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// An account was created (by invitation or on the command line).
+    AccountCreated,
+    /// Someone signed in.
+    LoginSucceeded,
+    /// A sign-in failed (wrong password, unknown address, locked or disabled account).
+    LoginFailed,
+    /// An account was locked after repeated failures.
+    AccountLocked,
+    /// Someone signed out.
+    LoggedOut,
+    /// A password was set or changed (every session of the account ended).
+    PasswordSet,
+    /// An account's roles changed.
+    RolesChanged,
+    /// An account was disabled or enabled.
+    AccountDisabled,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who acted (none: the command line, or an unknown address at sign-in).
+    pub actor: Option<AccountId>,
+    /// What.
+    pub action: AuditAction,
+    /// The account or record acted on.
+    pub subject: Option<String>,
+    /// Why, or more detail (never a password or a secret).
+    pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_matched_case_insensitively_and_checked() {
+        assert_eq!(
+            login_email("  Amina.Begum@Example.ORG ").unwrap().as_str(),
+            "amina.begum@example.org"
+        );
+        for bad in [
+            "",
+            "amina",
+            "amina@",
+            "@example.org",
+            "amina@example",
+            "amina@@example.org",
+            "amina begum@example.org",
+            "amina@example..org",
+            "a@b.c,d@e.f",
+        ] {
+            assert!(login_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roles_say_what_an_account_may_do() {
+        let now = Utc::now();
+        let email = login_email("x@example.org").unwrap();
+        let org_a = OrganizationId::random();
+        let org_b = OrganizationId::random();
+        let editor = Account::new(
+            email.clone(),
+            "Ed",
+            vec![Role::OrganisationEditor {
+                organisations: [org_a].into(),
+            }],
+            None,
+            now,
+        );
+        assert!(editor.can_edit(org_a));
+        assert!(!editor.can_edit(org_b));
+        assert!(!editor.is_moderator());
+        assert!(!editor.can_moderate(Some("north-west")));
+
+        let local = Account::new(
+            email.clone(),
+            "Mo",
+            vec![Role::Moderator {
+                localities: ["north-west".to_owned()].into(),
+            }],
+            None,
+            now,
+        );
+        assert!(local.can_moderate(Some("north-west")));
+        assert!(!local.can_moderate(Some("south-east")));
+        assert!(!local.can_moderate(None));
+        assert!(!local.can_edit(org_a));
+        assert!(local.is_link_worker());
+
+        let admin = Account::new(email, "Ad", vec![Role::Administrator], None, now);
+        assert!(admin.can_edit(org_b) && admin.can_moderate(None) && admin.is_administrator());
+    }
+}
