@@ -25,6 +25,9 @@ pub struct ServeConfig {
     pub search_assets: Option<PathBuf>,
     /// Where "now" comes from (fixed in tests).
     pub clock: Clock,
+    /// Whether cookies are marked `Secure` (browsers then send them over HTTPS and to
+    /// `localhost` only); off for plain HTTP on another address.
+    pub secure_cookies: bool,
 }
 
 impl ServeConfig {
@@ -39,6 +42,7 @@ impl ServeConfig {
             workers: Some(2),
             search_assets: None,
             clock: Clock::system(),
+            secure_cookies: true,
         }
     }
 }

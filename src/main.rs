@@ -71,6 +71,10 @@ enum Command {
         /// system clock: for demonstrations and reproducible measurements only.
         #[arg(long, hide = true)]
         fixed_time: Option<chrono::DateTime<chrono::Utc>>,
+        /// Mark cookies `Secure` (sent over HTTPS, and to localhost). Turn off only to sign
+        /// in over plain HTTP on another address.
+        #[arg(long, env = "SIGNPOST_SECURE_COOKIES", default_value_t = true, action = clap::ArgAction::Set)]
+        secure_cookies: bool,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
     /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
@@ -93,6 +97,35 @@ enum Command {
     Reindex {
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Accounts of staff and volunteers.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator in a stopped data directory and print a one-time link (valid
+    /// 24 hours) to set its password. No password is ever given on the command line.
+    Create {
+        /// Data directory.
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+        /// The administrator's e-mail address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// A name to show colleagues.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// The site's public address, for the link.
+        #[arg(
+            long,
+            env = "SIGNPOST_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: url::Url,
     },
 }
 
@@ -118,6 +151,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             public_url,
             search_assets,
             fixed_time,
+            secure_cookies,
         } => {
             let config = ServeConfig {
                 addr,
@@ -128,6 +162,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 workers: None,
                 search_assets: Some(search_assets),
                 clock: fixed_time.map_or_else(Clock::system, Clock::fixed),
+                secure_cookies,
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)
@@ -144,6 +179,38 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 None => export::export(&catalog, &mut std::io::stdout().lock())?,
             };
             eprintln!("exported {written} services");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    data_dir,
+                    email,
+                    name,
+                    public_url,
+                },
+        } => {
+            let store = signpost::store::SledStore::open(&data_dir.join("store"))?;
+            let invited = signpost::auth::create_account(
+                &store,
+                None,
+                &email,
+                &name,
+                vec![signpost::domain::account::Role::Administrator],
+                signpost::auth::SETUP_VALID,
+                chrono::Utc::now(),
+            )
+            .with_context(|| format!("cannot create an administrator {email}"))?;
+            let link = public_url
+                .join(&format!("/account/password?token={}", invited.secret))
+                .context("the public URL cannot take a path")?;
+            eprintln!(
+                "created administrator {} ({}); open this link before {} to set the password (it works once):",
+                invited.account.email,
+                invited.account.id,
+                invited.expires.format("%Y-%m-%d %H:%M UTC")
+            );
+            println!("{link}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex { data } => {

@@ -104,6 +104,7 @@ impl Application {
             public_url: config.public_url.clone(),
             clock: config.clock,
             limits: Default::default(),
+            secure_cookies: config.secure_cookies,
         });
         let mut server = HttpServer::new(move || {
             App::new()

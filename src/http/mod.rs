@@ -27,6 +27,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Rate limits on write endpoints.
     pub limits: rate_limit::Limits,
+    /// Whether cookies are marked `Secure` (off only for local HTTP).
+    pub secure_cookies: bool,
 }
 
 /// A read-only resource (GET and HEAD): other methods get a 405 problem.

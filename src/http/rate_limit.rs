@@ -59,12 +59,19 @@ impl RateLimiter {
 pub struct Limits {
     /// "Report a problem" submissions per client address.
     pub reports: RateLimiter,
+    /// Sign-in and set-password attempts per client address (accounts also lock themselves
+    /// after repeated failures).
+    pub logins: RateLimiter,
+    /// Writes per signed-in account.
+    pub writes: RateLimiter,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             reports: RateLimiter::new(5, Duration::from_secs(600)),
+            logins: RateLimiter::new(20, Duration::from_secs(600)),
+            writes: RateLimiter::new(120, Duration::from_secs(600)),
         }
     }
 }

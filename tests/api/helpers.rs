@@ -1,6 +1,7 @@
 //! Test harness: the real application on port 0 with its own temporary data directory, and
 //! access to the shared ORUK and geography material in `../shared`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -210,4 +211,97 @@ pub fn read_json(path: &Path) -> Value {
 /// A minimal valid service record for tests to adjust.
 pub fn service_record(id: &str, name: &str) -> Value {
     serde_json::json!({"id": id, "name": name, "status": "active"})
+}
+
+/// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
+pub struct Visitor<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+}
+
+impl<'a> Visitor<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, response: reqwest::Response) -> Reply {
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        Reply {
+            status,
+            content_type,
+            headers,
+            text: response.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.app.address))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.read(response).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let response = self
+            .client
+            .post(format!("{}{path}", self.app.address))
+            .header("accept", "text/html")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", self.cookie_header())
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(response).await
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .get("signpost_csrf")
+            .expect("a page has set the CSRF cookie")
+            .clone()
+    }
+}
+
+pub fn location(reply: &Reply) -> &str {
+    reply.headers["location"].to_str().unwrap()
 }

@@ -1,5 +1,6 @@
 //! Integration tests: the real application on port 0 with temporary data directories.
 
+mod accounts;
 mod confidential;
 mod contract;
 mod errors;

@@ -466,6 +466,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
         ("/search?search=dog+grooming", "no-results"),
         ("/search?postcode=ZZ99+9ZZ", "form-error"),
         ("/service/00000000-0000-4000-8000-000000000000", "not-found"),
+        ("/account/login", "sign-in"),
     ] {
         phone.goto(format!("{base}{path}")).await.unwrap();
         audit(&phone, &tools, name).await;
@@ -704,6 +705,11 @@ async fn every_page_type_is_valid_html() {
             ("areas", "/areas".to_owned()),
             ("area", "/areas/north-west".to_owned()),
             ("not-found", "/nowhere".to_owned()),
+            ("sign-in", "/account/login".to_owned()),
+            (
+                "set-password",
+                format!("/account/password?token={}", "ab".repeat(32)),
+            ),
         ] {
             let separator = if path.contains('?') { '&' } else { '?' };
             let html = app

@@ -6,6 +6,7 @@
 //! executor, build a view and render a template. What every page shares (language, the
 //! shortlist cookie, the CSRF token, security headers, ETags) is here.
 
+pub mod account;
 mod areas;
 mod assets;
 mod forms;
@@ -55,6 +56,23 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(page("/shortlist/print", shortlist::print))
         .service(page("/areas", areas::list))
+        .service(
+            web::resource("/account/login")
+                .route(web::get().to(account::login_form))
+                .route(web::post().to(account::login)),
+        )
+        .service(web::resource("/account/logout").route(web::post().to(account::logout)))
+        .service(
+            web::resource("/account/password")
+                .route(web::get().to(account::password_form))
+                .route(web::post().to(account::set_password)),
+        )
+        .service(web::resource("/account").route(web::get().to(account::show)))
+        .service(
+            web::resource("/admin/accounts")
+                .route(web::get().to(account::admin_accounts))
+                .route(web::post().to(account::invite)),
+        )
         .service(page("/areas/{id}", areas::get));
 }
 
@@ -210,6 +228,20 @@ impl PageContext {
         }
     }
 
+    /// A page's response without an ETag (for pages that are never cached).
+    pub fn page_response(&self, status: StatusCode, body: String) -> HttpResponse {
+        let mut response = HttpResponse::build(status);
+        response
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
+            .insert_header((header::VARY, "Accept, Accept-Language, Cookie"))
+            .insert_header((header::CONTENT_LANGUAGE, self.locale.code()));
+        if self.new_csrf {
+            response.cookie(session_cookie(CSRF_COOKIE, self.csrf.clone()));
+        }
+        response.body(body)
+    }
+
     fn html(&self, request: &HttpRequest, status: StatusCode, body: String) -> HttpResponse {
         let etag = {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -348,6 +380,15 @@ pub enum PageError {
     /// Too many submissions from one place.
     #[error("too many requests")]
     TooMany(Locale),
+    /// Too many sign-in or write attempts.
+    #[error("too many attempts")]
+    TooManyAttempts(Locale),
+    /// The page needs a signed-in account: to the sign-in page, then back to the path.
+    #[error("sign in needed")]
+    SignIn(Locale, String),
+    /// The signed-in account may not do this.
+    #[error("forbidden")]
+    Forbidden(Locale),
     /// Something failed inside the server.
     #[error("internal error: {1}")]
     Internal(Locale, String),
@@ -373,6 +414,9 @@ impl PageError {
             PageError::NotFound(l)
             | PageError::FormExpired(l)
             | PageError::TooMany(l)
+            | PageError::TooManyAttempts(l)
+            | PageError::SignIn(l, _)
+            | PageError::Forbidden(l)
             | PageError::Internal(l, _) => *l,
         }
     }
@@ -383,7 +427,9 @@ impl ResponseError for PageError {
         match self {
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::FormExpired(_) => StatusCode::BAD_REQUEST,
-            PageError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::TooMany(_) | PageError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::SignIn(..) => StatusCode::SEE_OTHER,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -395,6 +441,21 @@ impl ResponseError for PageError {
             PageError::NotFound(_) => ("error-not-found", "error-not-found-body"),
             PageError::FormExpired(_) => ("error-form-expired", "error-form-expired-body"),
             PageError::TooMany(_) => ("error-too-many", "error-too-many-body"),
+            PageError::TooManyAttempts(_) => {
+                ("error-too-many-attempts", "error-too-many-attempts-body")
+            }
+            PageError::Forbidden(_) => ("error-forbidden", "error-forbidden-body"),
+            PageError::SignIn(_, next) => {
+                let mut query = forms::Pairs::default();
+                query.push("next", next);
+                if locale != Locale::En {
+                    query.push("lang", locale.code());
+                }
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, query.href("/account/login")))
+                    .insert_header((header::CACHE_CONTROL, "no-store"))
+                    .finish();
+            }
             PageError::Internal(_, detail) => {
                 tracing::error!(error = %detail, "page failed");
                 ("error-internal", "error-internal-body")
@@ -437,7 +498,7 @@ impl ResponseError for PageError {
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
             .insert_header((header::CACHE_CONTROL, "no-store"));
-        if matches!(self, PageError::TooMany(_)) {
+        if matches!(self, PageError::TooMany(_) | PageError::TooManyAttempts(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("600")));
         }
         response.body(body)

@@ -1,0 +1,614 @@
+//! Staff pages: sign in and out, set a password through a one-time link, the account page,
+//! and the administrators' accounts page (invitations). Pages for signed-in people are never
+//! cached (`Cache-Control: no-store`); every form carries the CSRF token; the session cookie
+//! is `HttpOnly`, `SameSite=Lax` and `Secure` unless configured off for local HTTP.
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::forms::Pairs;
+use super::{Chrome, PageContext, PageError};
+use crate::auth::{self, LoginError, SetPasswordError, password};
+use crate::domain::account::{Account, Role};
+use crate::domain::ids::OrganizationId;
+use crate::http::AppState;
+use crate::http::api::blocking;
+use crate::i18n::{Arg, Messages};
+
+/// The cookie holding the session secret.
+pub const SESSION_COOKIE: &str = "signpost_session";
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let mut cookie = super::session_cookie(SESSION_COOKIE, value);
+    cookie.set_secure(state.secure_cookies);
+    cookie
+}
+
+/// The signed-in account of `request`, if its session is live.
+pub async fn signed_in(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+) -> Result<Option<Account>, PageError> {
+    let Some(secret) = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+        return Ok(None);
+    };
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let found = blocking(move || {
+        auth::authenticate(catalog.store(), &secret, now)
+            .map_err(crate::catalog::CatalogError::from)
+            .map_err(Into::into)
+    })
+    .await
+    .map_err(PageError::internal(context.locale))?;
+    Ok(found.map(|(_, account)| account))
+}
+
+/// The signed-in account, or a redirect to the sign-in page that comes back here.
+pub async fn require(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+) -> Result<Account, PageError> {
+    signed_in(state, request, context)
+        .await?
+        .ok_or_else(|| PageError::SignIn(context.locale, context.here.clone()))
+}
+
+/// A page for one signed-in person: not cached anywhere.
+fn private(context: &PageContext, status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => {
+            let mut response = context.page_response(status, body);
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            response
+        }
+        Err(error) => actix_web::ResponseError::error_response(&PageError::Internal(
+            context.locale,
+            error.to_string(),
+        )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    t: &'static Messages,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// `GET /account/login`.
+pub async fn login_form(request: HttpRequest) -> HttpResponse {
+    let context = PageContext::new(&request);
+    let t = context.t();
+    let next = Pairs::parse(request.query_string())
+        .first("next")
+        .map(|n| super::safe_return_path(n).to_owned())
+        .unwrap_or_else(|| "/account".to_owned());
+    let page = LoginPage {
+        c: context.chrome(t.get("login-title")),
+        t,
+        email: String::new(),
+        next,
+        error: None,
+    };
+    private(&context, StatusCode::OK, &page)
+}
+
+/// `POST /account/login`: rate-limited per client address; a new session on success.
+pub async fn login(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let t = context.t();
+    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
+    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
+        return Err(PageError::FormExpired(locale));
+    }
+    if !state.limits.logins.allow(&super::client_key(&request)) {
+        return Err(PageError::TooManyAttempts(locale));
+    }
+    let email = fields.first("email").unwrap_or_default().to_owned();
+    let password = fields.first("password").unwrap_or_default().to_owned();
+    let next = super::safe_return_path(fields.first("next").unwrap_or("/account")).to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let attempt = {
+        let email = email.clone();
+        web::block(move || auth::login(catalog.store(), &email, &password, now))
+            .await
+            .map_err(|e| PageError::Internal(locale, e.to_string()))?
+    };
+    let error = match attempt {
+        Ok(signed_in) => {
+            tracing::info!(account_id = %signed_in.account.id, "signed in");
+            let mut response = context.redirect(&next);
+            response
+                .add_cookie(&session_cookie(&state, signed_in.secret))
+                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+            // A new CSRF token with the new session.
+            response
+                .add_cookie(&super::session_cookie(
+                    super::CSRF_COOKIE,
+                    uuid::Uuid::new_v4().simple().to_string(),
+                ))
+                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+            return Ok(response);
+        }
+        Err(LoginError::Invalid) => t.get("login-failed"),
+        Err(LoginError::Locked { until }) => {
+            let london = crate::search::query::london_time(until);
+            t.with("login-locked", "time", &london.format("%H:%M").to_string())
+        }
+        Err(LoginError::Store(error)) => {
+            return Err(PageError::Internal(locale, error.to_string()));
+        }
+    };
+    tracing::info!("sign-in refused");
+    let page = LoginPage {
+        c: context.chrome(t.get("login-title")),
+        t,
+        email,
+        next,
+        error: Some(error),
+    };
+    Ok(private(&context, StatusCode::UNAUTHORIZED, &page))
+}
+
+/// `POST /account/logout`: ends the session here and in the store.
+pub async fn logout(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
+    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
+        return Err(PageError::FormExpired(locale));
+    }
+    if let Some(secret) = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        let catalog = state.catalog.clone();
+        let now = state.clock.now();
+        blocking(move || {
+            auth::logout(catalog.store(), &secret, now)
+                .map_err(crate::catalog::CatalogError::from)
+                .map_err(Into::into)
+        })
+        .await
+        .map_err(PageError::internal(locale))?;
+    }
+    let mut response = context.redirect(&context.link("/"));
+    let mut gone = session_cookie(&state, String::new());
+    gone.make_removal();
+    response
+        .add_cookie(&gone)
+        .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct PasswordPage {
+    c: Chrome,
+    t: &'static Messages,
+    token: String,
+    min: String,
+    error: Option<String>,
+    done: bool,
+}
+
+/// `GET /account/password?token=...`: the form behind a one-time link.
+pub async fn password_form(request: HttpRequest) -> HttpResponse {
+    let context = PageContext::new(&request);
+    let t = context.t();
+    let token = Pairs::parse(request.query_string())
+        .first("token")
+        .filter(|token| auth::is_secret_shaped(token))
+        .unwrap_or_default()
+        .to_owned();
+    let error = token.is_empty().then(|| t.get("password-bad-link"));
+    let page = PasswordPage {
+        c: context.chrome(t.get("password-title")),
+        t,
+        token,
+        min: password::MIN_CHARS.to_string(),
+        error,
+        done: false,
+    };
+    private(&context, StatusCode::OK, &page)
+}
+
+/// What to tell someone whose new password was refused.
+fn weakness_text(t: &Messages, weakness: password::Weakness) -> String {
+    match weakness {
+        password::Weakness::TooShort => t.with(
+            "password-too-short",
+            "min",
+            &password::MIN_CHARS.to_string(),
+        ),
+        password::Weakness::TooLong => {
+            t.with("password-too-long", "max", &password::MAX_CHARS.to_string())
+        }
+        password::Weakness::Common => t.get("password-common"),
+        password::Weakness::ContainsEmail => t.get("password-contains-email"),
+    }
+}
+
+/// `POST /account/password`: sets the password, uses up the link, ends every session.
+pub async fn set_password(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let t = context.t();
+    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
+    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
+        return Err(PageError::FormExpired(locale));
+    }
+    if !state.limits.logins.allow(&super::client_key(&request)) {
+        return Err(PageError::TooManyAttempts(locale));
+    }
+    let token = fields.first("token").unwrap_or_default().to_owned();
+    let new = fields.first("password").unwrap_or_default().to_owned();
+    let confirm = fields.first("confirm").unwrap_or_default().to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let outcome = {
+        let token = token.clone();
+        web::block(move || {
+            auth::set_password_with_link(catalog.store(), &token, &new, &confirm, now)
+        })
+        .await
+        .map_err(|e| PageError::Internal(locale, e.to_string()))?
+    };
+    let (status, error, done) = match outcome {
+        Ok(account) => {
+            tracing::info!(account_id = %account.id, "password set through a one-time link");
+            (StatusCode::OK, None, true)
+        }
+        Err(SetPasswordError::BadLink) => (
+            StatusCode::BAD_REQUEST,
+            Some(t.get("password-bad-link")),
+            false,
+        ),
+        Err(SetPasswordError::Mismatch) => (
+            StatusCode::BAD_REQUEST,
+            Some(t.get("password-mismatch")),
+            false,
+        ),
+        Err(SetPasswordError::Weak(weakness)) => (
+            StatusCode::BAD_REQUEST,
+            Some(weakness_text(t, weakness)),
+            false,
+        ),
+        Err(SetPasswordError::Store(error)) => {
+            return Err(PageError::Internal(locale, error.to_string()));
+        }
+    };
+    let page = PasswordPage {
+        c: context.chrome(t.get("password-title")),
+        t,
+        token,
+        min: password::MIN_CHARS.to_string(),
+        error,
+        done,
+    };
+    Ok(private(&context, status, &page))
+}
+
+/// A role in words.
+fn role_text(t: &Messages, state: &AppState, role: &Role) -> String {
+    match role {
+        Role::Moderator { localities } if !localities.is_empty() => {
+            let names: Vec<&str> = state
+                .catalog
+                .geography()
+                .localities()
+                .iter()
+                .filter(|l| localities.contains(&l.id))
+                .map(|l| l.name.as_str())
+                .collect();
+            t.with("role-moderator-of", "localities", &names.join(", "))
+        }
+        other => t.get(&format!("role-{}", other.name().replace('_', "-"))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    t: &'static Messages,
+    name: String,
+    email: String,
+    roles: Vec<String>,
+    administrator: bool,
+}
+
+/// `GET /account`: who is signed in, with what roles.
+pub async fn show(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let account = require(&state, &request, &context).await?;
+    let t = context.t();
+    let page = AccountPage {
+        c: context.chrome(t.get("account-title")),
+        t,
+        name: account.name.clone(),
+        email: account.email.to_string(),
+        roles: account
+            .roles
+            .iter()
+            .map(|role| role_text(t, &state, role))
+            .collect(),
+        administrator: account.is_administrator(),
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// An account as the administrators' list shows it.
+pub struct AccountRow {
+    name: String,
+    email: String,
+    roles: String,
+    status: String,
+}
+
+/// An option of the invitation form.
+pub struct Option_ {
+    value: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_accounts.html")]
+struct AdminAccountsPage {
+    c: Chrome,
+    t: &'static Messages,
+    accounts: Vec<AccountRow>,
+    organisations: Vec<Option_>,
+    localities: Vec<Option_>,
+    roles: Vec<Option_>,
+    error: Option<String>,
+    link: Option<String>,
+    email: String,
+    name: String,
+}
+
+async fn admin_page(
+    state: &AppState,
+    context: &PageContext,
+    error: Option<String>,
+    link: Option<String>,
+    form: &Pairs,
+) -> Result<AdminAccountsPage, PageError> {
+    let t = context.t();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let (accounts, organisations) = blocking(move || {
+        let store = catalog.store();
+        let accounts = store
+            .accounts()
+            .map_err(crate::catalog::CatalogError::from)?;
+        let organisations = store
+            .organizations_by_name(0, 1_000)
+            .map_err(crate::catalog::CatalogError::from)?;
+        Ok((accounts, organisations))
+    })
+    .await
+    .map_err(PageError::internal(context.locale))?;
+    let mut accounts: Vec<AccountRow> = accounts
+        .into_iter()
+        .map(|account| AccountRow {
+            status: t.get(if account.disabled {
+                "status-disabled"
+            } else if account.locked_until.is_some_and(|until| until > now) {
+                "status-locked"
+            } else if account.password_hash.is_none() {
+                "status-invited"
+            } else {
+                "status-active"
+            }),
+            roles: account
+                .roles
+                .iter()
+                .map(|role| role_text(t, state, role))
+                .collect::<Vec<_>>()
+                .join("; "),
+            name: account.name,
+            email: account.email.to_string(),
+        })
+        .collect();
+    accounts.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(AdminAccountsPage {
+        c: context.chrome(t.get("admin-accounts-title")),
+        t,
+        accounts,
+        organisations: organisations
+            .into_iter()
+            .map(|o| Option_ {
+                value: o.id.to_string(),
+                label: o.name,
+            })
+            .collect(),
+        localities: state
+            .catalog
+            .geography()
+            .localities()
+            .iter()
+            .map(|l| Option_ {
+                value: l.id.clone(),
+                label: l.name.clone(),
+            })
+            .collect(),
+        roles: [
+            "administrator",
+            "moderator",
+            "organisation_editor",
+            "link_worker",
+        ]
+        .into_iter()
+        .map(|role| Option_ {
+            value: role.to_owned(),
+            label: t.get(&format!("role-{}", role.replace('_', "-"))),
+        })
+        .collect(),
+        error,
+        link,
+        email: form.first("email").unwrap_or_default().to_owned(),
+        name: form.first("name").unwrap_or_default().to_owned(),
+    })
+}
+
+async fn require_administrator(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+) -> Result<Account, PageError> {
+    let account = require(state, request, context).await?;
+    if account.is_administrator() {
+        Ok(account)
+    } else {
+        tracing::info!(account_id = %account.id, "refused: administrators only");
+        Err(PageError::Forbidden(context.locale))
+    }
+}
+
+/// `GET /admin/accounts`: every account, and a form to invite someone.
+pub async fn admin_accounts(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    require_administrator(&state, &request, &context).await?;
+    let page = admin_page(&state, &context, None, None, &Pairs::default()).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /admin/accounts`: creates an account with one role and shows its one-time link.
+pub async fn invite(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let t = context.t();
+    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
+    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
+        return Err(PageError::FormExpired(locale));
+    }
+    let admin = require_administrator(&state, &request, &context).await?;
+    if !state.limits.writes.allow(&admin.id.to_string()) {
+        return Err(PageError::TooManyAttempts(locale));
+    }
+    let role = match fields.first("role").unwrap_or_default() {
+        "administrator" => Some(Role::Administrator),
+        "link_worker" => Some(Role::LinkWorker),
+        "moderator" => Some(Role::Moderator {
+            localities: fields
+                .all("locality")
+                .filter(|id| {
+                    state
+                        .catalog
+                        .geography()
+                        .localities()
+                        .iter()
+                        .any(|l| l.id == *id)
+                })
+                .map(str::to_owned)
+                .collect(),
+        }),
+        "organisation_editor" => {
+            let organisations: std::collections::BTreeSet<OrganizationId> = fields
+                .all("organisation")
+                .filter_map(|id| OrganizationId::parse(id).ok())
+                .collect();
+            (!organisations.is_empty()).then_some(Role::OrganisationEditor { organisations })
+        }
+        _ => None,
+    };
+    let Some(role) = role else {
+        let page = admin_page(
+            &state,
+            &context,
+            Some(t.get("admin-invite-no-role")),
+            None,
+            &fields,
+        )
+        .await?;
+        return Ok(private(&context, StatusCode::BAD_REQUEST, &page));
+    };
+    let email = fields.first("email").unwrap_or_default().to_owned();
+    let name = fields.first("name").unwrap_or_default().to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let created = web::block(move || {
+        auth::create_account(
+            catalog.store(),
+            Some(admin.id),
+            &email,
+            &name,
+            vec![role],
+            auth::INVITATION_VALID,
+            now,
+        )
+    })
+    .await
+    .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    match created {
+        Ok(invited) => {
+            let base = crate::http::api::base_url(&state, &request);
+            let link = format!("{base}/account/password?token={}", invited.secret);
+            let until = crate::search::query::london_time(invited.expires)
+                .format("%d/%m/%Y %H:%M")
+                .to_string();
+            let text = t.format(
+                "admin-invite-link",
+                &[
+                    ("email", Arg::Text(invited.account.email.as_str())),
+                    ("date", Arg::Text(&until)),
+                ],
+            );
+            let page = admin_page(
+                &state,
+                &context,
+                None,
+                Some(format!("{text}\n{link}")),
+                &Pairs::default(),
+            )
+            .await?;
+            Ok(private(&context, StatusCode::OK, &page))
+        }
+        Err(error) => {
+            let message = match error {
+                auth::CreateError::BadEmail => t.get("admin-invite-bad-email"),
+                auth::CreateError::Taken => t.get("admin-invite-taken"),
+                auth::CreateError::NoRole => t.get("admin-invite-no-role"),
+                auth::CreateError::Store(error) => {
+                    return Err(PageError::Internal(locale, error.to_string()));
+                }
+            };
+            let page = admin_page(&state, &context, Some(message), None, &fields).await?;
+            Ok(private(&context, StatusCode::BAD_REQUEST, &page))
+        }
+    }
+}
