@@ -373,7 +373,7 @@ pub struct AccountRow {
 }
 
 /// An option of the invitation form.
-pub struct Option_ {
+pub struct FormOption {
     value: String,
     label: String,
 }
@@ -384,9 +384,9 @@ struct AdminAccountsPage {
     c: Chrome,
     t: &'static Messages,
     accounts: Vec<AccountRow>,
-    organisations: Vec<Option_>,
-    localities: Vec<Option_>,
-    roles: Vec<Option_>,
+    organisations: Vec<FormOption>,
+    localities: Vec<FormOption>,
+    roles: Vec<FormOption>,
     error: Option<String>,
     link: Option<String>,
     email: String,
@@ -444,7 +444,7 @@ async fn admin_page(
         accounts,
         organisations: organisations
             .into_iter()
-            .map(|o| Option_ {
+            .map(|o| FormOption {
                 value: o.id.to_string(),
                 label: o.name,
             })
@@ -454,7 +454,7 @@ async fn admin_page(
             .geography()
             .localities()
             .iter()
-            .map(|l| Option_ {
+            .map(|l| FormOption {
                 value: l.id.clone(),
                 label: l.name.clone(),
             })
@@ -466,7 +466,7 @@ async fn admin_page(
             "link_worker",
         ]
         .into_iter()
-        .map(|role| Option_ {
+        .map(|role| FormOption {
             value: role.to_owned(),
             label: t.get(&format!("role-{}", role.replace('_', "-"))),
         })
