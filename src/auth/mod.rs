@@ -386,10 +386,27 @@ pub fn set_password_with_link(
         store.put_token(&token)?;
         return Err(SetPasswordError::Weak(weakness));
     }
-    account.password_hash = Some(password::hash(new_password));
-    account.password_set = Some(now);
     account.failed_logins = 0;
     account.locked_until = None;
+    Ok(store_password(
+        store,
+        account,
+        new_password,
+        now,
+        "set through a one-time link",
+    )?)
+}
+
+/// Saves a new password's hash, ends every session of the account and records why.
+fn store_password(
+    store: &dyn Store,
+    mut account: Account,
+    new_password: &str,
+    now: DateTime<Utc>,
+    how: &str,
+) -> Result<Account, StoreError> {
+    account.password_hash = Some(password::hash(new_password));
+    account.password_set = Some(now);
     store.put_account(&account)?;
     let ended = store.remove_sessions_of(account.id)?;
     audit(
@@ -398,7 +415,7 @@ pub fn set_password_with_link(
         Some(account.id),
         AuditAction::PasswordSet,
         Some(account.id),
-        &format!("set through a one-time link; {ended} sessions ended"),
+        &format!("{how}; {ended} sessions ended"),
     )?;
     Ok(account)
 }
@@ -424,22 +441,16 @@ pub fn change_password(
         return Err(ChangePasswordError::Mismatch);
     }
     password::check(new_password, account.email.as_str()).map_err(ChangePasswordError::Weak)?;
-    let mut changed = store
+    let stored = store
         .account(account.id)?
         .ok_or(ChangePasswordError::WrongCurrent)?;
-    changed.password_hash = Some(password::hash(new_password));
-    changed.password_set = Some(now);
-    store.put_account(&changed)?;
-    let ended = store.remove_sessions_of(account.id)?;
-    audit(
+    Ok(store_password(
         store,
+        stored,
+        new_password,
         now,
-        Some(account.id),
-        AuditAction::PasswordSet,
-        Some(account.id),
-        &format!("changed by the account holder; {ended} sessions ended"),
-    )?;
-    Ok(changed)
+        "changed by the account holder",
+    )?)
 }
 
 /// Why a password change was refused.

@@ -77,6 +77,29 @@ fn private(context: &PageContext, status: StatusCode, page: &impl Template) -> H
     }
 }
 
+/// The fields of a posted form, if it carries this site's CSRF token.
+fn form(context: &PageContext, body: &[u8]) -> Result<Pairs, PageError> {
+    let fields = Pairs::parse_form(&String::from_utf8_lossy(body));
+    if context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
+        Ok(fields)
+    } else {
+        Err(PageError::FormExpired(context.locale))
+    }
+}
+
+/// Counts an attempt from the client's address against the sign-in limit.
+fn count_attempt(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+) -> Result<(), PageError> {
+    if state.limits.logins.allow(&super::client_key(request)) {
+        Ok(())
+    } else {
+        Err(PageError::TooManyAttempts(context.locale))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
@@ -114,13 +137,8 @@ pub async fn login(
     let context = PageContext::new(&request);
     let locale = context.locale;
     let t = context.t();
-    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
-    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
-        return Err(PageError::FormExpired(locale));
-    }
-    if !state.limits.logins.allow(&super::client_key(&request)) {
-        return Err(PageError::TooManyAttempts(locale));
-    }
+    let fields = form(&context, &body)?;
+    count_attempt(&state, &request, &context)?;
     let email = fields.first("email").unwrap_or_default().to_owned();
     let password = fields.first("password").unwrap_or_default().to_owned();
     let next = super::safe_return_path(fields.first("next").unwrap_or("/account")).to_owned();
@@ -176,10 +194,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, PageError> {
     let context = PageContext::new(&request);
     let locale = context.locale;
-    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
-    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
-        return Err(PageError::FormExpired(locale));
-    }
+    form(&context, &body)?;
     if let Some(secret) = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let catalog = state.catalog.clone();
         let now = state.clock.now();
@@ -257,13 +272,8 @@ pub async fn set_password(
     let context = PageContext::new(&request);
     let locale = context.locale;
     let t = context.t();
-    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
-    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
-        return Err(PageError::FormExpired(locale));
-    }
-    if !state.limits.logins.allow(&super::client_key(&request)) {
-        return Err(PageError::TooManyAttempts(locale));
-    }
+    let fields = form(&context, &body)?;
+    count_attempt(&state, &request, &context)?;
     let token = fields.first("token").unwrap_or_default().to_owned();
     let new = fields.first("password").unwrap_or_default().to_owned();
     let confirm = fields.first("confirm").unwrap_or_default().to_owned();
@@ -512,10 +522,7 @@ pub async fn invite(
     let context = PageContext::new(&request);
     let locale = context.locale;
     let t = context.t();
-    let fields = Pairs::parse_form(&String::from_utf8_lossy(&body));
-    if !context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
-        return Err(PageError::FormExpired(locale));
-    }
+    let fields = form(&context, &body)?;
     let admin = require_administrator(&state, &request, &context).await?;
     if !state.limits.writes.allow(&admin.id.to_string()) {
         return Err(PageError::TooManyAttempts(locale));
