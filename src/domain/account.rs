@@ -169,18 +169,6 @@ impl Account {
         })
     }
 
-    /// The organisations it edits as an organisation editor.
-    pub fn organisations(&self) -> BTreeSet<OrganizationId> {
-        self.roles
-            .iter()
-            .filter_map(|role| match role {
-                Role::OrganisationEditor { organisations } => Some(organisations.clone()),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    }
-
     /// Whether it reads professional notes (link workers, moderators, administrators).
     pub fn is_link_worker(&self) -> bool {
         self.is_moderator() || self.roles.contains(&Role::LinkWorker)

@@ -21,10 +21,30 @@ use crate::i18n::{Arg, Messages};
 /// The cookie holding the session secret.
 pub const SESSION_COOKIE: &str = "signpost_session";
 
-fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+fn auth_cookie(state: &AppState, value: String) -> Cookie<'static> {
     let mut cookie = super::session_cookie(SESSION_COOKIE, value);
     cookie.set_secure(state.secure_cookies);
     cookie
+}
+
+/// Runs `work` off the async executor (argon2 and sled block).
+async fn off_executor<T: Send + 'static>(
+    locale: crate::i18n::Locale,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PageError> {
+    web::block(work)
+        .await
+        .map_err(|e| PageError::Internal(locale, e.to_string()))
+}
+
+/// A 303 to a path of this site, setting `cookies`.
+fn redirect_setting(to: &str, cookies: Vec<Cookie<'static>>) -> HttpResponse {
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, super::safe_return_path(to)));
+    for cookie in cookies {
+        response.cookie(cookie);
+    }
+    response.finish()
 }
 
 /// The signed-in account of `request`, if its session is live.
@@ -146,25 +166,23 @@ pub async fn login(
     let now = state.clock.now();
     let attempt = {
         let email = email.clone();
-        web::block(move || auth::login(catalog.store(), &email, &password, now))
-            .await
-            .map_err(|e| PageError::Internal(locale, e.to_string()))?
+        off_executor(locale, move || {
+            auth::login(catalog.store(), &email, &password, now)
+        })
+        .await?
     };
     let error = match attempt {
         Ok(signed_in) => {
             tracing::info!(account_id = %signed_in.account.id, "signed in");
-            let mut response = context.redirect(&next);
-            response
-                .add_cookie(&session_cookie(&state, signed_in.secret))
-                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
             // A new CSRF token with the new session.
-            response
-                .add_cookie(&super::session_cookie(
-                    super::CSRF_COOKIE,
-                    uuid::Uuid::new_v4().simple().to_string(),
-                ))
-                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
-            return Ok(response);
+            let csrf = super::session_cookie(
+                super::CSRF_COOKIE,
+                uuid::Uuid::new_v4().simple().to_string(),
+            );
+            return Ok(redirect_setting(
+                &next,
+                vec![auth_cookie(&state, signed_in.secret), csrf],
+            ));
         }
         Err(LoginError::Invalid) => t.get("login-failed"),
         Err(LoginError::Locked { until }) => {
@@ -198,21 +216,13 @@ pub async fn logout(
     if let Some(secret) = request.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let catalog = state.catalog.clone();
         let now = state.clock.now();
-        blocking(move || {
-            auth::logout(catalog.store(), &secret, now)
-                .map_err(crate::catalog::CatalogError::from)
-                .map_err(Into::into)
-        })
-        .await
-        .map_err(PageError::internal(locale))?;
+        off_executor(locale, move || auth::logout(catalog.store(), &secret, now))
+            .await?
+            .map_err(|e| PageError::Internal(locale, e.to_string()))?;
     }
-    let mut response = context.redirect(&context.link("/"));
-    let mut gone = session_cookie(&state, String::new());
+    let mut gone = auth_cookie(&state, String::new());
     gone.make_removal();
-    response
-        .add_cookie(&gone)
-        .map_err(|e| PageError::Internal(locale, e.to_string()))?;
-    Ok(response)
+    Ok(redirect_setting(&context.link("/"), vec![gone]))
 }
 
 #[derive(Template)]
@@ -281,11 +291,10 @@ pub async fn set_password(
     let now = state.clock.now();
     let outcome = {
         let token = token.clone();
-        web::block(move || {
+        off_executor(locale, move || {
             auth::set_password_with_link(catalog.store(), &token, &new, &confirm, now)
         })
-        .await
-        .map_err(|e| PageError::Internal(locale, e.to_string()))?
+        .await?
     };
     let (status, error, done) = match outcome {
         Ok(account) => {
@@ -568,7 +577,7 @@ pub async fn invite(
     let name = fields.first("name").unwrap_or_default().to_owned();
     let catalog = state.catalog.clone();
     let now = state.clock.now();
-    let created = web::block(move || {
+    let created = off_executor(locale, move || {
         auth::create_account(
             catalog.store(),
             Some(admin.id),
@@ -579,8 +588,7 @@ pub async fn invite(
             now,
         )
     })
-    .await
-    .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    .await?;
     match created {
         Ok(invited) => {
             let base = crate::http::api::base_url(&state, &request);
