@@ -140,6 +140,18 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
         )
         .await;
     assert_eq!(forged.status, 400);
+    assert!(forged.text.contains("The form has expired"));
+    let exists = |email: &str| {
+        app.catalog
+            .store()
+            .account_by_email(&signpost::domain::account::login_email(email).unwrap())
+            .unwrap()
+            .is_some()
+    };
+    assert!(
+        !exists("forged@example.org"),
+        "a forged form creates nothing"
+    );
     let csrf = admin.csrf();
     let refused = admin
         .post(
@@ -153,6 +165,12 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
         )
         .await;
     assert_eq!(refused.status, 400, "an editor needs an organisation");
+    assert!(
+        refused
+            .text
+            .contains("at least one organisation for an organisation editor")
+    );
+    assert!(!exists("editor@example.org"));
     let invited = admin
         .post(
             "/admin/accounts",
@@ -198,6 +216,11 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
     );
     let forbidden = editor.get("/admin/accounts").await;
     assert_eq!(forbidden.status, 403);
+    assert!(forbidden.text.contains("You cannot open this page"));
+    assert!(
+        !forbidden.text.contains("admin@example.org"),
+        "no account list"
+    );
     let csrf = editor.csrf();
     let escalate = editor
         .post(
@@ -211,13 +234,7 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
         )
         .await;
     assert_eq!(escalate.status, 403);
-    assert!(
-        app.catalog
-            .store()
-            .account_by_email(&signpost::domain::account::login_email("me@example.org").unwrap())
-            .unwrap()
-            .is_none()
-    );
+    assert!(!exists("me@example.org"));
 
     // A stolen session cookie stops working once its owner signs out.
     let stolen = admin.cookies.clone();
@@ -227,13 +244,18 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
     assert!(!admin.cookies.contains_key("signpost_session"));
     let mut thief = Visitor::new(&app);
     thief.cookies = stolen;
-    assert_eq!(thief.get("/account").await.status, 303);
+    let refused = thief.get("/account").await;
+    assert_eq!(location(&refused), "/account/login?next=%2Faccount");
     // A made-up one never worked.
     let mut guesser = Visitor::new(&app);
     guesser
         .cookies
         .insert("signpost_session".to_owned(), "ab".repeat(32));
-    assert_eq!(guesser.get("/admin/accounts").await.status, 303);
+    let refused = guesser.get("/admin/accounts").await;
+    assert_eq!(
+        location(&refused),
+        "/account/login?next=%2Fadmin%2Faccounts"
+    );
 }
 
 #[tokio::test]
