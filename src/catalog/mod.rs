@@ -9,6 +9,7 @@
 
 pub mod export;
 pub mod import;
+pub mod moderation;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -164,10 +165,23 @@ impl Catalog {
 
     /// Writes `changes` durably and queues the affected services for indexing.
     pub fn apply(&self, changes: &ChangeSet) -> Result<Applied, CatalogError> {
-        let _one_writer = self
-            .write_lock
+        let held = self.lock_writes();
+        self.apply_locked(&held, changes)
+    }
+
+    /// Holds off every other write (for a read, check and write that must not interleave).
+    fn lock_writes(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.write_lock
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// [`Catalog::apply`], for a caller that holds the write lock.
+    fn apply_locked(
+        &self,
+        _held: &std::sync::MutexGuard<'_, ()>,
+        changes: &ChangeSet,
+    ) -> Result<Applied, CatalogError> {
         let applied = self.store.apply(changes, Utc::now())?;
         if !applied.affected_services.is_empty() {
             self.indexer_handle.update(

@@ -230,6 +230,16 @@ pub enum AuditAction {
     RolesChanged,
     /// An account was disabled or enabled.
     AccountDisabled,
+    /// A moderator approved a proposed change (now live).
+    ChangeApproved,
+    /// A moderator turned a proposed change down.
+    ChangeRejected,
+    /// An editor published an urgent notice at once (closure, referrals paused).
+    UrgentNotice,
+    /// A moderator restored an earlier version of a record.
+    RecordRestored,
+    /// A moderator closed a problem report.
+    ReportResolved,
 }
 
 /// One line of the audit trail.

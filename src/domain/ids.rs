@@ -115,6 +115,10 @@ id_type!(
     TaxonomyTermId
 );
 id_type!(
+    /// Identifies a proposed change to the directory (see [`super::moderation`]).
+    ProposalId
+);
+id_type!(
     /// Identifies a child record that has no endpoint of its own (schedule, phone, address,
     /// contact, cost option, ...).
     RecordId

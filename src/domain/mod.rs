@@ -15,6 +15,7 @@ pub mod geo;
 pub mod ids;
 pub mod language;
 pub mod location;
+pub mod moderation;
 pub mod opening;
 pub mod organization;
 pub mod phone;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{RecordId, ServiceId};
+use super::moderation::Decision;
 use super::values::InvalidValue;
 
 /// The longest description of a problem, in characters.
@@ -68,6 +69,9 @@ pub struct ProblemReport {
     pub details: String,
     /// When it was made.
     pub received: DateTime<Utc>,
+    /// What a moderator did about it; none while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Decision>,
 }
 
 impl ProblemReport {
@@ -94,6 +98,7 @@ impl ProblemReport {
             kind,
             details: details.to_owned(),
             received,
+            resolved: None,
         })
     }
 }

@@ -19,9 +19,11 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
-    LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
+    LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
+    TaxonomyTermId,
 };
 use crate::domain::location::Location;
+use crate::domain::moderation::{HistoryEntry, Proposal, Provenance, RecordKey};
 use crate::domain::organization::Organization;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
@@ -46,6 +48,11 @@ pub struct ChangeSet {
     pub taxonomy_terms: Vec<TaxonomyTerm>,
     /// Services to create or replace.
     pub services: Vec<Service>,
+    /// Who makes the change and why, for the history of every organization, location and
+    /// service it changes; none: an import.
+    pub provenance: Option<Provenance>,
+    /// Proposals to save with the change (an approval saves the approved proposal).
+    pub proposals: Vec<Proposal>,
 }
 
 impl ChangeSet {
@@ -186,6 +193,17 @@ pub trait Store: Send + Sync + 'static {
     fn add_report(&self, report: &ProblemReport) -> Result<(), StoreError>;
     /// Every problem report, oldest first.
     fn reports(&self) -> Result<Vec<ProblemReport>, StoreError>;
+    /// Replaces a stored problem report (to record what was done about it).
+    fn update_report(&self, report: &ProblemReport) -> Result<(), StoreError>;
+
+    /// Creates or replaces a proposal (durably).
+    fn put_proposal(&self, proposal: &Proposal) -> Result<(), StoreError>;
+    /// One proposal.
+    fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, StoreError>;
+    /// Every proposal.
+    fn proposals(&self) -> Result<Vec<Proposal>, StoreError>;
+    /// Every change to a live record, oldest first.
+    fn history(&self, key: RecordKey) -> Result<Vec<HistoryEntry>, StoreError>;
 
     /// Records whether the directory holds the sample data (durably).
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError>;

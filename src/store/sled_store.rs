@@ -20,9 +20,13 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
-    LocationId, OrganizationId, ServiceAtLocationId, ServiceId, TaxonomyId, TaxonomyTermId,
+    LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
+    TaxonomyTermId,
 };
 use crate::domain::location::Location;
+use crate::domain::moderation::{
+    HistoryEntry, Proposal, Provenance, Record, RecordKey, RecordKind,
+};
 use crate::domain::organization::Organization;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
@@ -49,10 +53,12 @@ enum Table {
     Sessions,
     Tokens,
     Audit,
+    Proposals,
+    History,
 }
 
 impl Table {
-    const ALL: [Table; 17] = [
+    const ALL: [Table; 19] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -70,6 +76,8 @@ impl Table {
         Table::Sessions,
         Table::Tokens,
         Table::Audit,
+        Table::Proposals,
+        Table::History,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -91,6 +99,8 @@ impl Table {
             Table::Sessions => "sessions",
             Table::Tokens => "tokens",
             Table::Audit => "audit",
+            Table::Proposals => "proposals",
+            Table::History => "history",
         }
     }
 
@@ -329,6 +339,23 @@ fn name_key(name: &str, id: &[u8; 16]) -> Vec<u8> {
     key
 }
 
+/// History keys sort by record, then by the store generation of the change (oldest first).
+fn history_key(key: RecordKey, generation: u64) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(25);
+    bytes.push(kind_byte(key.kind));
+    bytes.extend_from_slice(key.id.as_bytes());
+    bytes.extend_from_slice(&generation.to_be_bytes());
+    bytes
+}
+
+fn kind_byte(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Organization => b'o',
+        RecordKind::Service => b's',
+        RecordKind::Location => b'l',
+    }
+}
+
 fn count_key(table: Table) -> Vec<u8> {
     format!("count.{}", table.tree_name()).into_bytes()
 }
@@ -437,14 +464,20 @@ impl Tx<'_> {
         Ok(true)
     }
 
-    fn write_service(&self, service: &Service, now: DateTime<Utc>) -> TxResult<WriteOutcome> {
+    /// Writes a service unless only its `last_modified` differs; returns the outcome, the
+    /// version replaced and the version written.
+    fn write_service(
+        &self,
+        service: &Service,
+        now: DateTime<Utc>,
+    ) -> TxResult<(WriteOutcome, Option<Service>, Service)> {
         let key = service.id.as_bytes();
         let old: Option<Service> =
             Self::decode_old("service", key, self.get_raw(Table::Services, key)?)?;
         if let Some(old) = &old
             && old.without_last_modified() == service.without_last_modified()
         {
-            return Ok(WriteOutcome::Unchanged);
+            return Ok((WriteOutcome::Unchanged, None, old.clone()));
         }
         let mut stamped = service.clone();
         stamped.last_modified.get_or_insert(now);
@@ -453,7 +486,7 @@ impl Tx<'_> {
             self.unlink(old)?;
         }
         self.link(&stamped)?;
-        Ok(outcome)
+        Ok((outcome, old, stamped))
     }
 
     fn link(&self, service: &Service) -> TxResult<()> {
@@ -511,14 +544,33 @@ impl Store for SledStore {
             let tx = Tx { trees };
             let mut changed = Changed::default();
             let mut wrote_anything = false;
+            // (before, after) of every organization, location and service written.
+            let mut history: Vec<(Option<Record>, Record)> = Vec::new();
             for organization in &changes.organizations {
-                wrote_anything |= tx.write_organization(organization, &mut changed)?;
+                let key = organization.id.as_bytes();
+                let before: Option<Organization> =
+                    Tx::decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
+                if tx.write_organization(organization, &mut changed)? {
+                    wrote_anything = true;
+                    history.push((
+                        before.map(Record::Organization),
+                        Record::Organization(organization.clone()),
+                    ));
+                }
             }
             for location in &changes.locations {
-                let (outcome, old) = tx.put(Table::Locations, location.id.as_bytes(), location)?;
-                wrote_anything |= outcome != WriteOutcome::Unchanged;
-                if outcome == WriteOutcome::Updated && old.is_some() {
-                    changed.locations.push(location.id);
+                let key = location.id.as_bytes();
+                let (outcome, old) = tx.put(Table::Locations, key, location)?;
+                if outcome != WriteOutcome::Unchanged {
+                    wrote_anything = true;
+                    let before: Option<Location> = Tx::decode_old("location", key, old)?;
+                    if before.is_some() {
+                        changed.locations.push(location.id);
+                    }
+                    history.push((
+                        before.map(Record::Location),
+                        Record::Location(location.clone()),
+                    ));
                 }
             }
             for taxonomy in &changes.taxonomies {
@@ -534,8 +586,14 @@ impl Store for SledStore {
             }
             let mut services = Vec::with_capacity(changes.services.len());
             for service in &changes.services {
-                let outcome = tx.write_service(service, now)?;
-                wrote_anything |= outcome != WriteOutcome::Unchanged;
+                let (outcome, before, after) = tx.write_service(service, now)?;
+                if outcome != WriteOutcome::Unchanged {
+                    wrote_anything = true;
+                    history.push((
+                        before.map(|s| Record::Service(Box::new(s))),
+                        Record::Service(Box::new(after)),
+                    ));
+                }
                 services.push((service.id, outcome));
             }
             let generation = if wrote_anything {
@@ -544,6 +602,31 @@ impl Store for SledStore {
                 tx.get_raw(Table::Meta, GENERATION_KEY)?
                     .map_or(0, |bytes| read_u64(&bytes))
             };
+            let provenance = changes
+                .provenance
+                .clone()
+                .unwrap_or_else(|| Provenance::system("import", "imported"));
+            for (before, after) in history.drain(..) {
+                let entry = HistoryEntry {
+                    key: after.key(),
+                    at: now,
+                    provenance: provenance.clone(),
+                    before,
+                    after,
+                };
+                tx.insert(
+                    Table::History,
+                    &history_key(entry.key, generation),
+                    &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
+            for proposal in &changes.proposals {
+                tx.insert(
+                    Table::Proposals,
+                    proposal.id.as_bytes(),
+                    &encode(proposal).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
             Ok((services, changed, generation))
         });
         let (services, changed, generation) = outcome.map_err(|error| match error {
@@ -680,6 +763,46 @@ impl Store for SledStore {
 
     fn reports(&self) -> Result<Vec<ProblemReport>, StoreError> {
         self.all(Table::Reports, "problem report")
+    }
+
+    fn update_report(&self, report: &ProblemReport) -> Result<(), StoreError> {
+        let tree = self.tree(Table::Reports);
+        let mut found = None;
+        for entry in tree.iter() {
+            let (key, _) = entry.map_err(engine)?;
+            if key.ends_with(report.id.as_bytes()) {
+                found = Some(key);
+                break;
+            }
+        }
+        let Some(key) = found else {
+            return Err(StoreError::Conflict("no such problem report".to_owned()));
+        };
+        self.put_flushed(Table::Reports, &key, &encode(report)?)
+    }
+
+    fn put_proposal(&self, proposal: &Proposal) -> Result<(), StoreError> {
+        self.put_flushed(Table::Proposals, proposal.id.as_bytes(), &encode(proposal)?)
+    }
+
+    fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, StoreError> {
+        self.get(Table::Proposals, "proposal", id.as_bytes())
+    }
+
+    fn proposals(&self) -> Result<Vec<Proposal>, StoreError> {
+        self.all(Table::Proposals, "proposal")
+    }
+
+    fn history(&self, key: RecordKey) -> Result<Vec<HistoryEntry>, StoreError> {
+        let mut prefix = vec![kind_byte(key.kind)];
+        prefix.extend_from_slice(key.id.as_bytes());
+        self.tree(Table::History)
+            .scan_prefix(prefix)
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode("history entry", &key, &bytes)
+            })
+            .collect()
     }
 
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod import_export;
 mod index_lifecycle;
+mod moderation;
 mod pages;
 mod search_quality;
 mod services;
