@@ -25,3 +25,4 @@ pub mod schedule;
 pub mod service;
 pub mod taxonomy;
 pub mod values;
+pub mod weekly;

@@ -262,6 +262,21 @@ impl Proposal {
         }
     }
 
+    /// Replaces the proposed records (an editor revising a draft, or a rejected change),
+    /// keeping the versions it was based on and adding the live versions of records it did
+    /// not touch before (`live`, in the order of `records`).
+    pub fn revise(&mut self, records: Vec<Record>, live: &[Option<Record>]) {
+        for (record, live) in records.iter().zip(live) {
+            if !self.base.iter().any(|b| b.key == record.key()) {
+                self.base.push(Base {
+                    key: record.key(),
+                    fingerprint: live.as_ref().map(Record::fingerprint),
+                });
+            }
+        }
+        self.records = records;
+    }
+
     /// The keys of the records it changes.
     pub fn keys(&self) -> Vec<RecordKey> {
         self.records.iter().map(Record::key).collect()

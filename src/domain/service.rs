@@ -200,12 +200,22 @@ pub struct Service {
 /// and its pages say so.
 pub const STALE_AFTER_DAYS: i64 = 365;
 
+/// A listing last checked longer ago than this (or never) is flagged to its organisation.
+pub const CHECK_AFTER_DAYS: i64 = 183;
+
 impl Service {
     /// Whether the listing is out of date on `today`: not checked (`assured_date`) within
     /// [`STALE_AFTER_DAYS`].
     pub fn is_stale(&self, today: NaiveDate) -> bool {
         self.assured_date
             .is_none_or(|checked| (today - checked).num_days() > STALE_AFTER_DAYS)
+    }
+
+    /// Whether the organisation should check the listing on `today`: not checked within
+    /// [`CHECK_AFTER_DAYS`].
+    pub fn needs_check(&self, today: NaiveDate) -> bool {
+        self.assured_date
+            .is_none_or(|checked| (today - checked).num_days() > CHECK_AFTER_DAYS)
     }
 
     /// Whether the service is free to use: no cost option charges anything, and either a

@@ -7,10 +7,10 @@ use signpost::store::Store;
 
 use crate::helpers::{Reply, TestApp, Visitor, location, spawn_app};
 
-const PASSWORD: &str = "lentil soup on tuesdays";
+pub const PASSWORD: &str = "lentil soup on tuesdays";
 
 /// The path and query of the one-time link in `text`.
-fn link_path(text: &str) -> String {
+pub fn link_path(text: &str) -> String {
     let start = text
         .find("/account/password?token=")
         .expect("a set-password link");
@@ -22,7 +22,7 @@ fn token_of(path: &str) -> &str {
 }
 
 /// Sets the password behind a link, as its recipient would.
-async fn accept(visitor: &mut Visitor<'_>, link: &str, password: &str) -> Reply {
+pub async fn accept(visitor: &mut Visitor<'_>, link: &str, password: &str) -> Reply {
     let form = visitor.get(link).await;
     assert_eq!(form.status, 200);
     assert_eq!(form.headers["cache-control"], "no-store");
@@ -40,7 +40,7 @@ async fn accept(visitor: &mut Visitor<'_>, link: &str, password: &str) -> Reply 
         .await
 }
 
-async fn sign_in(visitor: &mut Visitor<'_>, email: &str, password: &str) -> Reply {
+pub async fn sign_in(visitor: &mut Visitor<'_>, email: &str, password: &str) -> Reply {
     if !visitor.cookies.contains_key("signpost_csrf") {
         visitor.get("/account/login").await;
     }
@@ -59,7 +59,7 @@ async fn sign_in(visitor: &mut Visitor<'_>, email: &str, password: &str) -> Repl
 }
 
 /// An account created directly in the store (as `signpost admin create` does), its link.
-fn create(app: &TestApp, email: &str, role: Role) -> String {
+pub fn create(app: &TestApp, email: &str, role: Role) -> String {
     let invited = auth::create_account(
         app.catalog.store(),
         None,

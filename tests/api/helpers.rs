@@ -305,3 +305,92 @@ impl<'a> Visitor<'a> {
 pub fn location(reply: &Reply) -> &str {
     reply.headers["location"].to_str().unwrap()
 }
+
+/// The fields a browser would send with the form posting to `action` on `html`: text,
+/// hidden and time inputs, ticked boxes and chosen radios, and text areas (submit buttons
+/// are left to the caller, as they depend on which is pressed).
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let marker = format!("action=\"{}\"", escape_attribute(action));
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let end = start + html[start..].find("</form>").expect("the form ends");
+    let form = &html[start..end];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let tag_end = rest.find('>').expect("tags close");
+        let tag = &rest[..tag_end];
+        if let Some(attributes) = tag.strip_prefix("<input") {
+            let kind = attribute(attributes, "type").unwrap_or_else(|| "text".to_owned());
+            let name = attribute(attributes, "name");
+            let value = attribute(attributes, "value").unwrap_or_default();
+            let chosen =
+                !matches!(kind.as_str(), "checkbox" | "radio") || attributes.contains(" checked");
+            if let Some(name) = name.filter(|_| chosen && kind != "submit") {
+                fields.push((name, value));
+            }
+        } else if let Some(attributes) = tag.strip_prefix("<textarea") {
+            let close = rest.find("</textarea>").expect("text areas close");
+            let content = unescape(&rest[tag_end + 1..close]);
+            if let Some(name) = attribute(attributes, "name") {
+                fields.push((name, content));
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    fields
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&#38;")
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    let end = start + tag[start..].find('"')?;
+    Some(unescape(&tag[start..end]))
+}
+
+/// Undoes HTML escaping (numeric references and the common named ones).
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';') else { break };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix('#')
+                .and_then(|n| n.parse::<u32>().ok())
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Replaces (or adds) a field's value.
+pub fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(n, _)| n != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}

@@ -3,6 +3,7 @@
 mod accounts;
 mod confidential;
 mod contract;
+mod editing;
 mod errors;
 mod fixtures;
 mod geo_search;

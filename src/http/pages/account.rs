@@ -28,7 +28,7 @@ fn auth_cookie(state: &AppState, value: String) -> Cookie<'static> {
 }
 
 /// Runs `work` off the async executor (argon2 and sled block).
-async fn off_executor<T: Send + 'static>(
+pub(super) async fn off_executor<T: Send + 'static>(
     locale: crate::i18n::Locale,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PageError> {
@@ -38,7 +38,7 @@ async fn off_executor<T: Send + 'static>(
 }
 
 /// A 303 to a path of this site, setting `cookies`.
-fn redirect_setting(to: &str, cookies: Vec<Cookie<'static>>) -> HttpResponse {
+pub(super) fn redirect_setting(to: &str, cookies: Vec<Cookie<'static>>) -> HttpResponse {
     let mut response = HttpResponse::SeeOther();
     response.insert_header((header::LOCATION, super::safe_return_path(to)));
     for cookie in cookies {
@@ -80,7 +80,11 @@ pub async fn require(
 }
 
 /// A page for one signed-in person: not cached anywhere.
-fn private(context: &PageContext, status: StatusCode, page: &impl Template) -> HttpResponse {
+pub(super) fn private(
+    context: &PageContext,
+    status: StatusCode,
+    page: &impl Template,
+) -> HttpResponse {
     match page.render() {
         Ok(body) => {
             let mut response = context.page_response(status, body);
@@ -98,7 +102,7 @@ fn private(context: &PageContext, status: StatusCode, page: &impl Template) -> H
 }
 
 /// The fields of a posted form, if it carries this site's CSRF token.
-fn form(context: &PageContext, body: &[u8]) -> Result<Pairs, PageError> {
+pub(super) fn form(context: &PageContext, body: &[u8]) -> Result<Pairs, PageError> {
     let fields = Pairs::parse_form(&String::from_utf8_lossy(body));
     if context.csrf_ok(fields.first("csrf").unwrap_or_default()) {
         Ok(fields)

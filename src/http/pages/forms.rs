@@ -44,6 +44,11 @@ impl Pairs {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The first value of `name`, or an empty string (for filling in a form).
+    pub fn value(&self, name: &str) -> &str {
+        self.first(name).unwrap_or_default()
+    }
+
     /// Whether `name` has the value `value`.
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.all(name).any(|v| v == value)

@@ -11,6 +11,9 @@ mod areas;
 mod assets;
 mod forms;
 mod home;
+mod listing_form;
+mod manage;
+mod moderation;
 mod organisation;
 mod results;
 mod service;
@@ -72,6 +75,34 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/admin/accounts")
                 .route(web::get().to(account::admin_accounts))
                 .route(web::post().to(account::invite)),
+        )
+        .service(web::resource("/manage").route(web::get().to(manage::dashboard)))
+        .service(
+            web::resource("/manage/services/{id}")
+                .route(web::get().to(manage::edit_form))
+                .route(web::post().to(manage::save)),
+        )
+        .service(
+            web::resource("/manage/services/{id}/notice")
+                .route(web::get().to(manage::notice_form))
+                .route(web::post().to(manage::notice)),
+        )
+        .service(
+            web::resource("/manage/services/{id}/assure").route(web::post().to(manage::assure)),
+        )
+        .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
+        .service(
+            web::resource("/moderation/proposals/{id}")
+                .route(web::get().to(moderation::review))
+                .route(web::post().to(moderation::decide)),
+        )
+        .service(
+            web::resource("/moderation/reports/{id}").route(web::post().to(moderation::resolve)),
+        )
+        .service(
+            web::resource("/moderation/history/{kind}/{id}")
+                .route(web::get().to(moderation::history))
+                .route(web::post().to(moderation::restore)),
         )
         .service(page("/areas/{id}", areas::get));
 }

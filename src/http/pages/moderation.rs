@@ -1,0 +1,467 @@
+//! Moderators' pages: the queue (changes and reported problems, oldest first, with their
+//! age), a change's field-by-field review with approve and reject, and a record's history
+//! with restore. Who may see and decide what is checked in [`crate::catalog::moderation`].
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use super::account::{form, off_executor, private, require};
+use super::manage::{count_write, when};
+use super::{Chrome, PageContext, PageError};
+use crate::catalog::Catalog;
+use crate::catalog::moderation::ModerationError;
+use crate::domain::account::{Account, AccountId};
+use crate::domain::ids::{ProposalId, RecordId};
+use crate::domain::moderation::{Actor, Proposal, RecordKey, RecordKind, diff};
+use crate::http::AppState;
+use crate::i18n::{Arg, Messages};
+
+/// Refusals as pages; a moderator never learns whether a record they do not look after exists.
+fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError {
+    move |error| match error {
+        ModerationError::NotFound(_) | ModerationError::Forbidden(_) => PageError::NotFound(locale),
+        other => PageError::Internal(locale, other.to_string()),
+    }
+}
+
+/// A moderator (or administrator), or a refusal.
+async fn require_moderator(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+) -> Result<Account, PageError> {
+    let account = require(state, request, context).await?;
+    if account.is_moderator() {
+        Ok(account)
+    } else {
+        tracing::info!(account_id = %account.id, "refused: moderators only");
+        Err(PageError::Forbidden(context.locale))
+    }
+}
+
+/// How long something has waited, in words.
+fn age(t: &Messages, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let hours = (now - since).num_hours().max(0);
+    if hours < 48 {
+        t.format("moderation-age-hours", &[("hours", Arg::Number(hours))])
+    } else {
+        t.format("moderation-age-days", &[("days", Arg::Number(hours / 24))])
+    }
+}
+
+/// An account's name, for lists.
+fn name_of(catalog: &Catalog, id: AccountId) -> String {
+    catalog
+        .store()
+        .account(id)
+        .ok()
+        .flatten()
+        .map_or_else(|| id.to_string(), |a| a.name)
+}
+
+/// A change in the queue.
+pub struct QueuedChange {
+    id: String,
+    title: String,
+    organisation: String,
+    author: String,
+    age: String,
+}
+
+/// A reported problem in the queue.
+pub struct QueuedReport {
+    id: String,
+    service_id: String,
+    service: String,
+    kind: String,
+    details: String,
+    age: String,
+}
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+struct QueuePage {
+    c: Chrome,
+    t: &'static Messages,
+    done: Option<String>,
+    changes: Vec<QueuedChange>,
+    reports: Vec<QueuedReport>,
+}
+
+/// `GET /moderation`: what waits, oldest first.
+pub async fn queue(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    let t = context.t();
+    let now = state.clock.now();
+    let done = super::forms::Pairs::parse(request.query_string())
+        .first("done")
+        .and_then(|d| match d {
+            "approved" => Some("review-approved"),
+            "rejected" => Some("review-rejected"),
+            "resolved" => Some("moderation-resolved"),
+            "restored" => Some("history-restored"),
+            _ => None,
+        })
+        .map(|id| t.get(id));
+    let catalog = state.catalog.clone();
+    let (changes, reports) = off_executor(locale, move || {
+        let queue = catalog.queue(&moderator)?;
+        let changes: Vec<QueuedChange> = queue
+            .proposals
+            .iter()
+            .map(|p| {
+                let organisation = catalog
+                    .store()
+                    .organization(p.organization)
+                    .ok()
+                    .flatten()
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                QueuedChange {
+                    id: p.id.to_string(),
+                    title: p.title().to_owned(),
+                    organisation,
+                    author: name_of(&catalog, p.author),
+                    age: age(t, p.submitted.unwrap_or(p.updated), now),
+                }
+            })
+            .collect();
+        let mut reports = Vec::new();
+        for report in queue.reports {
+            let service = catalog
+                .store()
+                .service(report.service_id)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            reports.push(QueuedReport {
+                id: report.id.to_string(),
+                service_id: report.service_id.to_string(),
+                service,
+                kind: t.get(&format!("report-kind-{}", report.kind.as_str())),
+                details: report.details,
+                age: age(t, report.received, now),
+            });
+        }
+        Ok::<_, ModerationError>((changes, reports))
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    let page = QueuePage {
+        c: context.chrome(t.get("moderation-title")),
+        t,
+        done,
+        changes,
+        reports,
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// One changed field.
+pub struct DiffRow {
+    field: String,
+    before: String,
+    after: String,
+}
+
+/// One record of a change.
+pub struct DiffBlock {
+    title: String,
+    history: Option<String>,
+    rows: Vec<DiffRow>,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    id: String,
+    status: String,
+    pending: bool,
+    author: String,
+    note: String,
+    blocks: Vec<DiffBlock>,
+    error: Option<String>,
+}
+
+fn review_page(
+    context: &PageContext,
+    catalog: &Catalog,
+    proposal: &Proposal,
+    error: Option<String>,
+) -> Result<ReviewPage, ModerationError> {
+    let t = context.t();
+    let mut blocks = Vec::new();
+    for record in &proposal.records {
+        let live = catalog.live_record(record.key())?;
+        let kind = record.key().kind;
+        blocks.push(DiffBlock {
+            title: format!("{} ({})", record.name(), kind.as_str()),
+            history: live
+                .as_ref()
+                .map(|_| format!("/moderation/history/{}/{}", kind.as_str(), record.key().id)),
+            rows: diff(live.as_ref(), record)
+                .into_iter()
+                .map(|change| DiffRow {
+                    field: change.path,
+                    before: change.before.unwrap_or_else(|| t.get("review-empty")),
+                    after: change.after.unwrap_or_else(|| t.get("review-empty")),
+                })
+                .collect(),
+        });
+    }
+    let heading = t.with("review-title", "name", proposal.title());
+    Ok(ReviewPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        id: proposal.id.to_string(),
+        status: super::manage::status_text(t, proposal),
+        pending: proposal.is_pending(),
+        author: name_of(catalog, proposal.author),
+        note: if proposal.note.is_empty() {
+            t.get("review-no-note")
+        } else {
+            proposal.note.clone()
+        },
+        blocks,
+        error,
+    })
+}
+
+/// `GET /moderation/proposals/{id}`: a change, field by field.
+pub async fn review(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    let id = ProposalId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
+    let catalog = state.catalog.clone();
+    let page = {
+        let context = PageContext::new(&request);
+        off_executor(locale, move || {
+            let proposal = catalog.proposal_for(&moderator, id)?;
+            if proposal.author == moderator.id || !moderator.is_moderator() {
+                return Err(ModerationError::NotFound("proposal"));
+            }
+            review_page(&context, &catalog, &proposal, None)
+        })
+        .await?
+        .map_err(refusal(locale))?
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /moderation/proposals/{id}`: approve (`decision=approve`) or reject with a reason.
+pub async fn decide(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    count_write(&state, &moderator, &context)?;
+    let id = ProposalId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
+    let approve = fields.first("decision") == Some("approve");
+    let reason = fields.value("reason").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let t = context.t();
+    let outcome = {
+        let context = PageContext::new(&request);
+        off_executor(locale, move || {
+            let decided = if approve {
+                catalog.approve(&moderator, id, now)
+            } else {
+                catalog.reject(&moderator, id, &reason, now)
+            };
+            let message = match decided {
+                Ok(_) => return Ok(Ok(())),
+                Err(ModerationError::Stale(_)) => t.get("review-stale"),
+                Err(ModerationError::Forbidden(_)) => t.get("review-own"),
+                Err(ModerationError::WrongStatus(_)) => t.get("review-decided"),
+                Err(ModerationError::Invalid(_)) => t.get("review-reason"),
+                Err(other) => return Err(other),
+            };
+            let proposal = catalog.proposal_for(&moderator, id)?;
+            Ok(Err(review_page(
+                &context,
+                &catalog,
+                &proposal,
+                Some(message),
+            )?))
+        })
+        .await?
+        .map_err(refusal(locale))?
+    };
+    match outcome {
+        Ok(()) => {
+            let done = if approve { "approved" } else { "rejected" };
+            Ok(context.redirect(&context.link(&format!("/moderation?done={done}"))))
+        }
+        Err(page) => Ok(private(&context, StatusCode::CONFLICT, &page)),
+    }
+}
+
+/// `POST /moderation/reports/{id}`: closes a reported problem with a note.
+pub async fn resolve(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    count_write(&state, &moderator, &context)?;
+    let id = RecordId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
+    let note = fields.value("note").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let resolved = off_executor(locale, move || {
+        catalog.resolve_report(&moderator, id, &note, now)
+    })
+    .await?;
+    match resolved {
+        Ok(_) => Ok(context.redirect(&context.link("/moderation?done=resolved"))),
+        Err(ModerationError::Invalid(_)) => Ok(context.redirect(&context.link("/moderation"))),
+        Err(other) => Err(refusal(locale)(other)),
+    }
+}
+
+/// One version in a record's history.
+pub struct Version {
+    index: usize,
+    when: String,
+    who: String,
+    why: String,
+    changes: Vec<DiffRow>,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    action: String,
+    versions: Vec<Version>,
+}
+
+fn key_of(kind: &str, id: &str) -> Option<RecordKey> {
+    Some(RecordKey {
+        kind: RecordKind::parse(kind)?,
+        id: uuid::Uuid::parse_str(id).ok()?,
+    })
+}
+
+/// `GET /moderation/history/{kind}/{id}`: every version of a record, newest first.
+pub async fn history(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    let (kind, id) = path.into_inner();
+    let key = key_of(&kind, &id).ok_or(PageError::NotFound(locale))?;
+    let t = context.t();
+    let catalog = state.catalog.clone();
+    let entries = {
+        let catalog = catalog.clone();
+        off_executor(locale, move || catalog.history_for(&moderator, key))
+            .await?
+            .map_err(refusal(locale))?
+    };
+    let last = entries.len().saturating_sub(1);
+    let heading = t.with(
+        "history-title",
+        "name",
+        entries.last().map_or("", |e| e.after.name()),
+    );
+    let mut versions = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let who = match &entry.provenance.actor {
+            Actor::Account(id) => {
+                let catalog = catalog.clone();
+                let id = *id;
+                off_executor(locale, move || name_of(&catalog, id)).await?
+            }
+            Actor::System(name) => t.with("history-system", "name", name),
+        };
+        versions.push(Version {
+            index,
+            when: when(entry.at),
+            who,
+            why: entry.provenance.why.clone(),
+            changes: diff(entry.before.as_ref(), &entry.after)
+                .into_iter()
+                .map(|change| DiffRow {
+                    field: change.path,
+                    before: change.before.unwrap_or_else(|| t.get("review-empty")),
+                    after: change.after.unwrap_or_else(|| t.get("review-empty")),
+                })
+                .collect(),
+            current: index == last,
+        });
+    }
+    versions.reverse();
+    let page = HistoryPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        action: format!("/moderation/history/{kind}/{id}"),
+        versions,
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /moderation/history/{kind}/{id}`: makes version `version` live again.
+pub async fn restore(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    count_write(&state, &moderator, &context)?;
+    let (kind, id) = path.into_inner();
+    let key = key_of(&kind, &id).ok_or(PageError::NotFound(locale))?;
+    let index: usize = fields
+        .value("version")
+        .parse()
+        .map_err(|_| PageError::NotFound(locale))?;
+    let why = fields.value("reason").to_owned();
+    let catalog = state.catalog.clone();
+    let restored = off_executor(locale, move || {
+        catalog.restore(&moderator, key, index, &why)
+    })
+    .await?;
+    match restored {
+        Ok(()) => Ok(context.redirect(&context.link("/moderation?done=restored"))),
+        Err(ModerationError::Invalid(_)) => {
+            Ok(context.redirect(&context.link(&format!("/moderation/history/{kind}/{id}"))))
+        }
+        Err(other) => Err(refusal(locale)(other)),
+    }
+}
