@@ -109,6 +109,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(http::MAX_BODY_BYTES))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .wrap(from_fn(http::observe))
                 .wrap(actix_web::middleware::Compress::default())

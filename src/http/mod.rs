@@ -17,6 +17,10 @@ use error::ApiError;
 
 pub use middleware::observe;
 
+/// The largest request body accepted (a listing form in Bengali, percent-encoded, fits
+/// several times over); larger bodies are refused with 413 before a handler runs.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
 /// What handlers share.
 pub struct AppState {
     /// The directory.

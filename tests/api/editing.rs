@@ -283,6 +283,13 @@ async fn an_invited_editor_changes_a_listing_that_goes_live_only_when_a_moderato
     }
     assert_eq!(public_name(&app, service).await, new_name);
 
+    // An oversized body is refused before anything reads it.
+    let huge = "x".repeat(signpost::http::MAX_BODY_BYTES + 1);
+    let refused = outsider
+        .post(&path, &[("csrf", &csrf), ("description", &huge)])
+        .await;
+    assert_eq!(refused.status, 413);
+
     // Dead or stolen sessions lead to the sign-in page, not to the listings.
     let mut stranger = Visitor::new(&app);
     stranger

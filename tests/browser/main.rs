@@ -338,13 +338,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
     let focused = phone.active_element().await.unwrap().text().await.unwrap();
     assert_eq!(focused, "Skip to main content");
 
-    phone
-        .find(By::Id("search"))
-        .await
-        .unwrap()
-        .send_keys("food bank")
-        .await
-        .unwrap();
+    type_into(&phone, "search", "food bank").await;
     click(&phone, "form.search-box button[type=submit]").await;
     let url = phone.current_url().await.unwrap();
     assert_eq!(url.path(), "/search");
@@ -635,13 +629,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
     // JavaScript off: search, filter and shortlist still work.
     let plain = browser(&tools, &driver, false, 1024).await;
     plain.goto(format!("{base}/")).await.unwrap();
-    plain
-        .find(By::Id("search"))
-        .await
-        .unwrap()
-        .send_keys("lunch club")
-        .await
-        .unwrap();
+    type_into(&plain, "search", "lunch club").await;
     click(&plain, "form.search-box button[type=submit]").await;
     assert!(
         text_of(&plain, "#result-count")
@@ -669,20 +657,9 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
 /// The Nu HTML Checker (vnu.jar, from npm) on each page type, in English and Bengali.
 #[tokio::test]
 async fn every_page_type_is_valid_html() {
-    let vnu = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/web-tools/node_modules/vnu-jar/build/dist/vnu.jar");
-    let java = which_java();
-    if !vnu.exists() || java.is_none() {
-        let message = format!(
-            "HTML checks need java and {} (run .ci/install-browser)",
-            vnu.display()
-        );
-        if std::env::var_os("SIGNPOST_REQUIRE_BROWSER").is_some() {
-            panic!("{message}");
-        }
-        eprintln!("SKIPPED HTML checks: {message}");
+    let Some(checker) = html_checker() else {
         return;
-    }
+    };
     let app = helpers::spawn_app().await;
     let food = app.get_json("/services?search=food+bank").await["contents"][0]["id"]
         .as_str()
@@ -727,13 +704,39 @@ async fn every_page_type_is_valid_html() {
             files.push(file);
         }
     }
-    let output = Command::new(java.unwrap())
+    assert_valid_html(&checker, &files);
+}
+
+/// The Nu HTML Checker (java, the jar), or none: the test is skipped loudly, or fails when
+/// `SIGNPOST_REQUIRE_BROWSER` is set (CI).
+fn html_checker() -> Option<(PathBuf, PathBuf)> {
+    let vnu = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/web-tools/node_modules/vnu-jar/build/dist/vnu.jar");
+    match which_java() {
+        Some(java) if vnu.exists() => Some((java, vnu)),
+        _ => {
+            let message = format!(
+                "HTML checks need java and {} (run .ci/install-browser)",
+                vnu.display()
+            );
+            if std::env::var_os("SIGNPOST_REQUIRE_BROWSER").is_some() {
+                panic!("{message}");
+            }
+            eprintln!("SKIPPED HTML checks: {message}");
+            None
+        }
+    }
+}
+
+/// Runs the checker on `files`; panics listing every error.
+fn assert_valid_html((java, vnu): &(PathBuf, PathBuf), files: &[PathBuf]) {
+    let output = Command::new(java)
         .arg("-jar")
-        .arg(&vnu)
+        .arg(vnu)
         .arg("--errors-only")
         .arg("--format")
         .arg("text")
-        .args(&files)
+        .args(files)
         .output()
         .expect("java runs the Nu HTML Checker");
     let report = String::from_utf8_lossy(&output.stderr).to_string()
@@ -747,4 +750,227 @@ fn which_java() -> Option<PathBuf> {
         .split(':')
         .map(|dir| Path::new(dir).join("java"))
         .find(|path| path.exists())
+}
+
+/// Staff of the sample directory for the staff pages: an editor of the first organisation
+/// with a submitted change and a reported problem waiting, and a moderator. Returns the
+/// service, the change and both sign-in addresses.
+fn staff_fixture(app: &helpers::TestApp) -> (String, String) {
+    use signpost::domain::account::Role;
+    use signpost::domain::moderation::{Proposal, Record};
+    use signpost::domain::report::{ProblemKind, ProblemReport};
+    let catalog = &app.catalog;
+    let store = catalog.store();
+    let organisation = store.organizations_by_name(0, 1).unwrap()[0].id;
+    let service_id = store.services_of_organization(organisation).unwrap()[0];
+    let now = chrono::Utc::now();
+    let mut accounts = Vec::new();
+    for (email, role) in [
+        (
+            "editor@example.org",
+            Role::OrganisationEditor {
+                organisations: [organisation].into(),
+            },
+        ),
+        (
+            "moderator@example.org",
+            Role::Moderator {
+                localities: Default::default(),
+            },
+        ),
+    ] {
+        let invited = signpost::auth::create_account(
+            store,
+            None,
+            email,
+            "Staff",
+            vec![role],
+            signpost::auth::INVITATION_VALID,
+            now,
+        )
+        .unwrap();
+        accounts.push(
+            signpost::auth::set_password_with_link(
+                store,
+                &invited.secret,
+                STAFF_PASSWORD,
+                STAFF_PASSWORD,
+                now,
+            )
+            .unwrap(),
+        );
+    }
+    let live = store.service(service_id).unwrap().unwrap();
+    let mut changed = live.clone();
+    changed.name = format!("{} (renamed)", live.name);
+    changed.alert = Some("Closed on bank holidays".to_owned());
+    let mut proposal = Proposal::draft(
+        organisation,
+        accounts[0].id,
+        vec![Record::Service(Box::new(changed))],
+        &[Some(Record::Service(Box::new(live)))],
+        now,
+    );
+    proposal.note = "New name & notice".to_owned();
+    let proposal = catalog
+        .save_proposal(&accounts[0], proposal, true, now)
+        .unwrap();
+    store
+        .add_report(
+            &ProblemReport::new(service_id, ProblemKind::Times, "Closed on Mondays now", now)
+                .unwrap(),
+        )
+        .unwrap();
+    (service_id.to_string(), proposal.id.to_string())
+}
+
+const STAFF_PASSWORD: &str = "brick lane bagels at dawn";
+
+/// Types `text` into the field with id `id`.
+async fn type_into(session: &WebDriver, id: &str, text: &str) {
+    session
+        .find(By::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn sign_in_as(session: &WebDriver, base: &str, email: &str) {
+    session.goto(format!("{base}/account/login")).await.unwrap();
+    type_into(session, "email", email).await;
+    type_into(session, "password", STAFF_PASSWORD).await;
+    click(session, "main form button[type=submit]").await;
+    assert_eq!(session.current_url().await.unwrap().path(), "/account");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
+    let Some(tools) = find_tools() else {
+        return;
+    };
+    let app = helpers::spawn_app().await;
+    let base = app.address.clone();
+    let (service, proposal) = staff_fixture(&app);
+    let driver = start_driver(&tools).await;
+
+    // An organisation editor, on a phone.
+    let editor = browser(&tools, &driver, true, 390).await;
+    sign_in_as(&editor, &base, "editor@example.org").await;
+    for (path, name) in [
+        ("/manage".to_owned(), "manage"),
+        (format!("/manage/services/{service}"), "edit-listing"),
+        (format!("/manage/services/{service}/notice"), "notice"),
+    ] {
+        editor.goto(format!("{base}{path}")).await.unwrap();
+        audit(&editor, &tools, name).await;
+        shot(&editor, name).await;
+        no_sideways_scroll(&editor, name).await;
+    }
+    // The form with errors: the summary links to the fields at fault.
+    editor
+        .goto(format!("{base}/manage/services/{service}"))
+        .await
+        .unwrap();
+    editor
+        .find(By::Id("name"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_into(&editor, "minimum_age", "sixty").await;
+    click(&editor, "button[value=submit]").await;
+    assert!(
+        text_of(&editor, ".error-summary")
+            .await
+            .contains("Name: is empty")
+    );
+    assert!(
+        text_of(&editor, ".error-summary")
+            .await
+            .contains("Youngest age (years): is not a number of years")
+    );
+    audit(&editor, &tools, "edit-listing with errors").await;
+    shot(&editor, "edit-listing-errors").await;
+
+    // A moderator.
+    let moderator = browser(&tools, &driver, true, 1024).await;
+    sign_in_as(&moderator, &base, "moderator@example.org").await;
+    for (path, name) in [
+        ("/moderation".to_owned(), "moderation-queue"),
+        (format!("/moderation/proposals/{proposal}"), "review"),
+        (format!("/moderation/history/service/{service}"), "history"),
+        ("/moderation?lang=bn".to_owned(), "moderation-queue-bengali"),
+    ] {
+        moderator.goto(format!("{base}{path}")).await.unwrap();
+        audit(&moderator, &tools, name).await;
+        shot(&moderator, name).await;
+    }
+    moderator
+        .goto(format!("{base}/moderation/proposals/{proposal}"))
+        .await
+        .unwrap();
+    click(&moderator, "button[value=approve]").await;
+    assert!(
+        text_of(&moderator, ".notice")
+            .await
+            .contains("Approved: the change is live")
+    );
+
+    // Valid HTML, in both languages, as each person sees the pages.
+    let Some(checker) = html_checker() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (email, paths) in [
+        (
+            "editor@example.org",
+            vec![
+                "/manage".to_owned(),
+                format!("/manage/services/{service}"),
+                format!("/manage/services/{service}/notice"),
+            ],
+        ),
+        (
+            "moderator@example.org",
+            vec![
+                "/moderation".to_owned(),
+                format!("/moderation/proposals/{proposal}"),
+                format!("/moderation/history/service/{service}"),
+            ],
+        ),
+    ] {
+        let secret = signpost::auth::login(
+            app.catalog.store(),
+            email,
+            STAFF_PASSWORD,
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .secret;
+        for lang in ["en", "bn"] {
+            for path in &paths {
+                let html = app
+                    .client
+                    .get(format!("{}{path}?lang={lang}", app.address))
+                    .header("accept", "text/html")
+                    .header("cookie", format!("signpost_session={secret}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                assert!(html.contains("<main"), "{path}: {html}");
+                let name = path.replace('/', "_");
+                let file = dir.path().join(format!("{name}-{lang}.html"));
+                std::fs::write(&file, html).unwrap();
+                files.push(file);
+            }
+        }
+    }
+    assert_valid_html(&checker, &files);
 }

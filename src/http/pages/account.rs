@@ -362,6 +362,8 @@ struct AccountPage {
     email: String,
     roles: Vec<String>,
     administrator: bool,
+    editor: bool,
+    moderator: bool,
 }
 
 /// `GET /account`: who is signed in, with what roles.
@@ -383,6 +385,11 @@ pub async fn show(
             .map(|role| role_text(t, &state, role))
             .collect(),
         administrator: account.is_administrator(),
+        editor: account
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::Administrator | Role::OrganisationEditor { .. })),
+        moderator: account.is_moderator(),
     };
     Ok(private(&context, StatusCode::OK, &page))
 }

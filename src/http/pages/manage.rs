@@ -35,17 +35,20 @@ fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError
     }
 }
 
-/// Counts a write against the account's limit.
-pub(super) fn count_write(
+/// A staff form post: its page context, its fields (the CSRF token checked) and the
+/// signed-in account, the post counted against the account's write limit.
+pub(super) async fn signed_post(
     state: &AppState,
-    account: &Account,
-    context: &PageContext,
-) -> Result<(), PageError> {
-    if state.limits.writes.allow(&account.id.to_string()) {
-        Ok(())
-    } else {
-        Err(PageError::TooManyAttempts(context.locale))
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<(PageContext, Pairs, Account), PageError> {
+    let context = PageContext::new(request);
+    let fields = form(&context, body)?;
+    let account = require(state, request, &context).await?;
+    if !state.limits.writes.allow(&account.id.to_string()) {
+        return Err(PageError::TooManyAttempts(context.locale));
     }
+    Ok((context, fields, account))
 }
 
 /// A proposal's status in words.
@@ -555,11 +558,8 @@ pub async fn save(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    let fields = form(&context, &body)?;
-    let account = require(&state, &request, &context).await?;
-    count_write(&state, &account, &context)?;
     let organisation = Pairs::parse(request.query_string())
         .first("organisation")
         .map(str::to_owned);
@@ -687,11 +687,8 @@ pub async fn notice(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    let fields = form(&context, &body)?;
-    let account = require(&state, &request, &context).await?;
-    count_write(&state, &account, &context)?;
     let message = fields.value("message").to_owned();
     let notice = match fields.value("kind") {
         "closed" => Some(UrgentNotice::TemporarilyClosed(message.clone())),
@@ -737,11 +734,8 @@ pub async fn assure(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, _, account) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    form(&context, &body)?;
-    let account = require(&state, &request, &context).await?;
-    count_write(&state, &account, &context)?;
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let id = ServiceId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;

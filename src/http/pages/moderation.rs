@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
 
-use super::account::{form, off_executor, private, require};
-use super::manage::{count_write, when};
+use super::account::{off_executor, private, require};
+use super::manage::{signed_post, when};
 use super::{Chrome, PageContext, PageError};
 use crate::catalog::Catalog;
 use crate::catalog::moderation::ModerationError;
@@ -33,8 +33,14 @@ async fn require_moderator(
     context: &PageContext,
 ) -> Result<Account, PageError> {
     let account = require(state, request, context).await?;
+    ensure_moderator(&account, context)?;
+    Ok(account)
+}
+
+/// Refuses an account that moderates nowhere.
+fn ensure_moderator(account: &Account, context: &PageContext) -> Result<(), PageError> {
     if account.is_moderator() {
-        Ok(account)
+        Ok(())
     } else {
         tracing::info!(account_id = %account.id, "refused: moderators only");
         Err(PageError::Forbidden(context.locale))
@@ -270,11 +276,9 @@ pub async fn decide(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    let fields = form(&context, &body)?;
-    let moderator = require_moderator(&state, &request, &context).await?;
-    count_write(&state, &moderator, &context)?;
+    ensure_moderator(&moderator, &context)?;
     let id = ProposalId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
     let approve = fields.first("decision") == Some("approve");
     let reason = fields.value("reason").to_owned();
@@ -324,11 +328,9 @@ pub async fn resolve(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    let fields = form(&context, &body)?;
-    let moderator = require_moderator(&state, &request, &context).await?;
-    count_write(&state, &moderator, &context)?;
+    ensure_moderator(&moderator, &context)?;
     let id = RecordId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
     let note = fields.value("note").to_owned();
     let catalog = state.catalog.clone();
@@ -440,11 +442,9 @@ pub async fn restore(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let context = PageContext::new(&request);
+    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
     let locale = context.locale;
-    let fields = form(&context, &body)?;
-    let moderator = require_moderator(&state, &request, &context).await?;
-    count_write(&state, &moderator, &context)?;
+    ensure_moderator(&moderator, &context)?;
     let (kind, id) = path.into_inner();
     let key = key_of(&kind, &id).ok_or(PageError::NotFound(locale))?;
     let index: usize = fields
