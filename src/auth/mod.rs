@@ -7,6 +7,7 @@
 //! so a copy of the data directory opens no session and follows no link.
 
 pub mod password;
+pub mod totp;
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -31,6 +32,8 @@ pub const FAILURES_BEFORE_LOCK: u32 = 5;
 pub const FIRST_LOCK: Duration = Duration::minutes(1);
 /// The longest lock.
 pub const MAX_LOCK: Duration = Duration::hours(1);
+/// How long after a right password the authenticator code may be given.
+pub const SECOND_FACTOR_VALID: Duration = Duration::minutes(5);
 /// `last_seen` is written at most this often (a write per request would be wasteful).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
@@ -52,6 +55,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Compares two byte strings in time that does not depend on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// Whether `text` has the shape of a secret made by [`new_secret`].
 pub fn is_secret_shaped(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
@@ -69,6 +77,16 @@ pub enum LoginError {
         /// When it may be tried again.
         until: DateTime<Utc>,
     },
+    /// The password was right; the authenticator code is needed to finish, with `ticket`
+    /// (single-use, for [`SECOND_FACTOR_VALID`]).
+    #[error("an authenticator code is needed")]
+    CodeNeeded {
+        /// The secret that stands for the right password until the code is given.
+        ticket: String,
+    },
+    /// The authenticator code was wrong (the ticket still works until it expires).
+    #[error("wrong authenticator code")]
+    WrongCode,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -148,42 +166,109 @@ pub fn login(
         if account.password_hash.is_none() {
             password::burn_time(password);
         }
-        let mut failed = account.clone();
-        failed.failed_logins += 1;
         let detail = if account.disabled {
             "account disabled"
         } else {
             "wrong password"
         };
+        count_failure(store, account, detail, now)?;
+        return Err(LoginError::Invalid);
+    }
+    if account.has_second_factor() {
+        let (ticket, key) = new_secret();
+        store.put_token(&OneTimeToken {
+            key,
+            purpose: TokenPurpose::SecondFactor,
+            account: account.id,
+            expires: now + SECOND_FACTOR_VALID,
+        })?;
+        return Err(LoginError::CodeNeeded { ticket });
+    }
+    start_session(store, account, now)
+}
+
+/// Counts a failed sign-in on `account`, locking it after [`FAILURES_BEFORE_LOCK`] in a row.
+fn count_failure(
+    store: &dyn Store,
+    account: Account,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut failed = account;
+    failed.failed_logins += 1;
+    audit(
+        store,
+        now,
+        None,
+        AuditAction::LoginFailed,
+        Some(failed.id),
+        detail,
+    )?;
+    if failed.failed_logins >= FAILURES_BEFORE_LOCK {
+        let doublings = (failed.failed_logins - FAILURES_BEFORE_LOCK).min(10);
+        let lock = (FIRST_LOCK * 2i32.pow(doublings)).min(MAX_LOCK);
+        failed.locked_until = Some(now + lock);
         audit(
             store,
             now,
             None,
-            AuditAction::LoginFailed,
-            Some(account.id),
-            detail,
+            AuditAction::AccountLocked,
+            Some(failed.id),
+            &format!(
+                "{} failures in a row; locked for {} minutes",
+                failed.failed_logins,
+                lock.num_minutes()
+            ),
         )?;
-        if failed.failed_logins >= FAILURES_BEFORE_LOCK {
-            let doublings = (failed.failed_logins - FAILURES_BEFORE_LOCK).min(10);
-            let lock = (FIRST_LOCK * 2i32.pow(doublings)).min(MAX_LOCK);
-            failed.locked_until = Some(now + lock);
-            audit(
-                store,
-                now,
-                None,
-                AuditAction::AccountLocked,
-                Some(account.id),
-                &format!(
-                    "{} failures in a row; locked for {} minutes",
-                    failed.failed_logins,
-                    lock.num_minutes()
-                ),
-            )?;
-        }
-        store.put_account(&failed)?;
+    }
+    store.put_account(&failed)
+}
+
+/// Finishes a sign-in whose password was right with the authenticator code. A wrong code
+/// counts as a failed sign-in (and can lock the account); the ticket works until it expires.
+pub fn login_with_code(
+    store: &dyn Store,
+    ticket: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, LoginError> {
+    if !is_secret_shaped(ticket) {
         return Err(LoginError::Invalid);
     }
-    let mut account = account;
+    let Some(token) = store
+        .take_token(&key_of(ticket))?
+        .filter(|t| t.purpose == TokenPurpose::SecondFactor && t.expires > now)
+    else {
+        return Err(LoginError::Invalid);
+    };
+    let Some(mut account) = store.account(token.account)?.filter(|a| !a.disabled) else {
+        return Err(LoginError::Invalid);
+    };
+    if let Some(until) = account.locked_until.filter(|until| *until > now) {
+        return Err(LoginError::Locked { until });
+    }
+    let Some(totp) = account.totp.as_mut().filter(|t| t.confirmed.is_some()) else {
+        return Err(LoginError::Invalid);
+    };
+    match totp::verify(&totp.secret, code, now, totp.last_step) {
+        Some(step) => {
+            totp.last_step = step;
+            start_session(store, account, now)
+        }
+        None => {
+            store.put_token(&token)?;
+            count_failure(store, account, "wrong authenticator code", now)?;
+            Err(LoginError::WrongCode)
+        }
+    }
+}
+
+/// Starts a new session for an account whose sign-in succeeded.
+fn start_session(
+    store: &dyn Store,
+    mut account: Account,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, LoginError> {
     account.failed_logins = 0;
     account.locked_until = None;
     store.put_account(&account)?;
@@ -203,6 +288,56 @@ pub fn login(
         "",
     )?;
     Ok(SignedIn { secret, account })
+}
+
+/// The authenticator secret `account` is setting up: the one waiting for confirmation, or
+/// a new one (kept on the account, not asked for at sign-in until confirmed).
+pub fn begin_second_factor(store: &dyn Store, account: &Account) -> Result<String, StoreError> {
+    let mut account = store
+        .account(account.id)?
+        .unwrap_or_else(|| account.clone());
+    if let Some(pending) = account.totp.as_ref().filter(|t| t.confirmed.is_none()) {
+        return Ok(pending.secret.clone());
+    }
+    let secret = totp::new_secret();
+    account.totp = Some(crate::domain::account::Totp {
+        secret: secret.clone(),
+        confirmed: None,
+        last_step: 0,
+    });
+    store.put_account(&account)?;
+    Ok(secret)
+}
+
+/// Confirms the authenticator being set up with a code from it; from then on sign-in asks
+/// for a code. Returns whether the code was right.
+pub fn confirm_second_factor(
+    store: &dyn Store,
+    account: &Account,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let Some(mut account) = store.account(account.id)? else {
+        return Ok(false);
+    };
+    let Some(pending) = account.totp.as_mut().filter(|t| t.confirmed.is_none()) else {
+        return Ok(false);
+    };
+    let Some(step) = totp::verify(&pending.secret, code, now, pending.last_step) else {
+        return Ok(false);
+    };
+    pending.confirmed = Some(now);
+    pending.last_step = step;
+    store.put_account(&account)?;
+    audit(
+        store,
+        now,
+        Some(account.id),
+        AuditAction::SecondFactorSet,
+        Some(account.id),
+        "",
+    )?;
+    Ok(true)
 }
 
 /// The account signed in with the session `secret`, if the session is live: not ended,

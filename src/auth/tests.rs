@@ -251,3 +251,67 @@ fn unknown_addresses_and_disabled_accounts_are_refused_alike() {
             .is_none()
     );
 }
+
+#[test]
+fn with_an_authenticator_the_password_alone_opens_nothing_and_wrong_codes_lock() {
+    let (_dir, store) = store();
+    let account = editor(&store);
+    let secret = begin_second_factor(&store, &account).unwrap();
+    assert_eq!(
+        begin_second_factor(&store, &account).unwrap(),
+        secret,
+        "the pending secret is kept until confirmed"
+    );
+    // Not yet confirmed: sign-in does not ask for a code.
+    assert!(login(&store, "rahima@example.org", GOOD, t0()).is_ok());
+    assert!(!confirm_second_factor(&store, &account, "000000", t0()).unwrap());
+    let code = totp::code_now(&secret, t0()).unwrap();
+    assert!(confirm_second_factor(&store, &account, &code, t0()).unwrap());
+
+    let at = t0() + Duration::minutes(1);
+    let Err(LoginError::CodeNeeded { ticket }) = login(&store, "rahima@example.org", GOOD, at)
+    else {
+        panic!("a code is needed");
+    };
+    for _ in 0..FAILURES_BEFORE_LOCK - 1 {
+        assert!(matches!(
+            login_with_code(&store, &ticket, "000000", at),
+            Err(LoginError::WrongCode)
+        ));
+    }
+    let right = totp::code_now(&secret, at).unwrap();
+    let signed_in = login_with_code(&store, &ticket, &right, at).unwrap();
+    assert_eq!(signed_in.account.failed_logins, 0);
+    assert!(
+        authenticate(&store, &signed_in.secret, at)
+            .unwrap()
+            .is_some()
+    );
+    // The ticket is used up; an old ticket has expired.
+    assert!(matches!(
+        login_with_code(&store, &ticket, &right, at),
+        Err(LoginError::Invalid)
+    ));
+    let Err(LoginError::CodeNeeded { ticket }) = login(&store, "rahima@example.org", GOOD, at)
+    else {
+        panic!("a code is needed");
+    };
+    let late = at + SECOND_FACTOR_VALID + Duration::seconds(1);
+    let code = totp::code_now(&secret, late).unwrap();
+    assert!(matches!(
+        login_with_code(&store, &ticket, &code, late),
+        Err(LoginError::Invalid)
+    ));
+    // Five wrong codes in a row lock the account like wrong passwords.
+    let Err(LoginError::CodeNeeded { ticket }) = login(&store, "rahima@example.org", GOOD, at)
+    else {
+        panic!("a code is needed");
+    };
+    for _ in 0..FAILURES_BEFORE_LOCK {
+        let _ = login_with_code(&store, &ticket, "000000", at);
+    }
+    assert!(matches!(
+        login_with_code(&store, &ticket, &totp::code_now(&secret, at).unwrap(), at),
+        Err(LoginError::Locked { .. })
+    ));
+}

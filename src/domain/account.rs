@@ -109,6 +109,22 @@ pub struct Account {
     /// No sign-in until then (after repeated failures).
     #[serde(default)]
     pub locked_until: Option<DateTime<Utc>>,
+    /// The authenticator app (second factor), once set up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<Totp>,
+}
+
+/// An authenticator app's shared secret (RFC 6238).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totp {
+    /// The secret, base32.
+    pub secret: String,
+    /// When the person proved their app has it; until then it is not asked for at sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<DateTime<Utc>>,
+    /// The time step of the last code accepted (a code works once).
+    #[serde(default)]
+    pub last_step: u64,
 }
 
 impl Account {
@@ -132,7 +148,19 @@ impl Account {
             disabled: false,
             failed_logins: 0,
             locked_until: None,
+            totp: None,
         }
+    }
+
+    /// Whether sign-in asks for an authenticator code.
+    pub fn has_second_factor(&self) -> bool {
+        self.totp.as_ref().is_some_and(|t| t.confirmed.is_some())
+    }
+
+    /// Whether the account must set up a second factor before doing its work: administrators
+    /// and moderators (it is available to everyone).
+    pub fn needs_second_factor(&self) -> bool {
+        self.is_moderator() && !self.has_second_factor()
     }
 
     /// Whether it holds the administrator role.
@@ -195,6 +223,8 @@ pub struct Session {
 pub enum TokenPurpose {
     /// Set the password of a new account (an invitation, or the first administrator).
     SetPassword,
+    /// Finish a sign-in with an authenticator code (the password was right).
+    SecondFactor,
 }
 
 /// A single-use, expiring link's secret, stored as its hash.
@@ -230,6 +260,8 @@ pub enum AuditAction {
     RolesChanged,
     /// An account was disabled or enabled.
     AccountDisabled,
+    /// An authenticator app was set up (second factor on).
+    SecondFactorSet,
     /// A moderator approved a proposed change (now live).
     ChangeApproved,
     /// A moderator turned a proposed change down.

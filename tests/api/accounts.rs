@@ -5,7 +5,7 @@ use signpost::auth;
 use signpost::domain::account::Role;
 use signpost::store::Store;
 
-use crate::helpers::{Reply, TestApp, Visitor, location, spawn_app};
+use crate::helpers::{Reply, TestApp, Visitor, location, spawn_app, unused_code};
 
 pub const PASSWORD: &str = "lentil soup on tuesdays";
 
@@ -56,6 +56,30 @@ pub async fn sign_in(visitor: &mut Visitor<'_>, email: &str, password: &str) -> 
             ],
         )
         .await
+}
+
+/// Sets up an authenticator app through its page, as a person would (reading the key off
+/// the page, typing the code their app shows); returns the key.
+pub async fn set_up_authenticator(visitor: &mut Visitor<'_>) -> String {
+    let page = visitor.get("/account/two-factor").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let start = page
+        .text
+        .find("<code id=\"totp-key\">")
+        .expect("the key is shown")
+        + "<code id=\"totp-key\">".len();
+    let end = start + page.text[start..].find("</code>").unwrap();
+    let key = page.text[start..end].replace(' ', "");
+    let code = auth::totp::code_now(&key, chrono::Utc::now()).unwrap();
+    let csrf = visitor.csrf();
+    let done = visitor
+        .post(
+            "/account/two-factor",
+            &[("csrf", &csrf), ("code", &code), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    key
 }
 
 /// An account created directly in the store (as `signpost admin create` does), its link.
@@ -122,6 +146,13 @@ async fn an_invited_editor_sets_a_password_signs_in_and_is_kept_to_their_role() 
     assert_eq!(page.status, 200);
     assert_eq!(page.headers["cache-control"], "no-store");
     assert!(page.text.contains("Administrator"));
+    let sent = admin.get("/admin/accounts").await;
+    assert_eq!(
+        location(&sent),
+        "/account/two-factor?next=%2Fadmin%2Faccounts",
+        "administrators set up a second factor first"
+    );
+    set_up_authenticator(&mut admin).await;
 
     // Invitations need the CSRF token.
     let organisation = app.get_json("/organizations?per_page=1").await["contents"][0]["id"]
@@ -365,5 +396,103 @@ fn admin_create_prints_a_one_time_link_and_takes_no_password() {
     assert!(!again.status.success());
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("another account has this e-mail address")
+    );
+}
+
+#[tokio::test]
+async fn administrators_and_moderators_sign_in_with_an_authenticator_app() {
+    let app = spawn_app().await;
+    let email = "mod@example.org";
+    let link = create(
+        &app,
+        email,
+        Role::Moderator {
+            localities: Default::default(),
+        },
+    );
+    let mut moderator = Visitor::new(&app);
+    accept(&mut moderator, &link, PASSWORD).await;
+    assert_eq!(sign_in(&mut moderator, email, PASSWORD).await.status, 303);
+
+    // No moderation before an authenticator app is set up.
+    let sent = moderator.get("/moderation").await;
+    assert_eq!(sent.status, 303);
+    assert_eq!(location(&sent), "/account/two-factor?next=%2Fmoderation");
+    let page = moderator
+        .get("/account/two-factor?next=%2Fmoderation")
+        .await;
+    assert!(page.text.contains("must set up an authenticator app"));
+    assert!(page.text.contains("<svg"), "a QR code to scan");
+    let csrf = moderator.csrf();
+    let wrong = moderator
+        .post(
+            "/account/two-factor",
+            &[("csrf", &csrf), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert!(wrong.text.contains("That code is not right"));
+    set_up_authenticator(&mut moderator).await;
+    assert_eq!(moderator.get("/moderation").await.status, 200);
+
+    // From now on the password alone is not enough.
+    let csrf = moderator.csrf();
+    moderator.post("/account/logout", &[("csrf", &csrf)]).await;
+    let step = sign_in(&mut moderator, email, PASSWORD).await;
+    assert_eq!(step.status, 200);
+    assert!(
+        step.text
+            .contains("Enter the code from your authenticator app")
+    );
+    assert!(!moderator.cookies.contains_key("signpost_session"));
+    assert_eq!(moderator.get("/moderation").await.status, 303);
+    let csrf = moderator.csrf();
+    let wrong = moderator
+        .post(
+            "/account/login/code",
+            &[("csrf", &csrf), ("code", "000000"), ("next", "/moderation")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text.contains("The code is wrong"));
+    let code = unused_code(&app, email);
+    let right = moderator
+        .post(
+            "/account/login/code",
+            &[("csrf", &csrf), ("code", &code), ("next", "/moderation")],
+        )
+        .await;
+    assert_eq!(right.status, 303, "{}", right.text);
+    assert_eq!(location(&right), "/moderation");
+    assert_eq!(moderator.get("/moderation").await.status, 200);
+
+    // A code works once: replayed at another sign-in it is refused.
+    let mut replay = Visitor::new(&app);
+    assert_eq!(sign_in(&mut replay, email, PASSWORD).await.status, 200);
+    let csrf = replay.csrf();
+    let again = replay
+        .post(
+            "/account/login/code",
+            &[("csrf", &csrf), ("code", &code), ("next", "/moderation")],
+        )
+        .await;
+    assert_eq!(again.status, 401);
+    // Without the ticket of a right password, a code alone opens nothing.
+    let mut stranger = Visitor::new(&app);
+    stranger.get("/account/login").await;
+    let csrf = stranger.csrf();
+    let alone = stranger
+        .post(
+            "/account/login/code",
+            &[("csrf", &csrf), ("code", &unused_code(&app, email))],
+        )
+        .await;
+    assert_eq!(alone.status, 401);
+    assert!(alone.text.contains("Signing in took too long"));
+    let trail = app.catalog.store().audit_entries().unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == signpost::domain::account::AuditAction::SecondFactorSet)
     );
 }

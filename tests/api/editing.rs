@@ -6,7 +6,7 @@
 use signpost::domain::account::Role;
 use signpost::domain::ids::{OrganizationId, ServiceId};
 
-use crate::accounts::{PASSWORD, accept, create, link_path, sign_in};
+use crate::accounts::{PASSWORD, accept, create, link_path, set_up_authenticator, sign_in};
 use crate::helpers::{Reply, TestApp, Visitor, form_fields, location, set_field, spawn_app};
 
 async fn post_fields(visitor: &mut Visitor<'_>, path: &str, fields: &[(String, String)]) -> Reply {
@@ -23,6 +23,16 @@ async fn staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Visitor<'a> {
     let mut visitor = Visitor::new(app);
     assert_eq!(accept(&mut visitor, &link, PASSWORD).await.status, 200);
     assert_eq!(sign_in(&mut visitor, email, PASSWORD).await.status, 303);
+    let moderates = app
+        .catalog
+        .store()
+        .account_by_email(&signpost::domain::account::login_email(email).unwrap())
+        .unwrap()
+        .unwrap()
+        .is_moderator();
+    if moderates {
+        set_up_authenticator(&mut visitor).await;
+    }
     visitor
 }
 

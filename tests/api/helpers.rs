@@ -394,3 +394,19 @@ pub fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(n, _)| n != name);
     fields.push((name.to_owned(), value.to_owned()));
 }
+
+/// The next code `email`'s authenticator shows that has not been used yet.
+pub fn unused_code(app: &TestApp, email: &str) -> String {
+    let account = app
+        .catalog
+        .store()
+        .account_by_email(&signpost::domain::account::login_email(email).unwrap())
+        .unwrap()
+        .unwrap();
+    let totp = account.totp.expect("an authenticator is set up");
+    let step = signpost::auth::totp::step_of(chrono::Utc::now()).max(totp.last_step + 1);
+    signpost::auth::totp::code_at(
+        &signpost::auth::totp::base32_decode(&totp.secret).unwrap(),
+        step,
+    )
+}

@@ -789,16 +789,24 @@ fn staff_fixture(app: &helpers::TestApp) -> (String, String) {
             now,
         )
         .unwrap();
-        accounts.push(
-            signpost::auth::set_password_with_link(
-                store,
-                &invited.secret,
-                STAFF_PASSWORD,
-                STAFF_PASSWORD,
-                now,
-            )
-            .unwrap(),
-        );
+        let account = signpost::auth::set_password_with_link(
+            store,
+            &invited.secret,
+            STAFF_PASSWORD,
+            STAFF_PASSWORD,
+            now,
+        )
+        .unwrap();
+        if account.is_moderator() {
+            // Set up a minute ago, so that the codes of now are still unused.
+            let earlier = now - chrono::Duration::minutes(1);
+            let secret = signpost::auth::begin_second_factor(store, &account).unwrap();
+            let code = signpost::auth::totp::code_now(&secret, earlier).unwrap();
+            assert!(
+                signpost::auth::confirm_second_factor(store, &account, &code, earlier).unwrap()
+            );
+        }
+        accounts.push(account);
     }
     let live = store.service(service_id).unwrap().unwrap();
     let mut changed = live.clone();
@@ -837,11 +845,23 @@ async fn type_into(session: &WebDriver, id: &str, text: &str) {
         .unwrap();
 }
 
-async fn sign_in_as(session: &WebDriver, base: &str, email: &str) {
+async fn sign_in_as(session: &WebDriver, tools: &Tools, app: &helpers::TestApp, email: &str) {
+    let base = &app.address;
     session.goto(format!("{base}/account/login")).await.unwrap();
     type_into(session, "email", email).await;
     type_into(session, "password", STAFF_PASSWORD).await;
     click(session, "main form button[type=submit]").await;
+    if app
+        .catalog
+        .store()
+        .account_by_email(&signpost::domain::account::login_email(email).unwrap())
+        .unwrap()
+        .is_some_and(|a| a.has_second_factor())
+    {
+        audit(session, tools, "sign-in code").await;
+        type_into(session, "code", &helpers::unused_code(app, email)).await;
+        click(session, "main form button[type=submit]").await;
+    }
     assert_eq!(session.current_url().await.unwrap().path(), "/account");
 }
 
@@ -857,11 +877,12 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
 
     // An organisation editor, on a phone.
     let editor = browser(&tools, &driver, true, 390).await;
-    sign_in_as(&editor, &base, "editor@example.org").await;
+    sign_in_as(&editor, &tools, &app, "editor@example.org").await;
     for (path, name) in [
         ("/manage".to_owned(), "manage"),
         (format!("/manage/services/{service}"), "edit-listing"),
         (format!("/manage/services/{service}/notice"), "notice"),
+        ("/account/two-factor".to_owned(), "two-factor-set-up"),
     ] {
         editor.goto(format!("{base}{path}")).await.unwrap();
         audit(&editor, &tools, name).await;
@@ -897,7 +918,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
 
     // A moderator.
     let moderator = browser(&tools, &driver, true, 1024).await;
-    sign_in_as(&moderator, &base, "moderator@example.org").await;
+    sign_in_as(&moderator, &tools, &app, "moderator@example.org").await;
     for (path, name) in [
         ("/moderation".to_owned(), "moderation-queue"),
         (format!("/moderation/proposals/{proposal}"), "review"),
@@ -932,6 +953,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/manage".to_owned(),
                 format!("/manage/services/{service}"),
                 format!("/manage/services/{service}/notice"),
+                "/account/two-factor".to_owned(),
             ],
         ),
         (
@@ -943,14 +965,18 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
             ],
         ),
     ] {
-        let secret = signpost::auth::login(
-            app.catalog.store(),
-            email,
-            STAFF_PASSWORD,
-            chrono::Utc::now(),
-        )
-        .unwrap()
-        .secret;
+        let store = app.catalog.store();
+        let now = chrono::Utc::now();
+        let secret = match signpost::auth::login(store, email, STAFF_PASSWORD, now) {
+            Ok(signed_in) => signed_in.secret,
+            Err(signpost::auth::LoginError::CodeNeeded { ticket }) => {
+                let code = helpers::unused_code(&app, email);
+                signpost::auth::login_with_code(store, &ticket, &code, now)
+                    .unwrap()
+                    .secret
+            }
+            Err(other) => panic!("{other}"),
+        };
         for lang in ["en", "bn"] {
             for path in &paths {
                 let html = app

@@ -20,9 +20,11 @@ use crate::i18n::{Arg, Messages};
 
 /// The cookie holding the session secret.
 pub const SESSION_COOKIE: &str = "signpost_session";
+/// The cookie holding the ticket of a sign-in waiting for its authenticator code.
+const TICKET_COOKIE: &str = "signpost_ticket";
 
-fn auth_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    let mut cookie = super::session_cookie(SESSION_COOKIE, value);
+fn auth_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut cookie = super::session_cookie(name, value);
     cookie.set_secure(state.secure_cookies);
     cookie
 }
@@ -66,6 +68,19 @@ pub async fn signed_in(
     .await
     .map_err(PageError::internal(context.locale))?;
     Ok(found.map(|(_, account)| account))
+}
+
+/// Refuses (with a way to do it) an administrator or moderator whose authenticator app is
+/// not set up yet.
+pub fn ensure_second_factor(account: &Account, context: &PageContext) -> Result<(), PageError> {
+    if account.needs_second_factor() {
+        Err(PageError::SecondFactor(
+            context.locale,
+            context.here.clone(),
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// The signed-in account, or a redirect to the sign-in page that comes back here.
@@ -185,17 +200,21 @@ pub async fn login(
             );
             return Ok(redirect_setting(
                 &next,
-                vec![auth_cookie(&state, signed_in.secret), csrf],
+                vec![auth_cookie(&state, SESSION_COOKIE, signed_in.secret), csrf],
             ));
         }
-        Err(LoginError::Invalid) => t.get("login-failed"),
-        Err(LoginError::Locked { until }) => {
-            let london = crate::search::query::london_time(until);
-            t.with("login-locked", "time", &london.format("%H:%M").to_string())
+        Err(LoginError::CodeNeeded { ticket }) => {
+            let page = code_page(&context, next, None);
+            let mut response = private(&context, StatusCode::OK, &page);
+            response
+                .add_cookie(&auth_cookie(&state, TICKET_COOKIE, ticket))
+                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+            return Ok(response);
         }
-        Err(LoginError::Store(error)) => {
-            return Err(PageError::Internal(locale, error.to_string()));
-        }
+        Err(error) => match refused_text(t, error) {
+            Ok(text) => text,
+            Err(error) => return Err(PageError::Internal(locale, error.to_string())),
+        },
     };
     tracing::info!("sign-in refused");
     let page = LoginPage {
@@ -224,7 +243,7 @@ pub async fn logout(
             .await?
             .map_err(|e| PageError::Internal(locale, e.to_string()))?;
     }
-    let mut gone = auth_cookie(&state, String::new());
+    let mut gone = auth_cookie(&state, SESSION_COOKIE, String::new());
     gone.make_removal();
     Ok(redirect_setting(&context.link("/"), vec![gone]))
 }
@@ -515,6 +534,7 @@ async fn require_administrator(
 ) -> Result<Account, PageError> {
     let account = require(state, request, context).await?;
     if account.is_administrator() {
+        ensure_second_factor(&account, context)?;
         Ok(account)
     } else {
         tracing::info!(account_id = %account.id, "refused: administrators only");
@@ -637,4 +657,214 @@ pub async fn invite(
             Ok(private(&context, StatusCode::BAD_REQUEST, &page))
         }
     }
+}
+
+/// What to tell someone whose sign-in was refused (other than "enter your code").
+fn refused_text(t: &Messages, error: LoginError) -> Result<String, crate::store::StoreError> {
+    Ok(match error {
+        LoginError::Invalid | LoginError::CodeNeeded { .. } => t.get("login-failed"),
+        LoginError::WrongCode => t.get("login-code-wrong"),
+        LoginError::Locked { until } => {
+            let london = crate::search::query::london_time(until);
+            t.with("login-locked", "time", &london.format("%H:%M").to_string())
+        }
+        LoginError::Store(error) => return Err(error),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    c: Chrome,
+    t: &'static Messages,
+    next: String,
+    error: Option<String>,
+}
+
+fn code_page(context: &PageContext, next: String, error: Option<String>) -> CodePage {
+    let t = context.t();
+    CodePage {
+        c: context.chrome(t.get("login-code-title")),
+        t,
+        next,
+        error,
+    }
+}
+
+/// `POST /account/login/code`: finishes a sign-in with the authenticator code.
+pub async fn login_code(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let t = context.t();
+    let fields = form(&context, &body)?;
+    count_attempt(&state, &request, &context)?;
+    let next = super::safe_return_path(fields.first("next").unwrap_or("/account")).to_owned();
+    let ticket = request
+        .cookie(TICKET_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let code = fields.value("code").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let attempt = off_executor(locale, move || {
+        auth::login_with_code(catalog.store(), &ticket, &code, now)
+    })
+    .await?;
+    let mut gone = auth_cookie(&state, TICKET_COOKIE, String::new());
+    gone.make_removal();
+    match attempt {
+        Ok(signed_in) => {
+            tracing::info!(account_id = %signed_in.account.id, "signed in with a second factor");
+            let csrf = super::session_cookie(
+                super::CSRF_COOKIE,
+                uuid::Uuid::new_v4().simple().to_string(),
+            );
+            Ok(redirect_setting(
+                &next,
+                vec![
+                    auth_cookie(&state, SESSION_COOKIE, signed_in.secret),
+                    csrf,
+                    gone,
+                ],
+            ))
+        }
+        Err(LoginError::WrongCode) => {
+            tracing::info!("authenticator code refused");
+            let page = code_page(&context, next, Some(t.get("login-code-wrong")));
+            Ok(private(&context, StatusCode::UNAUTHORIZED, &page))
+        }
+        Err(error) => {
+            tracing::info!("sign-in refused at the code step");
+            let message = match error {
+                LoginError::Invalid => t.get("login-code-expired"),
+                other => refused_text(t, other)
+                    .map_err(|e| PageError::Internal(locale, e.to_string()))?,
+            };
+            let page = LoginPage {
+                c: context.chrome(t.get("login-title")),
+                t,
+                email: String::new(),
+                next,
+                error: Some(message),
+            };
+            let mut response = private(&context, StatusCode::UNAUTHORIZED, &page);
+            response
+                .add_removal_cookie(&gone)
+                .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "two_factor.html")]
+struct TwoFactorPage {
+    c: Chrome,
+    t: &'static Messages,
+    on: bool,
+    needed: bool,
+    qr: Option<String>,
+    key: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// The set-up page for `account` (a new or pending secret when it is not on yet).
+async fn two_factor_page(
+    state: &AppState,
+    context: &PageContext,
+    account: Account,
+    next: String,
+    error: Option<String>,
+) -> Result<TwoFactorPage, PageError> {
+    let t = context.t();
+    let on = account.has_second_factor();
+    let needed = account.needs_second_factor();
+    let (qr, key) = if on {
+        (None, String::new())
+    } else {
+        let catalog = state.catalog.clone();
+        let email = account.email.to_string();
+        let secret = off_executor(context.locale, move || {
+            auth::begin_second_factor(catalog.store(), &account)
+        })
+        .await?
+        .map_err(|e| PageError::Internal(context.locale, e.to_string()))?;
+        let uri = auth::totp::uri(&secret, &email, "Signpost");
+        let grouped = secret
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (super::view::qr_svg(&uri), grouped)
+    };
+    Ok(TwoFactorPage {
+        c: context.chrome(t.get("two-factor-title")),
+        t,
+        on,
+        needed,
+        qr,
+        key,
+        next,
+        error,
+    })
+}
+
+/// `GET /account/two-factor`: set up an authenticator app (or see that it is on).
+pub async fn two_factor_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let account = require(&state, &request, &context).await?;
+    let next = Pairs::parse(request.query_string())
+        .first("next")
+        .map(|n| super::safe_return_path(n).to_owned())
+        .unwrap_or_else(|| "/account".to_owned());
+    let page = two_factor_page(&state, &context, account, next, None).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /account/two-factor`: turns the authenticator on with a code from it.
+pub async fn two_factor(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    let account = require(&state, &request, &context).await?;
+    count_attempt(&state, &request, &context)?;
+    let next = super::safe_return_path(fields.first("next").unwrap_or("/account")).to_owned();
+    let code = fields.value("code").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let confirmed = {
+        let account = account.clone();
+        off_executor(locale, move || {
+            auth::confirm_second_factor(catalog.store(), &account, &code, now)
+        })
+        .await?
+        .map_err(|e| PageError::Internal(locale, e.to_string()))?
+    };
+    if confirmed {
+        tracing::info!(account_id = %account.id, "second factor set up");
+        return Ok(context.redirect(&next));
+    }
+    let t = context.t();
+    let page = two_factor_page(
+        &state,
+        &context,
+        account,
+        next,
+        Some(t.get("two-factor-wrong")),
+    )
+    .await?;
+    Ok(private(&context, StatusCode::BAD_REQUEST, &page))
 }

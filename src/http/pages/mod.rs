@@ -64,6 +64,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::get().to(account::login_form))
                 .route(web::post().to(account::login)),
         )
+        .service(web::resource("/account/login/code").route(web::post().to(account::login_code)))
+        .service(
+            web::resource("/account/two-factor")
+                .route(web::get().to(account::two_factor_form))
+                .route(web::post().to(account::two_factor)),
+        )
         .service(web::resource("/account/logout").route(web::post().to(account::logout)))
         .service(
             web::resource("/account/password")
@@ -347,9 +353,7 @@ pub fn client_key(request: &HttpRequest) -> String {
         .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+use crate::auth::constant_time_eq;
 
 /// The other language, as a link in the header.
 pub struct LanguageLink {
@@ -420,6 +424,9 @@ pub enum PageError {
     /// The signed-in account may not do this.
     #[error("forbidden")]
     Forbidden(Locale),
+    /// The account must set up its authenticator app first: to its page, then back.
+    #[error("second factor needed")]
+    SecondFactor(Locale, String),
     /// Something failed inside the server.
     #[error("internal error: {1}")]
     Internal(Locale, String),
@@ -447,6 +454,7 @@ impl PageError {
             | PageError::TooMany(l)
             | PageError::TooManyAttempts(l)
             | PageError::SignIn(l, _)
+            | PageError::SecondFactor(l, _)
             | PageError::Forbidden(l)
             | PageError::Internal(l, _) => *l,
         }
@@ -459,7 +467,7 @@ impl ResponseError for PageError {
             PageError::NotFound(_) => StatusCode::NOT_FOUND,
             PageError::FormExpired(_) => StatusCode::BAD_REQUEST,
             PageError::TooMany(_) | PageError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            PageError::SignIn(..) => StatusCode::SEE_OTHER,
+            PageError::SignIn(..) | PageError::SecondFactor(..) => StatusCode::SEE_OTHER,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -476,14 +484,18 @@ impl ResponseError for PageError {
                 ("error-too-many-attempts", "error-too-many-attempts-body")
             }
             PageError::Forbidden(_) => ("error-forbidden", "error-forbidden-body"),
-            PageError::SignIn(_, next) => {
+            PageError::SignIn(_, next) | PageError::SecondFactor(_, next) => {
                 let mut query = forms::Pairs::default();
                 query.push("next", next);
                 if locale != Locale::En {
                     query.push("lang", locale.code());
                 }
+                let to = match self {
+                    PageError::SignIn(..) => "/account/login",
+                    _ => "/account/two-factor",
+                };
                 return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, query.href("/account/login")))
+                    .insert_header((header::LOCATION, query.href(to)))
                     .insert_header((header::CACHE_CONTROL, "no-store"))
                     .finish();
             }

@@ -40,7 +40,7 @@ async fn require_moderator(
 /// Refuses an account that moderates nowhere.
 fn ensure_moderator(account: &Account, context: &PageContext) -> Result<(), PageError> {
     if account.is_moderator() {
-        Ok(())
+        super::account::ensure_second_factor(account, context)
     } else {
         tracing::info!(account_id = %account.id, "refused: moderators only");
         Err(PageError::Forbidden(context.locale))

@@ -7,8 +7,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use qrcode::QrCode;
-use qrcode::render::svg;
 
 use super::forms::Pairs;
 use super::view::{self, Card};
@@ -325,23 +323,13 @@ pub async fn print(
     let items = items(&context, &list, &placed, now);
     let ids: Vec<ServiceId> = placed.iter().map(|p| p.full.service.id).collect();
     let share = (!ids.is_empty()).then(|| share_url(&state, &request, &ids, context.locale.code()));
-    let qr = share.as_deref().and_then(|url| {
-        QrCode::new(url.as_bytes()).ok().map(|code| {
-            code.render::<svg::Color<'_>>()
-                .min_dimensions(160, 160)
-                .quiet_zone(true)
-                .build()
-        })
-    });
+    let qr = share.as_deref().and_then(view::qr_svg);
     let page = PrintPage {
         c: context.chrome(t.get("shortlist-print-title")),
         t,
         items,
         share_url: share,
-        qr: qr.map(|svg| {
-            svg.trim_start_matches(|c| c != '<')
-                .replace("<?xml version=\"1.0\" standalone=\"yes\"?>", "")
-        }),
+        qr,
         printed_on: view::date(t, now.date()),
     };
     Ok(context.respond(&request, &page))

@@ -376,6 +376,22 @@ pub fn schedule_text(t: &Messages, schedule: &Schedule) -> Option<String> {
     })
 }
 
+/// `text` as a QR code, an inline SVG element (for a page, without the XML declaration).
+pub fn qr_svg(text: &str) -> Option<String> {
+    use qrcode::QrCode;
+    use qrcode::render::svg;
+    let code = QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    Some(
+        svg.trim_start_matches(|c| c != '<')
+            .replace("<?xml version=\"1.0\" standalone=\"yes\"?>", ""),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
