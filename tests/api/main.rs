@@ -14,5 +14,6 @@ mod import_export;
 mod index_lifecycle;
 mod moderation;
 mod pages;
+mod roles;
 mod search_quality;
 mod services;
