@@ -64,6 +64,25 @@ pub enum UrgentNotice {
     Reopened,
 }
 
+/// How current the listings a moderator looks after are, by locality.
+pub struct Freshness {
+    /// One row per locality the moderator looks after (and one for services with no place
+    /// in the borough, id `None`), in the geography's order.
+    pub rows: Vec<FreshnessRow>,
+}
+
+/// Counts for one locality.
+pub struct FreshnessRow {
+    /// The locality's id and name; none for services with no place in a locality.
+    pub locality: Option<(String, String)>,
+    /// Running services (active or temporarily closed).
+    pub services: usize,
+    /// Of those, not checked for 6 months (flagged to their organisation).
+    pub due: usize,
+    /// Of those, not checked for 12 months (ranked lower), oldest check first.
+    pub stale: Vec<Service>,
+}
+
 /// What waits for the moderators.
 pub struct Queue {
     /// Submitted proposals the moderator may decide, oldest first.
@@ -322,6 +341,68 @@ impl Catalog {
             }
         }
         Ok(Queue { proposals, reports })
+    }
+
+    /// Freshness of the running services `moderator` looks after, by locality, on `today`.
+    pub fn freshness(
+        &self,
+        moderator: &Account,
+        today: chrono::NaiveDate,
+    ) -> Result<Freshness, CatalogError> {
+        let geography = self.geography();
+        let mut rows: Vec<FreshnessRow> = geography
+            .localities()
+            .iter()
+            .filter(|l| moderator.can_moderate(Some(&l.id)))
+            .map(|l| FreshnessRow {
+                locality: Some((l.id.clone(), l.name.clone())),
+                services: 0,
+                due: 0,
+                stale: Vec::new(),
+            })
+            .collect();
+        if moderator.can_moderate(None) {
+            rows.push(FreshnessRow {
+                locality: None,
+                services: 0,
+                due: 0,
+                stale: Vec::new(),
+            });
+        }
+        for id in self.store().service_ids()? {
+            let Some(placed) = self.placed_service(id)? else {
+                continue;
+            };
+            let service = &placed.full.service;
+            if !ServiceStatus::SHOWN_BY_DEFAULT.contains(&service.status) {
+                continue;
+            }
+            let mut localities: BTreeSet<Option<String>> = placed
+                .placements
+                .values()
+                .filter_map(|p| p.ward)
+                .map(|ward| Some(geography.locality_of(ward).id.clone()))
+                .collect();
+            if localities.is_empty() {
+                localities.insert(None);
+            }
+            for row in rows
+                .iter_mut()
+                .filter(|row| localities.contains(&row.locality.as_ref().map(|(id, _)| id.clone())))
+            {
+                row.services += 1;
+                if service.needs_check(today) {
+                    row.due += 1;
+                }
+                if service.is_stale(today) {
+                    row.stale.push(service.clone());
+                }
+            }
+        }
+        for row in &mut rows {
+            row.stale.sort_by_key(|s| s.assured_date);
+        }
+        Ok(Freshness { rows })
     }
 
     /// Approves a submitted proposal: its records, its decision and their history are

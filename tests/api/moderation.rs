@@ -464,3 +464,49 @@ fn confirming_a_listing_sets_who_checked_it_and_when() {
     );
     assert_eq!(after.name, before.name);
 }
+
+#[test]
+fn the_freshness_dashboard_counts_unchecked_listings_by_locality() {
+    let d = directory();
+    let c = &d.catalog;
+    let moderator = moderator(c, "mo@council.example.org");
+    let today = london_now().date();
+    let before = c.freshness(&moderator, today).unwrap();
+    let total = |f: &signpost::catalog::moderation::Freshness| -> (usize, usize, usize) {
+        f.rows.iter().fold((0, 0, 0), |(s, d, st), r| {
+            (s + r.services, d + r.due, st + r.stale.len())
+        })
+    };
+    let (services, due, stale) = total(&before);
+    assert!(services > 0);
+    assert_eq!(
+        (due, stale),
+        (services, services),
+        "nothing in the fixtures was checked"
+    );
+    let editor = editor_of(c, "ed@bow.example.org", &[fixtures::ORG_A]);
+    c.assure(&editor, service_id(1), Utc::now()).unwrap();
+    let after = total(&c.freshness(&moderator, today).unwrap());
+    let rows_of_service = before
+        .rows
+        .iter()
+        .filter(|r| r.stale.iter().any(|s| s.id == service_id(1)))
+        .count();
+    assert_eq!(
+        after,
+        (services, due - rows_of_service, stale - rows_of_service)
+    );
+
+    // A moderator of one locality sees that locality only.
+    let here = before.rows[0].locality.clone().unwrap().0;
+    let local = account(
+        c,
+        "local@council.example.org",
+        Role::Moderator {
+            localities: [here.clone()].into(),
+        },
+    );
+    let rows = c.freshness(&local, today).unwrap().rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].locality.as_ref().unwrap().0, here);
+}

@@ -154,6 +154,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
             "/moderation",
             [SignIn, Refused, Refused, Refused, In, In, In],
         ),
+        (
+            "/moderation/freshness",
+            [SignIn, Refused, Refused, Refused, In, In, In],
+        ),
         (&review, [SignIn, Refused, Refused, Refused, In, Hidden, In]),
         (
             &history,

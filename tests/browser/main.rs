@@ -923,6 +923,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         ("/moderation".to_owned(), "moderation-queue"),
         (format!("/moderation/proposals/{proposal}"), "review"),
         (format!("/moderation/history/service/{service}"), "history"),
+        ("/moderation/freshness".to_owned(), "freshness"),
         ("/moderation?lang=bn".to_owned(), "moderation-queue-bengali"),
     ] {
         moderator.goto(format!("{base}{path}")).await.unwrap();
@@ -962,6 +963,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/moderation".to_owned(),
                 format!("/moderation/proposals/{proposal}"),
                 format!("/moderation/history/service/{service}"),
+                "/moderation/freshness".to_owned(),
             ],
         ),
     ] {

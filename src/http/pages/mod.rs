@@ -97,6 +97,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/manage/services/{id}/assure").route(web::post().to(manage::assure)),
         )
         .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
+        .service(web::resource("/moderation/freshness").route(web::get().to(moderation::freshness)))
         .service(
             web::resource("/moderation/proposals/{id}")
                 .route(web::get().to(moderation::review))

@@ -465,3 +465,72 @@ pub async fn restore(
         Err(other) => Err(refusal(locale)(other)),
     }
 }
+
+/// One locality's line of the freshness table.
+pub struct FreshnessLine {
+    name: String,
+    services: usize,
+    due: usize,
+    stale: usize,
+    listings: Vec<StaleListing>,
+}
+
+/// A listing not checked for 12 months.
+pub struct StaleListing {
+    id: String,
+    name: String,
+    checked: String,
+}
+
+#[derive(Template)]
+#[template(path = "freshness.html")]
+struct FreshnessPage {
+    c: Chrome,
+    t: &'static Messages,
+    lines: Vec<FreshnessLine>,
+}
+
+/// `GET /moderation/freshness`: listings not checked for 6 and 12 months, by locality.
+pub async fn freshness(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let moderator = require_moderator(&state, &request, &context).await?;
+    let t = context.t();
+    let today = crate::search::query::london_time(state.clock.now()).date();
+    let catalog = state.catalog.clone();
+    let freshness = off_executor(locale, move || catalog.freshness(&moderator, today))
+        .await?
+        .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    let page = FreshnessPage {
+        c: context.chrome(t.get("freshness-title")),
+        t,
+        lines: freshness
+            .rows
+            .into_iter()
+            .map(|row| FreshnessLine {
+                name: row
+                    .locality
+                    .map_or_else(|| t.get("freshness-no-locality"), |(_, name)| name),
+                services: row.services,
+                due: row.due,
+                stale: row.stale.len(),
+                listings: row
+                    .stale
+                    .into_iter()
+                    .map(|s| StaleListing {
+                        id: s.id.to_string(),
+                        checked: s.assured_date.map_or_else(
+                            || t.get("manage-never-checked"),
+                            |d| super::view::date(t, d),
+                        ),
+                        name: s.name,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}
