@@ -7,6 +7,7 @@
 //! so a copy of the data directory opens no session and follows no link.
 
 pub mod password;
+pub mod tokens;
 pub mod totp;
 
 use chrono::{DateTime, Duration, Utc};

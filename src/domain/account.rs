@@ -240,6 +240,68 @@ pub struct OneTimeToken {
     pub expires: DateTime<Utc>,
 }
 
+/// What an organisation's API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// Propose changes to the organisation's listings and read their status.
+    Proposals,
+    /// Publish urgent notices (closures, paused referrals) at once.
+    Notices,
+    /// Confirm listings are still correct.
+    Assure,
+}
+
+impl TokenScope {
+    /// Every scope.
+    pub const ALL: [TokenScope; 3] = [
+        TokenScope::Proposals,
+        TokenScope::Notices,
+        TokenScope::Assure,
+    ];
+
+    /// The scope's name in forms and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Proposals => "proposals",
+            TokenScope::Notices => "notices",
+            TokenScope::Assure => "assure",
+        }
+    }
+
+    /// The scope named `text`.
+    pub fn parse(text: &str) -> Option<TokenScope> {
+        TokenScope::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// An organisation's key to the write API, for its own systems. The store keeps only the
+/// SHA-256 of the secret; the token acts as the editor who made it, and stops working when
+/// revoked or when that editor no longer edits the organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// Its public id (to list and revoke it).
+    pub id: uuid::Uuid,
+    /// The hash of the secret (hex).
+    pub key: String,
+    /// The organisation whose listings it reaches.
+    pub organisation: OrganizationId,
+    /// What it may do.
+    pub scopes: BTreeSet<TokenScope>,
+    /// A name to recognise it by ("case management system").
+    pub name: String,
+    /// The editor who made it, and on whose behalf it acts.
+    pub created_by: AccountId,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// When it was last used (to the minute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked token opens nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<DateTime<Utc>>,
+}
+
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -272,6 +334,12 @@ pub enum AuditAction {
     RecordRestored,
     /// A moderator closed a problem report.
     ReportResolved,
+    /// An API token was made.
+    TokenCreated,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// An API token was used to change something.
+    TokenUsed,
 }
 
 /// One line of the audit trail.

@@ -31,9 +31,33 @@ pub enum ApiError {
     /// The method is not supported on this path.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A write endpoint asked with another method than POST.
+    #[error("method not allowed")]
+    PostOnly,
+    /// The request needs an API token (missing, unknown, revoked or no longer valid).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The token may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request body is not acceptable (the detail says why).
+    #[error("{0}")]
+    BadBody(String),
+    /// The request conflicts with the current state (a change already decided).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many writes with this token for now.
+    #[error("too many requests")]
+    TooManyRequests,
     /// Something failed inside the server.
     #[error("internal error")]
     Internal(String),
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
 }
 
 impl From<CatalogError> for ApiError {
@@ -59,10 +83,27 @@ impl ApiError {
                 "Invalid query parameter",
             ),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed | ApiError::PostOnly => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method-not-allowed",
                 "Method not allowed",
+            ),
+            ApiError::Unauthorized(_) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "An API token is needed",
+            ),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            ApiError::BadBody(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid-body",
+                "Invalid request body",
+            ),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests",
             ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -101,7 +142,19 @@ impl ResponseError for ApiError {
                     .join("; ");
                 (detail, params.as_slice())
             }
-            ApiError::NotFound(message) => (message.clone(), no_params),
+            ApiError::NotFound(message)
+            | ApiError::Unauthorized(message)
+            | ApiError::Forbidden(message)
+            | ApiError::BadBody(message)
+            | ApiError::Conflict(message) => (message.clone(), no_params),
+            ApiError::PostOnly => (
+                "This endpoint takes POST with a JSON body and an API token.".to_owned(),
+                no_params,
+            ),
+            ApiError::TooManyRequests => (
+                "Too many changes with this token for now; wait a few minutes.".to_owned(),
+                no_params,
+            ),
             ApiError::MethodNotAllowed => (
                 "This API is read-only: use GET (or HEAD).".to_owned(),
                 no_params,
@@ -122,8 +175,20 @@ impl ResponseError for ApiError {
             invalid_params,
         };
         let mut response = HttpResponse::build(status);
-        if matches!(self, ApiError::MethodNotAllowed) {
-            response.insert_header(("Allow", "GET, HEAD, OPTIONS"));
+        match self {
+            ApiError::MethodNotAllowed => {
+                response.insert_header(("Allow", "GET, HEAD, OPTIONS"));
+            }
+            ApiError::PostOnly => {
+                response.insert_header(("Allow", "POST"));
+            }
+            ApiError::Unauthorized(_) => {
+                response.insert_header(("WWW-Authenticate", "Bearer realm=\"signpost\""));
+            }
+            ApiError::TooManyRequests => {
+                response.insert_header(("Retry-After", "600"));
+            }
+            _ => {}
         }
         response
             .content_type("application/problem+json")

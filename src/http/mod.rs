@@ -50,6 +50,20 @@ where
         }))
 }
 
+/// A write resource (POST only): other methods get a 405 problem.
+fn write_resource<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: actix_web::Handler<Args> + Clone,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::post().to(handler))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::PostOnly)
+        }))
+}
+
 /// Registers every route.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
@@ -87,6 +101,22 @@ pub fn configure(config: &mut web::ServiceConfig) {
         ))
         .service(get_resource("/organizations", api::organizations::list))
         .service(get_resource("/organizations/{id}", api::organizations::get))
+        .service(write_resource(
+            "/api/manage/proposals",
+            api::manage::propose,
+        ))
+        .service(get_resource(
+            "/api/manage/proposals/{id}",
+            api::manage::proposal,
+        ))
+        .service(write_resource(
+            "/api/manage/services/{id}/notice",
+            api::manage::notice,
+        ))
+        .service(write_resource(
+            "/api/manage/services/{id}/assure",
+            api::manage::assure,
+        ))
         .configure(pages::configure);
 }
 

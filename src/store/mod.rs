@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
+use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -234,6 +234,12 @@ pub trait Store: Send + Sync + 'static {
     fn put_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
     /// Removes and returns the token with `key`: a token can be taken once only.
     fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError>;
+    /// Creates or replaces an API token (keyed by the hash of its secret).
+    fn put_api_token(&self, token: &ApiToken) -> Result<(), StoreError>;
+    /// The API token whose secret hashes to `key`.
+    fn api_token(&self, key: &str) -> Result<Option<ApiToken>, StoreError>;
+    /// Every API token.
+    fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError>;
     /// Adds a line to the audit trail.
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The audit trail, oldest first.

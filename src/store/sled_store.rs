@@ -18,7 +18,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
-use crate::domain::account::{Account, AccountId, AuditEntry, OneTimeToken, Session};
+use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -55,10 +55,11 @@ enum Table {
     Audit,
     Proposals,
     History,
+    ApiTokens,
 }
 
 impl Table {
-    const ALL: [Table; 19] = [
+    const ALL: [Table; 20] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -78,6 +79,7 @@ impl Table {
         Table::Audit,
         Table::Proposals,
         Table::History,
+        Table::ApiTokens,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -101,6 +103,7 @@ impl Table {
             Table::Audit => "audit",
             Table::Proposals => "proposals",
             Table::History => "history",
+            Table::ApiTokens => "api_tokens",
         }
     }
 
@@ -925,6 +928,21 @@ impl Store for SledStore {
         taken
             .map(|bytes| decode("one-time token", key.as_bytes(), &bytes))
             .transpose()
+    }
+
+    fn put_api_token(&self, token: &ApiToken) -> Result<(), StoreError> {
+        self.put_flushed(Table::ApiTokens, token.key.as_bytes(), &encode(token)?)
+    }
+
+    fn api_token(&self, key: &str) -> Result<Option<ApiToken>, StoreError> {
+        match self.tree(Table::ApiTokens).get(key).map_err(engine)? {
+            Some(bytes) => decode("API token", key.as_bytes(), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        self.all(Table::ApiTokens, "API token")
     }
 
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {

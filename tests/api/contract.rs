@@ -34,7 +34,7 @@ fn page_of(item: Value) -> Value {
     })
 }
 
-fn ours(component: &str) -> Validator {
+pub fn ours(component: &str) -> Validator {
     let document = signpost::http::api::openapi::document();
     validator(&json!({
         "$ref": format!("#/components/schemas/{component}"),

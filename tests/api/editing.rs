@@ -4,10 +4,13 @@
 //! organisation's editor is refused everywhere; forged forms and dead sessions are refused.
 
 use signpost::domain::account::Role;
-use signpost::domain::ids::{OrganizationId, ServiceId};
+use signpost::domain::ids::ServiceId;
 
 use crate::accounts::{PASSWORD, accept, create, link_path, set_up_authenticator, sign_in};
-use crate::helpers::{Reply, TestApp, Visitor, form_fields, location, set_field, spawn_app};
+use crate::helpers::{
+    Reply, TestApp, Visitor, form_fields, location, organisations_with_services, set_field,
+    spawn_app,
+};
 
 async fn post_fields(visitor: &mut Visitor<'_>, path: &str, fields: &[(String, String)]) -> Reply {
     let pairs: Vec<(&str, &str)> = fields
@@ -36,23 +39,6 @@ async fn staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Visitor<'a> {
     visitor
 }
 
-/// Two organisations of the sample directory with services: (organisation, a service).
-fn two_organisations(app: &TestApp) -> [(OrganizationId, ServiceId); 2] {
-    let store = app.catalog.store();
-    let mut found = Vec::new();
-    for organisation in store.organizations_by_name(0, 1_000).unwrap() {
-        let services = store.services_of_organization(organisation.id).unwrap();
-        // A service with a physical location of its own keeps the test about one listing.
-        if let Some(service) = services.first() {
-            found.push((organisation.id, *service));
-        }
-        if found.len() == 2 {
-            break;
-        }
-    }
-    [found[0], found[1]]
-}
-
 async fn public_name(app: &TestApp, id: ServiceId) -> String {
     app.get_json(&format!("/services/{id}")).await["name"]
         .as_str()
@@ -72,7 +58,10 @@ fn first_proposal(queue: &str) -> String {
 #[tokio::test]
 async fn an_invited_editor_changes_a_listing_that_goes_live_only_when_a_moderator_approves() {
     let app = spawn_app().await;
-    let [(org_a, service), (org_b, other_service)] = two_organisations(&app);
+    let [(org_a, service), (org_b, other_service)] = {
+        let found = organisations_with_services(&app);
+        [found[0], found[1]]
+    };
     let old_name = public_name(&app, service).await;
 
     // An administrator invites the organisation's editor, who sets a password and signs in.
@@ -313,7 +302,10 @@ async fn an_invited_editor_changes_a_listing_that_goes_live_only_when_a_moderato
 #[tokio::test]
 async fn an_urgent_notice_is_live_at_once_and_still_correct_stamps_the_listing() {
     let app = spawn_app().await;
-    let [(org_a, service), _] = two_organisations(&app);
+    let [(org_a, service), _] = {
+        let found = organisations_with_services(&app);
+        [found[0], found[1]]
+    };
     let mut editor = staff(
         &app,
         "ed@charity.example.org",

@@ -410,3 +410,26 @@ pub fn unused_code(app: &TestApp, email: &str) -> String {
         step,
     )
 }
+
+/// The first two organisations (by name) with a service, and a service of each.
+pub fn organisations_with_services(
+    app: &TestApp,
+) -> Vec<(
+    signpost::domain::ids::OrganizationId,
+    signpost::domain::ids::ServiceId,
+)> {
+    let store = app.catalog.store();
+    store
+        .organizations_by_name(0, 1_000)
+        .unwrap()
+        .into_iter()
+        .filter_map(|o| {
+            store
+                .services_of_organization(o.id)
+                .unwrap()
+                .first()
+                .map(|s| (o.id, *s))
+        })
+        .take(2)
+        .collect()
+}

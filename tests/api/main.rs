@@ -17,3 +17,4 @@ mod pages;
 mod roles;
 mod search_quality;
 mod services;
+mod write_api;

@@ -2,11 +2,10 @@
 //! refused, and that a refused write changes nothing.
 
 use signpost::domain::account::Role;
-use signpost::domain::ids::{OrganizationId, ServiceId};
 use signpost::domain::moderation::{Proposal, Record};
 
 use crate::accounts::{PASSWORD, accept, create, set_up_authenticator, sign_in};
-use crate::helpers::{TestApp, Visitor, spawn_app};
+use crate::helpers::{TestApp, Visitor, organisations_with_services, spawn_app};
 
 /// The people tried, in table column order.
 const PEOPLE: [&str; 7] = [
@@ -59,18 +58,7 @@ fn outcome(status: u16, location: Option<&str>) -> Outcome {
 async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
     let app = spawn_app().await;
     let store = app.catalog.store();
-    let organisations = store.organizations_by_name(0, 1_000).unwrap();
-    let with_service: Vec<(OrganizationId, ServiceId)> = organisations
-        .iter()
-        .filter_map(|o| {
-            store
-                .services_of_organization(o.id)
-                .unwrap()
-                .first()
-                .map(|s| (o.id, *s))
-        })
-        .take(2)
-        .collect();
+    let with_service = organisations_with_services(&app);
     let [(org_a, service), (org_b, _)] = [with_service[0], with_service[1]];
     let placed = app.catalog.placed_service(service).unwrap().unwrap();
     let here = placed
@@ -139,6 +127,7 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
     let new = format!("/manage/services/new?organisation={org_a}");
     let review = format!("/moderation/proposals/{}", proposal.id);
     let history = format!("/moderation/history/service/{service}");
+    let tokens = format!("/manage/organisations/{org_a}/tokens");
     //            anonymous  link     ed A     ed B     mod      mod far  admin
     let gets: Vec<(&str, [Outcome; 7])> = vec![
         ("/account", [SignIn, In, In, In, In, In, In]),
@@ -162,6 +151,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
         (
             &history,
             [SignIn, Refused, Refused, Refused, In, Hidden, In],
+        ),
+        (
+            &tokens,
+            [SignIn, Refused, In, Refused, Refused, Refused, In],
         ),
         (
             "/admin/accounts",
@@ -206,6 +199,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
             [SignIn, Refused, Refused, Refused, Hidden, Hidden, Hidden],
         ),
         (
+            &tokens,
+            [SignIn, Refused, In, Refused, Refused, Refused, In],
+        ),
+        (
             "/admin/accounts",
             [SignIn, Refused, Refused, Refused, Refused, Refused, In],
         ),
@@ -232,6 +229,7 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
                         ("note", "Taken over"),
                         ("email", "x@example.org"),
                         ("role", "administrator"),
+                        ("scope", "proposals"),
                     ],
                 )
                 .await;

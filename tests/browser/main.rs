@@ -755,7 +755,7 @@ fn which_java() -> Option<PathBuf> {
 /// Staff of the sample directory for the staff pages: an editor of the first organisation
 /// with a submitted change and a reported problem waiting, and a moderator. Returns the
 /// service, the change and both sign-in addresses.
-fn staff_fixture(app: &helpers::TestApp) -> (String, String) {
+fn staff_fixture(app: &helpers::TestApp) -> (String, String, String) {
     use signpost::domain::account::Role;
     use signpost::domain::moderation::{Proposal, Record};
     use signpost::domain::report::{ProblemKind, ProblemReport};
@@ -829,7 +829,11 @@ fn staff_fixture(app: &helpers::TestApp) -> (String, String) {
                 .unwrap(),
         )
         .unwrap();
-    (service_id.to_string(), proposal.id.to_string())
+    (
+        service_id.to_string(),
+        proposal.id.to_string(),
+        organisation.to_string(),
+    )
 }
 
 const STAFF_PASSWORD: &str = "brick lane bagels at dawn";
@@ -872,7 +876,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
     };
     let app = helpers::spawn_app().await;
     let base = app.address.clone();
-    let (service, proposal) = staff_fixture(&app);
+    let (service, proposal, organisation) = staff_fixture(&app);
     let driver = start_driver(&tools).await;
 
     // An organisation editor, on a phone.
@@ -883,6 +887,10 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         (format!("/manage/services/{service}"), "edit-listing"),
         (format!("/manage/services/{service}/notice"), "notice"),
         ("/account/two-factor".to_owned(), "two-factor-set-up"),
+        (
+            format!("/manage/organisations/{organisation}/tokens"),
+            "api-tokens",
+        ),
     ] {
         editor.goto(format!("{base}{path}")).await.unwrap();
         audit(&editor, &tools, name).await;
@@ -955,6 +963,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 format!("/manage/services/{service}"),
                 format!("/manage/services/{service}/notice"),
                 "/account/two-factor".to_owned(),
+                format!("/manage/organisations/{organisation}/tokens"),
             ],
         ),
         (

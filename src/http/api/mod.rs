@@ -4,6 +4,7 @@
 
 pub mod geography;
 pub mod health;
+pub mod manage;
 pub mod openapi;
 pub mod organizations;
 pub mod root;

@@ -1079,7 +1079,7 @@ fn build() -> Value {
     let postcode_parameter = vec![
         json!({"name": "postcode", "in": "path", "required": true, "description": "A UK postcode or outward code.", "schema": {"type": "string"}}),
     ];
-    let paths = json!({
+    let mut paths = json!({
         "/": operation("getApiDetails", "What this API is: HSDS-UK-3.0.", "ApiDetails", vec![], &[], "ORUK"),
         "/services": operation("listServices", "A page of services (one-to-one fields).", "ServiceSummaryPage", search_parameters(), &["400"], "ORUK"),
         "/services/{id}": operation("getService", "A fully nested service.", "Service", id_parameter("service"), &["404"], "ORUK"),
@@ -1096,16 +1096,159 @@ fn build() -> Value {
         "/healthz": operation("healthz", "The process is alive.", "Health", vec![], &[], "Operations"),
         "/readyz": operation("readyz", "The store and index are open: record counts, index documents and how precise geography is.", "Readiness", vec![], &[], "Operations"),
     });
+    let mut schemas = schemas();
+    if let Some(paths) = paths.as_object_mut() {
+        write_api(paths, &mut schemas);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Signpost: Open Referral UK 3.0 API",
             "version": "3.0",
-            "description": "The ORUK 3.0 read API of Signpost, a community services directory for Tower Hamlets, with Signpost's extensions: phones (HSDS 3.0 phone objects on services, contacts and locations), language name and ISO 639-3 code, confidential locations, referral routes, eligibility, geography (locality, ward, PCN and postcode filters, each location's ward and locality, why a result matched), and extra filters (cost, language, status). Optional fields without a value are left out: no null, empty strings or empty arrays. No key is needed; responses carry Access-Control-Allow-Origin: *. Errors are RFC 9457 application/problem+json.",
+            "description": "The ORUK 3.0 read API of Signpost, a community services directory for Tower Hamlets, with Signpost's extensions: phones (HSDS 3.0 phone objects on services, contacts and locations), language name and ISO 639-3 code, confidential locations, referral routes, eligibility, geography (locality, ward, PCN and postcode filters, each location's ward and locality, why a result matched), and extra filters (cost, language, status). Optional fields without a value are left out: no null, empty strings or empty arrays. Reading needs no key; responses carry Access-Control-Allow-Origin: *. The write API (tag Write API, under /api/manage) is for organisations' own systems: it needs an organisation's API token and its changes are moderated like changes made on the editors' pages. Errors are RFC 9457 application/problem+json.",
             "license": {"name": "CC BY-SA 4.0 (after the ORUK OpenAPI description)", "url": "https://creativecommons.org/licenses/by-sa/4.0/"}
         },
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": schemas()},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An organisation's API token (sp_ followed by 64 hex digits), made by one of its editors at /manage/organisations/{id}/tokens. It acts as that editor, only on that organisation's listings, only with its scopes, and stops working when revoked."
+            }}
+        },
     })
+}
+
+/// The write API for organisations' own systems: its paths and schemas.
+fn write_api(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+    let timestamp = json!({"type": "string", "format": "date-time"});
+    schemas.insert(
+        "ProposalRequest".to_owned(),
+        object(
+            vec![
+                ("service", described(reference("Service"), "The whole listing as it should be, as GET /services/{id} gives it (a new id for a new service). Nested locations that differ from the live ones are proposed too; taxonomy terms must be the directory's.")),
+                ("note", described(json!({"type": "string", "maxLength": 2000}), "What changed and why, for the moderator.")),
+                ("submit", described(json!({"type": "boolean", "default": false}), "Send it to the moderators now; otherwise it is kept as a draft.")),
+            ],
+            &["service"],
+        ),
+    );
+    schemas.insert(
+        "NoticeRequest".to_owned(),
+        object(
+            vec![
+                ("kind", json!({"type": "string", "enum": ["temporarily_closed", "not_taking_referrals", "reopened"]})),
+                ("message", described(json!({"type": "string", "maxLength": 2000}), "Why, and until when (required unless reopened).")),
+            ],
+            &["kind"],
+        ),
+    );
+    schemas.insert(
+        "Proposal".to_owned(),
+        described(
+            object(
+                vec![
+                    ("id", uuid()),
+                    ("organization_id", uuid()),
+                    ("status", json!({"type": "string", "enum": ["draft", "submitted", "approved", "rejected"]})),
+                    ("urgent", json!({"type": "boolean"})),
+                    ("note", json!({"type": "string"})),
+                    ("created", timestamp.clone()),
+                    ("updated", timestamp.clone()),
+                    ("submitted", timestamp.clone()),
+                    ("decision", object(vec![("at", timestamp.clone()), ("reason", text())], &["at"])),
+                    ("records", json!({"type": "array", "items": object(
+                        vec![
+                            ("kind", json!({"type": "string", "enum": ["organization", "service", "location"]})),
+                            ("id", uuid()),
+                            ("name", json!({"type": "string"})),
+                        ],
+                        &["kind", "id", "name"],
+                    )})),
+                ],
+                &["id", "organization_id", "status", "urgent", "note", "created", "updated", "records"],
+            ),
+            "A proposed change and where it is: the live directory changes only when a moderator approves (urgent notices are approved at once).",
+        ),
+    );
+    schemas.insert(
+        "Assured".to_owned(),
+        object(
+            vec![
+                ("id", uuid()),
+                ("assured_date", json!({"type": "string", "format": "date"})),
+                (
+                    "assurer_email",
+                    json!({"type": "string", "format": "email"}),
+                ),
+            ],
+            &["id", "assured_date", "assurer_email"],
+        ),
+    );
+    let problem = |description: &str| json!({"description": description, "content": {"application/problem+json": {"schema": reference("Problem")}}});
+    let errors = || {
+        json!({
+            "400": problem("The body is not acceptable: the detail says why."),
+            "401": problem("No token, or an unknown, revoked or no longer valid one."),
+            "403": problem("The token may not do this (scope), or the record is another organisation's."),
+            "404": problem("No such record of this organisation."),
+            "409": problem("The change conflicts with the live listing or was already decided."),
+            "429": problem("Too many changes with this token; wait (Retry-After)."),
+        })
+    };
+    let write = |id: &str, summary: &str, request: Option<&str>, status: &str, response: &str| {
+        let mut responses = errors();
+        responses[status] = json!({"description": summary, "content": {"application/json": {"schema": reference(response)}}});
+        let mut operation = json!({
+            "operationId": id,
+            "summary": summary,
+            "tags": ["Write API"],
+            "security": [{"apiToken": []}],
+            "responses": responses,
+        });
+        if let Some(request) = request {
+            operation["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": reference(request)}}});
+        }
+        operation
+    };
+    let service_id = id_parameter("service");
+    let mut notice = write(
+        "publishNotice",
+        "Publishes an urgent notice on a service at once (token scope: notices).",
+        Some("NoticeRequest"),
+        "200",
+        "Proposal",
+    );
+    notice["parameters"] = json!(service_id);
+    let mut assure = write(
+        "assureService",
+        "Confirms a service is still correct: sets assured_date and assurer_email (token scope: assure).",
+        None,
+        "200",
+        "Assured",
+    );
+    assure["parameters"] = json!(service_id);
+    let mut status = write(
+        "getProposal",
+        "A proposed change of this organisation and its status (token scope: proposals).",
+        None,
+        "200",
+        "Proposal",
+    );
+    status["parameters"] = json!(id_parameter("proposal"));
+    paths.insert("/api/manage/proposals".to_owned(), json!({"post": write("proposeChange", "Proposes a new or changed listing for moderation (token scope: proposals).", Some("ProposalRequest"), "201", "Proposal")}));
+    paths.insert(
+        "/api/manage/proposals/{id}".to_owned(),
+        json!({"get": status}),
+    );
+    paths.insert(
+        "/api/manage/services/{id}/notice".to_owned(),
+        json!({"post": notice}),
+    );
+    paths.insert(
+        "/api/manage/services/{id}/assure".to_owned(),
+        json!({"post": assure}),
+    );
 }

@@ -744,3 +744,176 @@ pub async fn assure(
         .map_err(refusal(locale))?;
     Ok(context.redirect(&context.link("/manage?done=assured")))
 }
+
+/// A token as its organisation's editors see it listed.
+pub struct TokenRow {
+    id: String,
+    name: String,
+    scopes: String,
+    created: String,
+    last_used: String,
+    revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    action: String,
+    tokens: Vec<TokenRow>,
+    scopes: Vec<Choice>,
+    secret: Option<String>,
+    error: Option<String>,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    context: &PageContext,
+    account: Account,
+    organisation: OrganizationId,
+    secret: Option<String>,
+    error: Option<String>,
+) -> Result<TokensPage, PageError> {
+    let locale = context.locale;
+    let t = context.t();
+    let catalog = state.catalog.clone();
+    let (organisation, tokens) = off_executor(locale, move || {
+        let tokens = crate::auth::tokens::of_organisation(catalog.store(), &account, organisation)
+            .map_err(|e| match e {
+                crate::auth::tokens::TokenError::Forbidden => {
+                    ModerationError::Forbidden("not your organisation")
+                }
+                other => ModerationError::Invalid(other.to_string()),
+            })?;
+        let organisation = catalog
+            .store()
+            .organization(organisation)?
+            .ok_or(ModerationError::NotFound("organisation"))?;
+        Ok::<_, ModerationError>((organisation, tokens))
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    let heading = t.with("tokens-title", "organisation", &organisation.name);
+    Ok(TokensPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        action: format!("/manage/organisations/{}/tokens", organisation.id),
+        tokens: tokens
+            .into_iter()
+            .map(|token| TokenRow {
+                id: token.id.to_string(),
+                name: token.name,
+                scopes: token
+                    .scopes
+                    .iter()
+                    .map(|s| t.get(&format!("token-scope-{}", s.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                created: when(token.created),
+                last_used: token
+                    .last_used
+                    .map_or_else(|| t.get("tokens-never-used"), when),
+                revoked: token.revoked.map(when),
+            })
+            .collect(),
+        scopes: crate::domain::account::TokenScope::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: t.get(&format!("token-scope-{}", s.as_str())),
+            })
+            .collect(),
+        secret,
+        error,
+    })
+}
+
+fn organisation_id(raw: &str, locale: crate::i18n::Locale) -> Result<OrganizationId, PageError> {
+    OrganizationId::parse(raw).map_err(|_| PageError::NotFound(locale))
+}
+
+/// `GET /manage/organisations/{id}/tokens`: the organisation's API tokens.
+pub async fn tokens(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let account = require(&state, &request, &context).await?;
+    let organisation = organisation_id(&path.into_inner(), context.locale)?;
+    let page = tokens_page(&state, &context, account, organisation, None, None).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /manage/organisations/{id}/tokens`: makes a token and shows its secret once.
+pub async fn create_token(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    let organisation = organisation_id(&path.into_inner(), locale)?;
+    let scopes = fields
+        .all("scope")
+        .filter_map(crate::domain::account::TokenScope::parse)
+        .collect();
+    let name = fields.value("name").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let creator = account.clone();
+    let made = off_executor(locale, move || {
+        crate::auth::tokens::create(catalog.store(), &creator, organisation, &name, scopes, now)
+    })
+    .await?;
+    let (status, secret, error) = match made {
+        Ok((secret, token)) => {
+            tracing::info!(token_id = %token.id, "API token made");
+            (StatusCode::OK, Some(secret), None)
+        }
+        Err(crate::auth::tokens::TokenError::Forbidden) => {
+            return Err(PageError::Forbidden(locale));
+        }
+        Err(crate::auth::tokens::TokenError::Invalid(_)) => (
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(context.t().get("tokens-invalid")),
+        ),
+        Err(crate::auth::tokens::TokenError::Store(e)) => {
+            return Err(PageError::Internal(locale, e.to_string()));
+        }
+    };
+    let page = tokens_page(&state, &context, account, organisation, secret, error).await?;
+    Ok(private(&context, status, &page))
+}
+
+/// `POST /manage/organisations/{id}/tokens/{token}/revoke`.
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, _, account) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    let (organisation, token) = path.into_inner();
+    let organisation = organisation_id(&organisation, locale)?;
+    let token = uuid::Uuid::parse_str(&token).map_err(|_| PageError::NotFound(locale))?;
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let revoked = off_executor(locale, move || {
+        crate::auth::tokens::revoke(catalog.store(), &account, organisation, token, now)
+    })
+    .await?;
+    match revoked {
+        Ok(true) => Ok(context
+            .redirect(&context.link(&format!("/manage/organisations/{organisation}/tokens")))),
+        Ok(false) => Err(PageError::NotFound(locale)),
+        Err(crate::auth::tokens::TokenError::Forbidden) => Err(PageError::Forbidden(locale)),
+        Err(e) => Err(PageError::Internal(locale, e.to_string())),
+    }
+}

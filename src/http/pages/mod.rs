@@ -96,6 +96,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/manage/services/{id}/assure").route(web::post().to(manage::assure)),
         )
+        .service(
+            web::resource("/manage/organisations/{id}/tokens")
+                .route(web::get().to(manage::tokens))
+                .route(web::post().to(manage::create_token)),
+        )
+        .service(
+            web::resource("/manage/organisations/{id}/tokens/{token}/revoke")
+                .route(web::post().to(manage::revoke_token)),
+        )
         .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
         .service(web::resource("/moderation/freshness").route(web::get().to(moderation::freshness)))
         .service(
