@@ -28,6 +28,13 @@ pub struct ServeConfig {
     /// Whether cookies are marked `Secure` (browsers then send them over HTTPS and to
     /// `localhost` only); off for plain HTTP on another address.
     pub secure_cookies: bool,
+    /// Where freshness reminders are sent (an `smtp://` or `smtps://` URL); none: they wait
+    /// in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of reminders, e.g. `Signpost <directory@example.org>`.
+    pub mail_from: String,
+    /// How often reminders are planned and the outbox tried.
+    pub reminder_every: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -43,6 +50,9 @@ impl ServeConfig {
             search_assets: None,
             clock: Clock::system(),
             secure_cookies: true,
+            smtp_url: None,
+            mail_from: "Signpost <directory@localhost>".to_owned(),
+            reminder_every: std::time::Duration::from_secs(15 * 60),
         }
     }
 }

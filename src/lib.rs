@@ -10,6 +10,7 @@
 //! - [`store`]: the source of truth behind the [`store::Store`] trait; the only module
 //!   that uses sled.
 //! - [`oruk`]: the ORUK 3.0 wire format: parsing records in, rendering them out.
+//! - [`outbound`]: what leaves the process (e-mail through SMTP), behind small traits.
 //! - [`domain`]: validated types of the data model; no I/O, no frameworks.
 //!
 //! [`startup::Application`] wires them together for `signpost serve` and for the tests.
@@ -26,6 +27,7 @@ pub mod http;
 pub mod i18n;
 pub mod index;
 pub mod oruk;
+pub mod outbound;
 pub mod search;
 pub mod seed;
 pub mod startup;

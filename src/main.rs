@@ -75,6 +75,21 @@ enum Command {
         /// in over plain HTTP on another address.
         #[arg(long, env = "SIGNPOST_SECURE_COOKIES", default_value_t = true, action = clap::ArgAction::Set)]
         secure_cookies: bool,
+        /// Send freshness reminders through this SMTP server (`smtp://host:25`,
+        /// `smtp://user:pass@host:587?tls=required`, `smtps://host`). Off by default:
+        /// reminders then wait in the outbox (`/moderation/outbox`).
+        #[arg(long, env = "SIGNPOST_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The sender of reminders.
+        #[arg(
+            long,
+            env = "SIGNPOST_MAIL_FROM",
+            default_value = "Signpost <directory@localhost>"
+        )]
+        mail_from: String,
+        /// Minutes between reminder rounds (plan, then try the outbox).
+        #[arg(long, env = "SIGNPOST_REMINDER_MINUTES", default_value_t = 15)]
+        reminder_minutes: u64,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
     /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
@@ -152,6 +167,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             search_assets,
             fixed_time,
             secure_cookies,
+            smtp_url,
+            mail_from,
+            reminder_minutes,
         } => {
             let config = ServeConfig {
                 addr,
@@ -163,6 +181,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 search_assets: Some(search_assets),
                 clock: fixed_time.map_or_else(Clock::system, Clock::fixed),
                 secure_cookies,
+                smtp_url,
+                mail_from,
+                reminder_every: std::time::Duration::from_secs(reminder_minutes.max(1) * 60),
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)

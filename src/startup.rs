@@ -28,6 +28,9 @@ pub enum StartupError {
     /// A search asset file (synonyms, stop words, features) is malformed.
     #[error(transparent)]
     SearchAssets(#[from] crate::search::assets::AssetError),
+    /// The mail settings are unusable.
+    #[error("mail settings: {0}")]
+    Mail(String),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -105,7 +108,26 @@ impl Application {
             clock: config.clock,
             limits: Default::default(),
             secure_cookies: config.secure_cookies,
+            mail_enabled: config.smtp_url.is_some(),
         });
+        let mailer: Option<Arc<dyn crate::outbound::mail::Mailer>> = match &config.smtp_url {
+            Some(url) => Some(Arc::new(
+                crate::outbound::mail::SmtpMailer::new(url, &config.mail_from)
+                    .map_err(StartupError::Mail)?,
+            )),
+            None => None,
+        };
+        let base_url = match &config.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://127.0.0.1:{port}"),
+        };
+        spawn_reminders(
+            Arc::clone(&catalog),
+            mailer,
+            base_url,
+            config.clock,
+            config.reminder_every,
+        );
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -150,4 +172,45 @@ impl Application {
             .ok();
         result
     }
+}
+
+/// Plans freshness reminders and tries the outbox every `every`, off the async executor,
+/// for as long as the server's runtime lives.
+fn spawn_reminders(
+    catalog: Arc<Catalog>,
+    mailer: Option<Arc<dyn crate::outbound::mail::Mailer>>,
+    base_url: String,
+    clock: crate::clock::Clock,
+    every: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            let catalog = Arc::clone(&catalog);
+            let mailer = mailer.clone();
+            let base_url = base_url.clone();
+            let round = tokio::task::spawn_blocking(move || {
+                let now = clock.now();
+                catalog.plan_reminders(&base_url, now)?;
+                match mailer {
+                    Some(mailer) => catalog.deliver_reminders(mailer.as_ref(), now).map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await;
+            match round {
+                Ok(Ok(Some(delivery))) if delivery.sent + delivery.failed > 0 => {
+                    tracing::info!(
+                        sent = delivery.sent,
+                        failed = delivery.failed,
+                        "reminder round"
+                    );
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::error!(error = %error, "reminder round failed"),
+                Err(error) => tracing::error!(error = %error, "reminder round panicked"),
+            }
+        }
+    });
 }

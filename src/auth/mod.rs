@@ -182,6 +182,7 @@ pub fn login(
             purpose: TokenPurpose::SecondFactor,
             account: account.id,
             expires: now + SECOND_FACTOR_VALID,
+            subject: None,
         })?;
         return Err(LoginError::CodeNeeded { ticket });
     }
@@ -455,6 +456,7 @@ pub fn create_account(
         purpose: TokenPurpose::SetPassword,
         account: account.id,
         expires,
+        subject: None,
     })?;
     let roles: Vec<&str> = account.roles.iter().map(Role::name).collect();
     audit(

@@ -10,6 +10,7 @@
 pub mod export;
 pub mod import;
 pub mod moderation;
+pub mod reminders;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};

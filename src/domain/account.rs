@@ -225,6 +225,8 @@ pub enum TokenPurpose {
     SetPassword,
     /// Finish a sign-in with an authenticator code (the password was right).
     SecondFactor,
+    /// Confirm one listing is still correct (the link in a freshness reminder).
+    AssureListing,
 }
 
 /// A single-use, expiring link's secret, stored as its hash.
@@ -238,6 +240,9 @@ pub struct OneTimeToken {
     pub account: AccountId,
     /// Until when it works.
     pub expires: DateTime<Utc>,
+    /// What it is about (the service id of an [`TokenPurpose::AssureListing`] link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 /// What an organisation's API token may do.

@@ -20,6 +20,7 @@ pub mod opening;
 pub mod organization;
 pub mod phone;
 pub mod postcode;
+pub mod reminder;
 pub mod report;
 pub mod schedule;
 pub mod service;

@@ -33,6 +33,8 @@ pub struct AppState {
     pub limits: rate_limit::Limits,
     /// Whether cookies are marked `Secure` (off only for local HTTP).
     pub secure_cookies: bool,
+    /// Whether reminders are delivered (an SMTP server is configured).
+    pub mail_enabled: bool,
 }
 
 /// A read-only resource (GET and HEAD): other methods get a 405 problem.

@@ -25,6 +25,7 @@ use crate::domain::ids::{
 use crate::domain::location::Location;
 use crate::domain::moderation::{HistoryEntry, Proposal, Provenance, RecordKey};
 use crate::domain::organization::Organization;
+use crate::domain::reminder::OutboxMessage;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
@@ -232,6 +233,8 @@ pub trait Store: Send + Sync + 'static {
     fn remove_sessions_of(&self, account: AccountId) -> Result<usize, StoreError>;
     /// Keeps a one-time link's token.
     fn put_token(&self, token: &OneTimeToken) -> Result<(), StoreError>;
+    /// The token with `key`, left in place (to show what a link is for before it is used).
+    fn token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError>;
     /// Removes and returns the token with `key`: a token can be taken once only.
     fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError>;
     /// Creates or replaces an API token (keyed by the hash of its secret).
@@ -240,6 +243,12 @@ pub trait Store: Send + Sync + 'static {
     fn api_token(&self, key: &str) -> Result<Option<ApiToken>, StoreError>;
     /// Every API token.
     fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError>;
+    /// Creates or replaces an outbox message (keyed by its key), durably.
+    fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// The outbox message with `key`.
+    fn outbox_message(&self, key: &str) -> Result<Option<OutboxMessage>, StoreError>;
+    /// Every outbox message.
+    fn outbox(&self) -> Result<Vec<OutboxMessage>, StoreError>;
     /// Adds a line to the audit trail.
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The audit trail, oldest first.

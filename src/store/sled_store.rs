@@ -28,6 +28,7 @@ use crate::domain::moderation::{
     HistoryEntry, Proposal, Provenance, Record, RecordKey, RecordKind,
 };
 use crate::domain::organization::Organization;
+use crate::domain::reminder::OutboxMessage;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
@@ -56,10 +57,11 @@ enum Table {
     Proposals,
     History,
     ApiTokens,
+    Outbox,
 }
 
 impl Table {
-    const ALL: [Table; 20] = [
+    const ALL: [Table; 21] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -80,6 +82,7 @@ impl Table {
         Table::Proposals,
         Table::History,
         Table::ApiTokens,
+        Table::Outbox,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Table {
             Table::Proposals => "proposals",
             Table::History => "history",
             Table::ApiTokens => "api_tokens",
+            Table::Outbox => "outbox",
         }
     }
 
@@ -921,6 +925,13 @@ impl Store for SledStore {
         self.put_flushed(Table::Tokens, token.key.as_bytes(), &encode(token)?)
     }
 
+    fn token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError> {
+        match self.tree(Table::Tokens).get(key).map_err(engine)? {
+            Some(bytes) => decode("one-time token", key.as_bytes(), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
     fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError> {
         // `remove` is atomic: of two requests with the same token, one gets it.
         let taken = self.tree(Table::Tokens).remove(key).map_err(engine)?;
@@ -943,6 +954,21 @@ impl Store for SledStore {
 
     fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
         self.all(Table::ApiTokens, "API token")
+    }
+
+    fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError> {
+        self.put_flushed(Table::Outbox, message.key.as_bytes(), &encode(message)?)
+    }
+
+    fn outbox_message(&self, key: &str) -> Result<Option<OutboxMessage>, StoreError> {
+        match self.tree(Table::Outbox).get(key).map_err(engine)? {
+            Some(bytes) => decode("outbox message", key.as_bytes(), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn outbox(&self) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.all(Table::Outbox, "outbox message")
     }
 
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {

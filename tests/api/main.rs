@@ -14,6 +14,7 @@ mod import_export;
 mod index_lifecycle;
 mod moderation;
 mod pages;
+mod reminders;
 mod roles;
 mod search_quality;
 mod services;

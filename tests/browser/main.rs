@@ -932,6 +932,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         (format!("/moderation/proposals/{proposal}"), "review"),
         (format!("/moderation/history/service/{service}"), "history"),
         ("/moderation/freshness".to_owned(), "freshness"),
+        ("/moderation/outbox".to_owned(), "outbox"),
         ("/moderation?lang=bn".to_owned(), "moderation-queue-bengali"),
     ] {
         moderator.goto(format!("{base}{path}")).await.unwrap();
@@ -973,6 +974,8 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 format!("/moderation/proposals/{proposal}"),
                 format!("/moderation/history/service/{service}"),
                 "/moderation/freshness".to_owned(),
+                "/moderation/outbox".to_owned(),
+                format!("/account/assure?token={}", "ab".repeat(32)),
             ],
         ),
     ] {
@@ -992,7 +995,11 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
             for path in &paths {
                 let html = app
                     .client
-                    .get(format!("{}{path}?lang={lang}", app.address))
+                    .get(format!(
+                        "{}{path}{}lang={lang}",
+                        app.address,
+                        if path.contains('?') { '&' } else { '?' }
+                    ))
                     .header("accept", "text/html")
                     .header("cookie", format!("signpost_session={secret}"))
                     .send()

@@ -917,3 +917,89 @@ pub async fn revoke_token(
         Err(e) => Err(PageError::Internal(locale, e.to_string())),
     }
 }
+
+#[derive(Template)]
+#[template(path = "assure_link.html")]
+struct AssureLinkPage {
+    c: Chrome,
+    t: &'static Messages,
+    token: String,
+    service: Option<String>,
+    done: Option<String>,
+}
+
+fn assure_link_page(
+    context: &PageContext,
+    token: String,
+    service: Option<String>,
+    done: Option<String>,
+) -> AssureLinkPage {
+    let t = context.t();
+    AssureLinkPage {
+        c: context.chrome(t.get("assure-link-title")),
+        t,
+        token,
+        service,
+        done,
+    }
+}
+
+/// `GET /account/assure?token=...`: what a reminder's "still correct" link is for. Looking
+/// changes nothing (mail scanners follow links); the button does.
+pub async fn assure_link_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let token = Pairs::parse(request.query_string())
+        .value("token")
+        .to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let secret = token.clone();
+    let service = off_executor(locale, move || catalog.link_service(&secret, now))
+        .await?
+        .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    let status = if service.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
+    let page = assure_link_page(&context, token, service.map(|s| s.name), None);
+    Ok(private(&context, status, &page))
+}
+
+/// `POST /account/assure`: uses the link once to confirm the listing.
+pub async fn assure_link(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    if !state.limits.logins.allow(&super::client_key(&request)) {
+        return Err(PageError::TooManyAttempts(locale));
+    }
+    let token = fields.value("token").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let used = off_executor(locale, move || catalog.assure_with_link(&token, now)).await?;
+    let t = context.t();
+    match used {
+        Ok(service) => {
+            tracing::info!(service_id = %service.id, "listing confirmed through a reminder link");
+            let done = t.with("assure-link-done", "name", &service.name);
+            let page = assure_link_page(&context, String::new(), None, Some(done));
+            Ok(private(&context, StatusCode::OK, &page))
+        }
+        Err(crate::catalog::reminders::LinkError::Dead) => {
+            let page = assure_link_page(&context, String::new(), None, None);
+            Ok(private(&context, StatusCode::GONE, &page))
+        }
+        Err(crate::catalog::reminders::LinkError::Catalog(e)) => {
+            Err(PageError::Internal(locale, e.to_string()))
+        }
+    }
+}

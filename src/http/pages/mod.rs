@@ -107,6 +107,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
         .service(web::resource("/moderation/freshness").route(web::get().to(moderation::freshness)))
+        .service(web::resource("/moderation/outbox").route(web::get().to(moderation::outbox)))
+        .service(
+            web::resource("/account/assure")
+                .route(web::get().to(manage::assure_link_form))
+                .route(web::post().to(manage::assure_link)),
+        )
         .service(
             web::resource("/moderation/proposals/{id}")
                 .route(web::get().to(moderation::review))

@@ -534,3 +534,78 @@ pub async fn freshness(
     };
     Ok(private(&context, StatusCode::OK, &page))
 }
+
+/// A message as the outbox page lists it (never its body: it holds a link's secret).
+pub struct OutboxRow {
+    to: String,
+    listing: String,
+    stage: String,
+    attempts: u32,
+    state: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "outbox.html")]
+struct OutboxPage {
+    c: Chrome,
+    t: &'static Messages,
+    enabled: bool,
+    rows: Vec<OutboxRow>,
+}
+
+/// How many delivered messages the outbox page shows.
+const SENT_SHOWN: usize = 50;
+
+/// `GET /moderation/outbox`: reminders waiting (first) and recently sent.
+pub async fn outbox(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    require_moderator(&state, &request, &context).await?;
+    let t = context.t();
+    let catalog = state.catalog.clone();
+    let messages = off_executor(locale, move || {
+        let store = catalog.store();
+        let mut rows = Vec::new();
+        for message in store.outbox()? {
+            let listing = store
+                .service(message.service)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            rows.push((message, listing));
+        }
+        Ok::<_, crate::store::StoreError>(rows)
+    })
+    .await?
+    .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    let (mut waiting, mut sent): (Vec<_>, Vec<_>) =
+        messages.into_iter().partition(|(m, _)| m.sent.is_none());
+    waiting.sort_by_key(|(m, _)| m.next_attempt);
+    sent.sort_by_key(|(m, _)| std::cmp::Reverse(m.sent));
+    sent.truncate(SENT_SHOWN);
+    let rows = waiting
+        .into_iter()
+        .chain(sent)
+        .map(|(m, listing)| OutboxRow {
+            to: m.to.to_string(),
+            listing,
+            stage: t.get(&format!("stage-{}", m.stage.as_str())),
+            attempts: m.attempts,
+            state: match m.sent {
+                Some(at) => t.with("outbox-sent", "time", &when(at)),
+                None => t.with("outbox-waiting", "time", &when(m.next_attempt)),
+            },
+            error: m.last_error.map(|e| t.with("outbox-error", "error", &e)),
+        })
+        .collect();
+    let page = OutboxPage {
+        c: context.chrome(t.get("outbox-title")),
+        t,
+        enabled: state.mail_enabled,
+        rows,
+    };
+    Ok(private(&context, StatusCode::OK, &page))
+}

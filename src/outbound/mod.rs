@@ -1,0 +1,5 @@
+//! Everything Signpost sends out of the process: e-mail today (freshness reminders), feeds
+//! and geocoders later. Adapters live here behind small traits so that the rest of the code
+//! (and its tests) does not know how a message leaves.
+
+pub mod mail;
