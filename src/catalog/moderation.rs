@@ -83,6 +83,14 @@ pub struct FreshnessRow {
     pub stale: Vec<Service>,
 }
 
+/// What approving a request to manage a listing did.
+pub enum ClaimOutcome {
+    /// A new editor account, with its one-time link to send.
+    Invited(crate::auth::Invited),
+    /// An existing account now also edits the organisation.
+    Extended(Account),
+}
+
 /// What waits for the moderators.
 pub struct Queue {
     /// Submitted proposals the moderator may decide, oldest first.
@@ -341,6 +349,123 @@ impl Catalog {
             }
         }
         Ok(Queue { proposals, reports })
+    }
+
+    /// Requests to manage an organisation's listings that `moderator` may decide, oldest
+    /// first.
+    pub fn claims_for(
+        &self,
+        moderator: &Account,
+    ) -> Result<Vec<crate::domain::claim::ClaimRequest>, CatalogError> {
+        let mut claims = Vec::new();
+        for claim in self.store().claims()? {
+            if !claim.is_pending() {
+                continue;
+            }
+            let Some(organisation) = self.store().organization(claim.organisation)? else {
+                continue;
+            };
+            if self.may_moderate_records(moderator, &[Record::Organization(organisation)])? {
+                claims.push(claim);
+            }
+        }
+        claims.sort_by_key(|c| c.received);
+        Ok(claims)
+    }
+
+    /// Approves a request: the person becomes an editor of the organisation (a new account
+    /// with a one-time link to set a password, or a role added to their existing account).
+    pub fn approve_claim(
+        &self,
+        moderator: &Account,
+        id: RecordId,
+        now: DateTime<Utc>,
+    ) -> Result<ClaimOutcome, ModerationError> {
+        let mut claim = self
+            .claims_for(moderator)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(ModerationError::NotFound("request"))?;
+        let store = self.store();
+        let outcome = match store.account_by_email(&claim.email)? {
+            Some(mut account) => {
+                let mut added = false;
+                for role in &mut account.roles {
+                    if let crate::domain::account::Role::OrganisationEditor { organisations } = role
+                    {
+                        organisations.insert(claim.organisation);
+                        added = true;
+                    }
+                }
+                if !added {
+                    account
+                        .roles
+                        .push(crate::domain::account::Role::OrganisationEditor {
+                            organisations: [claim.organisation].into(),
+                        });
+                }
+                store.put_account(&account)?;
+                store.append_audit(&AuditEntry {
+                    at: now,
+                    actor: Some(moderator.id),
+                    action: AuditAction::RolesChanged,
+                    subject: Some(account.id.to_string()),
+                    detail: format!(
+                        "now edits organisation {} (request approved)",
+                        claim.organisation
+                    ),
+                })?;
+                ClaimOutcome::Extended(account)
+            }
+            None => {
+                let invited = crate::auth::create_account(
+                    store,
+                    Some(moderator.id),
+                    claim.email.as_str(),
+                    &claim.name,
+                    vec![crate::domain::account::Role::OrganisationEditor {
+                        organisations: [claim.organisation].into(),
+                    }],
+                    crate::auth::INVITATION_VALID,
+                    now,
+                )
+                .map_err(|e| ModerationError::Invalid(e.to_string()))?;
+                ClaimOutcome::Invited(invited)
+            }
+        };
+        claim.approved = true;
+        claim.decision = Some(Decision {
+            by: moderator.id,
+            at: now,
+            reason: None,
+        });
+        store.put_claim(&claim)?;
+        tracing::info!(claim_id = %claim.id, "request to manage a listing approved");
+        Ok(outcome)
+    }
+
+    /// Declines a request, with a reason kept with it.
+    pub fn reject_claim(
+        &self,
+        moderator: &Account,
+        id: RecordId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ModerationError> {
+        let reason = crate::domain::moderation::note(reason, true)
+            .map_err(|e| ModerationError::Invalid(format!("the reason {e}")))?;
+        let mut claim = self
+            .claims_for(moderator)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(ModerationError::NotFound("request"))?;
+        claim.decision = Some(Decision {
+            by: moderator.id,
+            at: now,
+            reason: Some(reason),
+        });
+        self.store().put_claim(&claim)?;
+        Ok(())
     }
 
     /// Freshness of the running services `moderator` looks after, by locality, on `today`.

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod aggregate;
+pub mod claim;
 pub mod geo;
 pub mod ids;
 pub mod language;

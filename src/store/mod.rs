@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
+use crate::domain::claim::ClaimRequest;
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -243,6 +244,10 @@ pub trait Store: Send + Sync + 'static {
     fn api_token(&self, key: &str) -> Result<Option<ApiToken>, StoreError>;
     /// Every API token.
     fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError>;
+    /// Creates or replaces a request to manage an organisation's listings, durably.
+    fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError>;
+    /// Every request to manage an organisation's listings.
+    fn claims(&self) -> Result<Vec<ClaimRequest>, StoreError>;
     /// Creates or replaces an outbox message (keyed by its key), durably.
     fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError>;
     /// The outbox message with `key`.

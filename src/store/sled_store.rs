@@ -19,6 +19,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
+use crate::domain::claim::ClaimRequest;
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -58,10 +59,11 @@ enum Table {
     History,
     ApiTokens,
     Outbox,
+    Claims,
 }
 
 impl Table {
-    const ALL: [Table; 21] = [
+    const ALL: [Table; 22] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -83,6 +85,7 @@ impl Table {
         Table::History,
         Table::ApiTokens,
         Table::Outbox,
+        Table::Claims,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -108,6 +111,7 @@ impl Table {
             Table::History => "history",
             Table::ApiTokens => "api_tokens",
             Table::Outbox => "outbox",
+            Table::Claims => "claims",
         }
     }
 
@@ -954,6 +958,14 @@ impl Store for SledStore {
 
     fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
         self.all(Table::ApiTokens, "API token")
+    }
+
+    fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError> {
+        self.put_flushed(Table::Claims, claim.id.as_bytes(), &encode(claim)?)
+    }
+
+    fn claims(&self) -> Result<Vec<ClaimRequest>, StoreError> {
+        self.all(Table::Claims, "claim request")
     }
 
     fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError> {

@@ -21,7 +21,7 @@ async fn post_fields(visitor: &mut Visitor<'_>, path: &str, fields: &[(String, S
 }
 
 /// A signed-in visitor with a new account holding `role`.
-async fn staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Visitor<'a> {
+pub async fn staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Visitor<'a> {
     let link = create(app, email, role);
     let mut visitor = Visitor::new(app);
     assert_eq!(accept(&mut visitor, &link, PASSWORD).await.status, 200);

@@ -186,6 +186,7 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
     // exercised for what they do in the editing tests.)
     let assure = format!("{edit}/assure");
     let reports = "/moderation/reports/00000000-0000-4000-8000-000000000000".to_owned();
+    let claims = "/moderation/claims/00000000-0000-4000-8000-000000000000".to_owned();
     let posts: Vec<(&str, [Outcome; 7])> = vec![
         (&edit, [SignIn, Refused, In, Refused, Refused, Refused, In]),
         (
@@ -197,6 +198,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
         (
             &history,
             [SignIn, Refused, Refused, Refused, In, Hidden, In],
+        ),
+        (
+            &claims,
+            [SignIn, Refused, Refused, Refused, Hidden, Hidden, Hidden],
         ),
         (
             &reports,

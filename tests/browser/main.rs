@@ -824,6 +824,19 @@ fn staff_fixture(app: &helpers::TestApp) -> (String, String, String) {
         .save_proposal(&accounts[0], proposal, true, now)
         .unwrap();
     store
+        .put_claim(
+            &signpost::domain::claim::ClaimRequest::new(
+                organisation,
+                "Shirin",
+                "shirin@example.org",
+                "Volunteer coordinator",
+                "We run the lunch club",
+                now,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    store
         .add_report(
             &ProblemReport::new(service_id, ProblemKind::Times, "Closed on Mondays now", now)
                 .unwrap(),
@@ -891,6 +904,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
             format!("/manage/organisations/{organisation}/tokens"),
             "api-tokens",
         ),
+        (format!("/organisation/{organisation}/claim"), "claim"),
     ] {
         editor.goto(format!("{base}{path}")).await.unwrap();
         audit(&editor, &tools, name).await;
@@ -965,6 +979,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 format!("/manage/services/{service}/notice"),
                 "/account/two-factor".to_owned(),
                 format!("/manage/organisations/{organisation}/tokens"),
+                format!("/organisation/{organisation}/claim"),
             ],
         ),
         (

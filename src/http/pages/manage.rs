@@ -159,7 +159,8 @@ pub async fn dashboard(
         let proposals = catalog.proposals_by(&account)?;
         let waiting = if account.is_moderator() {
             let queue = catalog.queue(&account)?;
-            Some(queue.proposals.len() + queue.reports.len())
+            let claims = catalog.claims_for(&account)?;
+            Some(queue.proposals.len() + queue.reports.len() + claims.len())
         } else {
             None
         };

@@ -52,6 +52,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(page("/organisation/{id}", organisation::get))
         .service(
+            web::resource("/organisation/{id}/claim")
+                .route(web::get().to(organisation::claim_form))
+                .route(web::post().to(organisation::claim)),
+        )
+        .service(
             web::resource("/shortlist")
                 .route(web::get().to(shortlist::get))
                 .route(web::head().to(shortlist::get))
@@ -108,6 +113,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
         .service(web::resource("/moderation/freshness").route(web::get().to(moderation::freshness)))
         .service(web::resource("/moderation/outbox").route(web::get().to(moderation::outbox)))
+        .service(
+            web::resource("/moderation/claims/{id}")
+                .route(web::post().to(moderation::decide_claim)),
+        )
         .service(
             web::resource("/account/assure")
                 .route(web::get().to(manage::assure_link_form))

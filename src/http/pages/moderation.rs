@@ -76,6 +76,17 @@ pub struct QueuedChange {
     age: String,
 }
 
+/// A request to manage an organisation's listings, in the queue.
+pub struct QueuedClaim {
+    id: String,
+    organisation: String,
+    name: String,
+    email: String,
+    role: String,
+    note: String,
+    age: String,
+}
+
 /// A reported problem in the queue.
 pub struct QueuedReport {
     id: String,
@@ -94,6 +105,7 @@ struct QueuePage {
     done: Option<String>,
     changes: Vec<QueuedChange>,
     reports: Vec<QueuedReport>,
+    claims: Vec<QueuedClaim>,
 }
 
 /// `GET /moderation`: what waits, oldest first.
@@ -102,10 +114,8 @@ pub async fn queue(
     request: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let context = PageContext::new(&request);
-    let locale = context.locale;
     let moderator = require_moderator(&state, &request, &context).await?;
     let t = context.t();
-    let now = state.clock.now();
     let done = super::forms::Pairs::parse(request.query_string())
         .first("done")
         .and_then(|d| match d {
@@ -116,8 +126,41 @@ pub async fn queue(
             _ => None,
         })
         .map(|id| t.get(id));
+    let page = queue_page(&state, &context, moderator, done).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// The queue as `moderator` sees it, with `done` said at the top.
+async fn queue_page(
+    state: &AppState,
+    context: &PageContext,
+    moderator: Account,
+    done: Option<String>,
+) -> Result<QueuePage, PageError> {
+    let locale = context.locale;
+    let t = context.t();
+    let now = state.clock.now();
     let catalog = state.catalog.clone();
-    let (changes, reports) = off_executor(locale, move || {
+    let (changes, reports, claims) = off_executor(locale, move || {
+        let claims: Vec<QueuedClaim> = catalog
+            .claims_for(&moderator)?
+            .into_iter()
+            .map(|c| QueuedClaim {
+                id: c.id.to_string(),
+                organisation: catalog
+                    .store()
+                    .organization(c.organisation)
+                    .ok()
+                    .flatten()
+                    .map(|o| o.name)
+                    .unwrap_or_default(),
+                name: c.name,
+                email: c.email.to_string(),
+                role: c.role,
+                note: c.note,
+                age: age(t, c.received, now),
+            })
+            .collect();
         let queue = catalog.queue(&moderator)?;
         let changes: Vec<QueuedChange> = queue
             .proposals
@@ -155,17 +198,69 @@ pub async fn queue(
                 age: age(t, report.received, now),
             });
         }
-        Ok::<_, ModerationError>((changes, reports))
+        Ok::<_, ModerationError>((changes, reports, claims))
     })
     .await?
     .map_err(refusal(locale))?;
-    let page = QueuePage {
+    Ok(QueuePage {
         c: context.chrome(t.get("moderation-title")),
         t,
         done,
         changes,
         reports,
+        claims,
+    })
+}
+
+/// `POST /moderation/claims/{id}`: approves a request to manage listings (showing the new
+/// editor's one-time link to send) or declines it with a reason.
+pub async fn decide_claim(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    ensure_moderator(&moderator, &context)?;
+    let id = RecordId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
+    let approve = fields.first("decision") == Some("approve");
+    let reason = fields.value("reason").to_owned();
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let deciding = moderator.clone();
+    let decided = off_executor(locale, move || {
+        if approve {
+            catalog.approve_claim(&deciding, id, now).map(Some)
+        } else {
+            catalog
+                .reject_claim(&deciding, id, &reason, now)
+                .map(|()| None)
+        }
+    })
+    .await?;
+    let t = context.t();
+    let done = match decided {
+        Ok(Some(crate::catalog::moderation::ClaimOutcome::Invited(invited))) => {
+            let base = crate::http::api::base_url(&state, &request);
+            let until = when(invited.expires);
+            let text = t.format(
+                "admin-invite-link",
+                &[
+                    ("email", Arg::Text(invited.account.email.as_str())),
+                    ("date", Arg::Text(&until)),
+                ],
+            );
+            format!("{text} {base}/account/password?token={}", invited.secret)
+        }
+        Ok(Some(crate::catalog::moderation::ClaimOutcome::Extended(account))) => {
+            t.with("claim-extended", "email", account.email.as_str())
+        }
+        Ok(None) => t.get("review-rejected"),
+        Err(ModerationError::Invalid(_)) => t.get("review-reason"),
+        Err(other) => return Err(refusal(locale)(other)),
     };
+    let page = queue_page(&state, &context, moderator, Some(done)).await?;
     Ok(private(&context, StatusCode::OK, &page))
 }
 
