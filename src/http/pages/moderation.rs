@@ -212,6 +212,20 @@ async fn queue_page(
     })
 }
 
+/// A moderator's decision form: its page context, the moderator, whether it approves,
+/// and the reason given.
+async fn decision_post(
+    state: &AppState,
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<(PageContext, Account, bool, String), PageError> {
+    let (context, fields, moderator) = signed_post(state, request, body).await?;
+    ensure_moderator(&moderator, &context)?;
+    let approve = fields.first("decision") == Some("approve");
+    let reason = fields.value("reason").to_owned();
+    Ok((context, moderator, approve, reason))
+}
+
 /// `POST /moderation/claims/{id}`: approves a request to manage listings (showing the new
 /// editor's one-time link to send) or declines it with a reason.
 pub async fn decide_claim(
@@ -220,12 +234,9 @@ pub async fn decide_claim(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
+    let (context, moderator, approve, reason) = decision_post(&state, &request, &body).await?;
     let locale = context.locale;
-    ensure_moderator(&moderator, &context)?;
     let id = RecordId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
-    let approve = fields.first("decision") == Some("approve");
-    let reason = fields.value("reason").to_owned();
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let deciding = moderator.clone();
@@ -371,12 +382,9 @@ pub async fn decide(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
+    let (context, moderator, approve, reason) = decision_post(&state, &request, &body).await?;
     let locale = context.locale;
-    ensure_moderator(&moderator, &context)?;
     let id = ProposalId::parse(&path.into_inner()).map_err(|_| PageError::NotFound(locale))?;
-    let approve = fields.first("decision") == Some("approve");
-    let reason = fields.value("reason").to_owned();
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let t = context.t();
