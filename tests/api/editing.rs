@@ -353,3 +353,63 @@ async fn an_urgent_notice_is_live_at_once_and_still_correct_stamps_the_listing()
         signpost::search::query::london_now().date().to_string()
     );
 }
+
+#[tokio::test]
+async fn an_organisations_own_details_change_only_when_approved() {
+    let app = spawn_app().await;
+    let (org_a, _) = organisations_with_services(&app)[0];
+    let mut editor = staff(
+        &app,
+        "ed@charity.example.org",
+        Role::OrganisationEditor {
+            organisations: [org_a].into(),
+        },
+    )
+    .await;
+    let path = format!("/manage/organisations/{org_a}");
+    let page = editor.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let before = app.get_json(&format!("/organizations/{org_a}")).await["description"].clone();
+    let mut fields = form_fields(&page.text, &path);
+    set_field(&mut fields, "url", "not a web address");
+    fields.push(("action".to_owned(), "submit".to_owned()));
+    let refused = post_fields(&mut editor, &path, &fields).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.text.contains("Website:"));
+    set_field(&mut fields, "url", "https://charity.example.org/");
+    set_field(
+        &mut fields,
+        "description",
+        "We now also run a Saturday food bank.",
+    );
+    let submitted = post_fields(&mut editor, &path, &fields).await;
+    assert_eq!(submitted.status, 303, "{}", submitted.text);
+    assert_eq!(
+        app.get_json(&format!("/organizations/{org_a}")).await["description"],
+        before
+    );
+    let mut moderator = staff(
+        &app,
+        "mo@council.example.org",
+        Role::Moderator {
+            localities: Default::default(),
+        },
+    )
+    .await;
+    let queue = moderator.get("/moderation").await;
+    let proposal = first_proposal(&queue.text);
+    let csrf = moderator.csrf();
+    let approved = moderator
+        .post(
+            &format!("/moderation/proposals/{proposal}"),
+            &[("csrf", &csrf), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(approved.status, 303);
+    let after = app.get_json(&format!("/organizations/{org_a}")).await;
+    assert_eq!(
+        after["description"],
+        "We now also run a Saturday food bank."
+    );
+    assert_eq!(after["website"], "https://charity.example.org/");
+}

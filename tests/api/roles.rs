@@ -128,6 +128,7 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
     let review = format!("/moderation/proposals/{}", proposal.id);
     let history = format!("/moderation/history/service/{service}");
     let tokens = format!("/manage/organisations/{org_a}/tokens");
+    let organisation = format!("/manage/organisations/{org_a}");
     //            anonymous  link     ed A     ed B     mod      mod far  admin
     let gets: Vec<(&str, [Outcome; 7])> = vec![
         ("/account", [SignIn, In, In, In, In, In, In]),
@@ -155,6 +156,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
         (
             &history,
             [SignIn, Refused, Refused, Refused, In, Hidden, In],
+        ),
+        (
+            &organisation,
+            [SignIn, Refused, In, Refused, Refused, Refused, In],
         ),
         (
             &tokens,
@@ -206,6 +211,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
         (
             &reports,
             [SignIn, Refused, Refused, Refused, Hidden, Hidden, Hidden],
+        ),
+        (
+            &organisation,
+            [SignIn, Refused, In, Refused, Refused, Refused, In],
         ),
         (
             &tokens,

@@ -905,6 +905,10 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
             "api-tokens",
         ),
         (format!("/organisation/{organisation}/claim"), "claim"),
+        (
+            format!("/manage/organisations/{organisation}"),
+            "edit-organisation",
+        ),
     ] {
         editor.goto(format!("{base}{path}")).await.unwrap();
         audit(&editor, &tools, name).await;
@@ -980,6 +984,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/account/two-factor".to_owned(),
                 format!("/manage/organisations/{organisation}/tokens"),
                 format!("/organisation/{organisation}/claim"),
+                format!("/manage/organisations/{organisation}"),
             ],
         ),
         (

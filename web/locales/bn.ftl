@@ -560,3 +560,5 @@ moderation-claims = তালিকা পরিচালনার অনুর�
 claim-approve = অনুমোদন: তাঁকে সম্পাদক করুন
 claim-reject = প্রত্যাখ্যান করুন
 claim-extended = { $email } এখন এই সংস্থার তালিকাও সম্পাদনা করেন।
+org-description = সংস্থাটি কী করে
+org-edit-link = সংস্থার তথ্য সম্পাদনা করুন

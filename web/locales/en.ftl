@@ -569,3 +569,5 @@ moderation-claims = Requests to manage listings
 claim-approve = Approve: make them an editor
 claim-reject = Decline
 claim-extended = { $email } now also edits this organisation's listings.
+org-description = What the organisation does
+org-edit-link = Edit the organisation's details

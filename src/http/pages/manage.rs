@@ -203,7 +203,8 @@ pub async fn dashboard(
                     .iter()
                     .find_map(|r| match r {
                         Record::Service(s) => Some(format!("/manage/services/{}", s.id)),
-                        _ => None,
+                        Record::Organization(o) => Some(format!("/manage/organisations/{}", o.id)),
+                        Record::Location(_) => None,
                     })
                     .unwrap_or_else(|| "/manage".to_owned()),
                 title: p.title().to_owned(),
@@ -1001,6 +1002,214 @@ pub async fn assure_link(
         }
         Err(crate::catalog::reminders::LinkError::Catalog(e)) => {
             Err(PageError::Internal(locale, e.to_string()))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "edit_organisation.html")]
+struct OrganisationEditPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    action: String,
+    f: Pairs,
+    errors: Vec<ErrorLine>,
+    open: Option<String>,
+}
+
+impl OrganisationEditPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.text.as_str())
+    }
+}
+
+/// The organisation as `account` edits it: its open proposal's version, else the live one.
+fn load_organisation(
+    catalog: &Catalog,
+    account: &Account,
+    raw: &str,
+) -> Result<(Organization, Option<Proposal>), ModerationError> {
+    let id = OrganizationId::parse(raw).map_err(|_| ModerationError::NotFound("organisation"))?;
+    if !account.can_edit(id) {
+        return Err(ModerationError::Forbidden("not your organisation"));
+    }
+    let open = catalog.open_proposal_about(account, RecordKey::organization(id))?;
+    let proposed = open.as_ref().and_then(|p| {
+        p.records.iter().find_map(|r| match r {
+            Record::Organization(o) if o.id == id => Some(o.clone()),
+            _ => None,
+        })
+    });
+    let organisation = match proposed {
+        Some(o) => o,
+        None => catalog
+            .store()
+            .organization(id)?
+            .ok_or(ModerationError::NotFound("organisation"))?,
+    };
+    Ok((organisation, open))
+}
+
+fn organisation_fields(organisation: &Organization, open: Option<&Proposal>) -> Pairs {
+    let mut f = Pairs::default();
+    f.push("name", &organisation.name);
+    f.push("description", &organisation.description);
+    if let Some(email) = &organisation.email {
+        f.push("email", email.as_str());
+    }
+    if let Some(website) = &organisation.website {
+        f.push("url", website.as_str());
+    }
+    if let Some(open) = open {
+        f.push("note", &open.note);
+    }
+    f
+}
+
+/// Reads the organisation form over `live`; errors name the fields.
+fn read_organisation(live: &Organization, f: &Pairs) -> Result<Organization, Vec<FieldError>> {
+    use crate::domain::values::{Email, InvalidValue, WebUrl};
+    let mut errors = Vec::new();
+    let mut changed = live.clone();
+    let problem = |field: &str, message: &str| FieldError {
+        field: field.to_owned(),
+        problem: message.to_owned(),
+    };
+    let name = f.value("name").trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(problem("name", "is empty or longer than 200 characters"));
+    }
+    changed.name = name.to_owned();
+    let description = f.value("description").trim();
+    if description.is_empty() || description.chars().count() > 5_000 {
+        errors.push(problem(
+            "description",
+            "is empty or longer than 5000 characters",
+        ));
+    }
+    changed.description = description.to_owned();
+    let optional = |field: &str| Some(f.value(field).trim()).filter(|v| !v.is_empty());
+    changed.email = match optional("email").map(Email::parse).transpose() {
+        Ok(email) => email,
+        Err(e) => {
+            errors.push(problem("email", InvalidValue::message(&e)));
+            None
+        }
+    };
+    changed.website = match optional("url").map(WebUrl::parse).transpose() {
+        Ok(url) => url,
+        Err(e) => {
+            errors.push(problem("url", InvalidValue::message(&e)));
+            None
+        }
+    };
+    if errors.is_empty() {
+        Ok(changed)
+    } else {
+        Err(errors)
+    }
+}
+
+fn organisation_page(
+    context: &PageContext,
+    organisation: &Organization,
+    open: Option<&Proposal>,
+    f: Pairs,
+    errors: &[FieldError],
+) -> OrganisationEditPage {
+    let t = context.t();
+    let heading = t.with("edit-title", "name", &organisation.name);
+    OrganisationEditPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        action: format!("/manage/organisations/{}", organisation.id),
+        f,
+        errors: errors
+            .iter()
+            .map(|e| ErrorLine {
+                field: e.field.clone(),
+                text: t.format(
+                    "edit-error",
+                    &[
+                        ("field", Arg::Text(&field_label(t, &e.field))),
+                        ("problem", Arg::Text(&e.problem)),
+                    ],
+                ),
+            })
+            .collect(),
+        open: open.map(|p| t.with("edit-open-proposal", "status", &status_text(t, p))),
+    }
+}
+
+/// `GET /manage/organisations/{id}`: the organisation's own details.
+pub async fn edit_organisation_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let account = require(&state, &request, &context).await?;
+    let catalog = state.catalog.clone();
+    let raw = path.into_inner();
+    let (organisation, open) =
+        off_executor(locale, move || load_organisation(&catalog, &account, &raw))
+            .await?
+            .map_err(refusal(locale))?;
+    let fields = organisation_fields(&organisation, open.as_ref());
+    let page = organisation_page(&context, &organisation, open.as_ref(), fields, &[]);
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /manage/organisations/{id}`: saves the details as a draft or submits them.
+pub async fn save_organisation(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    let submit = fields.first("action") == Some("submit");
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let raw = path.into_inner();
+    let posted = fields.clone();
+    let outcome = off_executor(locale, move || {
+        let (organisation, open) = load_organisation(&catalog, &account, &raw)?;
+        let changed = match read_organisation(&organisation, &posted) {
+            Ok(changed) => changed,
+            Err(errors) => return Ok(Err((organisation, open, errors))),
+        };
+        let records = vec![Record::Organization(changed)];
+        let live = catalog.live_versions(&records)?;
+        let mut proposal = match open {
+            Some(mut open) => {
+                open.revise(records, &live);
+                open
+            }
+            None => Proposal::draft(organisation.id, account.id, records, &live, now),
+        };
+        proposal.note = posted.value("note").to_owned();
+        catalog
+            .save_proposal(&account, proposal, submit, now)
+            .map(Ok)
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    match outcome {
+        Ok(_) => {
+            let done = if submit { "submitted" } else { "saved" };
+            Ok(context.redirect(&context.link(&format!("/manage?done={done}"))))
+        }
+        Err((organisation, open, errors)) => {
+            let page = organisation_page(&context, &organisation, open.as_ref(), fields, &errors);
+            Ok(private(&context, StatusCode::BAD_REQUEST, &page))
         }
     }
 }

@@ -102,6 +102,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/manage/services/{id}/assure").route(web::post().to(manage::assure)),
         )
         .service(
+            web::resource("/manage/organisations/{id}")
+                .route(web::get().to(manage::edit_organisation_form))
+                .route(web::post().to(manage::save_organisation)),
+        )
+        .service(
             web::resource("/manage/organisations/{id}/tokens")
                 .route(web::get().to(manage::tokens))
                 .route(web::post().to(manage::create_token)),
