@@ -137,7 +137,13 @@ fn a_change_stays_off_the_live_directory_until_a_moderator_approves_it() {
     let queue = c.queue(&moderator).unwrap();
     assert_eq!(queue.proposals.len(), 1);
 
+    let started = std::time::Instant::now();
     let approved = c.approve(&moderator, submitted.id, Utc::now()).unwrap();
+    // A measurement for the record (run with --nocapture), not a timed assertion.
+    eprintln!(
+        "approval, durable write and index commit: {:?}",
+        started.elapsed()
+    );
     assert_eq!(approved.status, ProposalStatus::Approved);
     assert_eq!(live(c, 1).name, "Bow Friendship Lunch");
     assert_eq!(
