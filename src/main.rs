@@ -113,10 +113,43 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Other publishers' ORUK 3.0 feeds: add, list, and pull into staging (never straight
+    /// into the live directory). Works on a stopped data directory, like `import`.
+    Feeds {
+        #[command(subcommand)]
+        command: FeedsCommand,
+    },
     /// Accounts of staff and volunteers.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedsCommand {
+    /// Add (or change the address of) a feed.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// A short name: lower-case letters, digits and hyphens.
+        #[arg(long)]
+        name: String,
+        /// The base URL of the publisher's ORUK API (where `/` and `/services` are).
+        url: url::Url,
+    },
+    /// List the feeds and how their last pull went.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Pull one feed (or every feed) into staging. Exit code 0: all staged; 2: some
+    /// records refused; 1: a pull failed (and changed nothing).
+    Pull {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The feed's name; every feed when absent.
+        name: Option<String>,
     },
 }
 
@@ -146,6 +179,7 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     signpost::telemetry::init();
+    signpost::outbound::http::install_tls();
     match run(Cli::parse().command) {
         Ok(code) => code,
         Err(error) => {
@@ -189,6 +223,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { data, files } => import_files(&data, &files),
+        Command::Feeds { command } => feeds(command),
         Command::Export { data, out } => {
             let catalog = data.open()?;
             let written = match out.filter(|path| path.as_os_str() != "-") {
@@ -258,6 +293,103 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     application.run_until_stopped().await?;
     tracing::info!("signpost stopped");
     Ok(())
+}
+
+fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
+    use signpost::catalog::feeds;
+    use signpost::domain::feed::{Feed, feed_name};
+    match command {
+        FeedsCommand::Add { data, name, url } => {
+            let name = feed_name(&name).map_err(|e| anyhow::anyhow!("--name {e}"))?;
+            let catalog = data.open()?;
+            let existing = catalog
+                .store()
+                .feeds()?
+                .into_iter()
+                .find(|f| f.name == name);
+            let feed = Feed {
+                name: name.clone(),
+                url: url.to_string(),
+                added: existing.as_ref().map_or_else(chrono::Utc::now, |f| f.added),
+                last_pull: existing.and_then(|f| f.last_pull),
+            };
+            catalog.store().put_feed(&feed)?;
+            eprintln!("feed {name}: {url}");
+            Ok(ExitCode::SUCCESS)
+        }
+        FeedsCommand::List { data } => {
+            let catalog = data.open()?;
+            for feed in catalog.store().feeds()? {
+                let last = match &feed.last_pull {
+                    None => "never pulled".to_owned(),
+                    Some(p) => match &p.error {
+                        Some(error) => format!("{}: failed: {error}", p.at.to_rfc3339()),
+                        None => format!(
+                            "{}: {} staged, {} refused",
+                            p.at.to_rfc3339(),
+                            p.staged,
+                            p.rejected
+                        ),
+                    },
+                };
+                println!("{}\t{}\t{last}", feed.name, feed.url);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        FeedsCommand::Pull { data, name } => {
+            let catalog = data.open()?;
+            let chosen: Vec<Feed> = catalog
+                .store()
+                .feeds()?
+                .into_iter()
+                .filter(|f| name.as_ref().is_none_or(|n| *n == f.name))
+                .collect();
+            if chosen.is_empty() {
+                anyhow::bail!(
+                    "no feed {}; add it with `signpost feeds add`",
+                    name.unwrap_or_default()
+                );
+            }
+            let fetcher = signpost::outbound::http::Fetcher::new(Default::default())
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let mut code = ExitCode::SUCCESS;
+            for feed in chosen {
+                let now = chrono::Utc::now();
+                match runtime.block_on(feeds::fetch(&fetcher, &feed)) {
+                    Ok((listed, records)) => {
+                        let report = catalog.stage_feed(&feed, listed, records, now)?;
+                        for (id, problems) in &report.rejected {
+                            eprintln!("{}: refused {id}: {}", feed.name, problems.join("; "));
+                        }
+                        let count = |s| report.staged.iter().filter(|(_, x)| *x == s).count();
+                        eprintln!(
+                            "{}: {} listed, {} staged ({} new, {} changed, {} unchanged), {} refused",
+                            feed.name,
+                            report.listed,
+                            report.staged.len(),
+                            count(signpost::domain::feed::StagedStatus::New),
+                            count(signpost::domain::feed::StagedStatus::Changed),
+                            count(signpost::domain::feed::StagedStatus::Unchanged),
+                            report.rejected.len()
+                        );
+                        if !report.rejected.is_empty() {
+                            code = ExitCode::from(2);
+                        }
+                    }
+                    Err(error) => {
+                        eprintln!("{}: pull failed, nothing changed: {error}", feed.name);
+                        catalog.record_failed_pull(&feed, &error, now)?;
+                        code = ExitCode::FAILURE;
+                    }
+                }
+            }
+            catalog.close();
+            Ok(code)
+        }
+    }
 }
 
 fn import_files(data: &DataArgs, files: &[PathBuf]) -> anyhow::Result<ExitCode> {

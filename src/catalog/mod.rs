@@ -8,6 +8,7 @@
 //! been given.
 
 pub mod export;
+pub mod feeds;
 pub mod import;
 pub mod moderation;
 pub mod reminders;

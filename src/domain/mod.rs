@@ -12,6 +12,7 @@
 pub mod account;
 pub mod aggregate;
 pub mod claim;
+pub mod feed;
 pub mod geo;
 pub mod ids;
 pub mod language;

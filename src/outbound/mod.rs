@@ -2,4 +2,5 @@
 //! and geocoders later. Adapters live here behind small traits so that the rest of the code
 //! (and its tests) does not know how a message leaves.
 
+pub mod http;
 pub mod mail;

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
+use crate::domain::feed::{Feed, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -248,6 +249,14 @@ pub trait Store: Send + Sync + 'static {
     fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError>;
     /// Every request to manage an organisation's listings.
     fn claims(&self) -> Result<Vec<ClaimRequest>, StoreError>;
+    /// Creates or replaces a feed (keyed by its name), durably.
+    fn put_feed(&self, feed: &Feed) -> Result<(), StoreError>;
+    /// Every feed, by name.
+    fn feeds(&self) -> Result<Vec<Feed>, StoreError>;
+    /// Replaces everything staged from `feed` with `records`, atomically and durably.
+    fn stage(&self, feed: &str, records: &[StagedRecord]) -> Result<(), StoreError>;
+    /// What is staged from `feed`.
+    fn staged(&self, feed: &str) -> Result<Vec<StagedRecord>, StoreError>;
     /// Creates or replaces an outbox message (keyed by its key), durably.
     fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError>;
     /// The outbox message with `key`.

@@ -20,6 +20,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
+use crate::domain::feed::{Feed, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -60,10 +61,12 @@ enum Table {
     ApiTokens,
     Outbox,
     Claims,
+    Feeds,
+    Staged,
 }
 
 impl Table {
-    const ALL: [Table; 22] = [
+    const ALL: [Table; 24] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -86,6 +89,8 @@ impl Table {
         Table::ApiTokens,
         Table::Outbox,
         Table::Claims,
+        Table::Feeds,
+        Table::Staged,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -112,6 +117,8 @@ impl Table {
             Table::ApiTokens => "api_tokens",
             Table::Outbox => "outbox",
             Table::Claims => "claims",
+            Table::Feeds => "feeds",
+            Table::Staged => "staged",
         }
     }
 
@@ -348,6 +355,13 @@ fn name_key(name: &str, id: &[u8; 16]) -> Vec<u8> {
     key.push(0);
     key.extend_from_slice(id);
     key
+}
+
+/// Staged keys: the feed's name, a zero byte, then the service id.
+fn staged_prefix(feed: &str) -> Vec<u8> {
+    let mut prefix = feed.as_bytes().to_vec();
+    prefix.push(0);
+    prefix
 }
 
 /// History keys sort by record, then by the store generation of the change (oldest first).
@@ -958,6 +972,46 @@ impl Store for SledStore {
 
     fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
         self.all(Table::ApiTokens, "API token")
+    }
+
+    fn put_feed(&self, feed: &Feed) -> Result<(), StoreError> {
+        self.put_flushed(Table::Feeds, feed.name.as_bytes(), &encode(feed)?)
+    }
+
+    fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        self.all(Table::Feeds, "feed")
+    }
+
+    fn stage(&self, feed: &str, records: &[StagedRecord]) -> Result<(), StoreError> {
+        let prefix = staged_prefix(feed);
+        let tree = self.tree(Table::Staged);
+        let old: Vec<sled::IVec> = tree
+            .scan_prefix(&prefix)
+            .keys()
+            .collect::<Result<_, _>>()
+            .map_err(engine)?;
+        let mut batch = sled::Batch::default();
+        for key in old {
+            batch.remove(key);
+        }
+        for record in records {
+            let mut key = prefix.clone();
+            key.extend_from_slice(record.service_id.as_bytes());
+            batch.insert(key, encode(record)?);
+        }
+        tree.apply_batch(batch).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn staged(&self, feed: &str) -> Result<Vec<StagedRecord>, StoreError> {
+        self.tree(Table::Staged)
+            .scan_prefix(staged_prefix(feed))
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode("staged record", &key, &bytes)
+            })
+            .collect()
     }
 
     fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError> {

@@ -128,6 +128,7 @@ async fn spawn_in(data_dir: TempDir, geo_dir: Option<&Path>) -> TestApp {
 
 async fn start(config: ServeConfig, data_dir: TempDir) -> TestApp {
     init_logs();
+    signpost::outbound::http::install_tls();
     let application = Application::build(config)
         .await
         .expect("the application starts");
@@ -222,6 +223,7 @@ pub struct Visitor<'a> {
 
 impl<'a> Visitor<'a> {
     pub fn new(app: &'a TestApp) -> Self {
+        signpost::outbound::http::install_tls();
         Self {
             app,
             client: reqwest::Client::builder()

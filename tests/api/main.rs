@@ -6,6 +6,7 @@ mod confidential;
 mod contract;
 mod editing;
 mod errors;
+mod feeds;
 mod fixtures;
 mod geo_search;
 mod geography;

@@ -79,6 +79,7 @@ impl Drop for Driver {
 }
 
 async fn start_driver(tools: &Tools) -> Driver {
+    signpost::outbound::http::install_tls();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

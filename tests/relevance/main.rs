@@ -83,7 +83,10 @@ async fn serve(directory: Option<&Path>) -> Served {
     tokio::spawn(application.run_until_stopped());
     Served {
         base,
-        client: reqwest::Client::new(),
+        client: {
+            signpost::outbound::http::install_tls();
+            reqwest::Client::new()
+        },
         _dir: dir,
     }
 }

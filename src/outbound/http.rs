@@ -1,0 +1,205 @@
+//! The one configured HTTP client for what Signpost fetches (ORUK feeds; later postcode
+//! lookups): connect and total timeouts, a user agent, a cap on response size, a limit on
+//! redirects, retries with back-off on server errors and timeouts, and a pause between
+//! requests so that a publisher is never hammered. JSON only: an HTML error page or any other
+//! body is reported, not parsed.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// How the client behaves.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Time to open a connection.
+    pub connect_timeout: Duration,
+    /// Time for a whole request, body included.
+    pub total_timeout: Duration,
+    /// The largest body read, in bytes.
+    pub max_body_bytes: usize,
+    /// Attempts after the first on a 5xx, 429 or timeout.
+    pub retries: u32,
+    /// The first wait before a retry (doubling after each).
+    pub first_backoff: Duration,
+    /// The pause before each request (politeness).
+    pub delay: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_body_bytes: 20 * 1024 * 1024,
+            retries: 3,
+            first_backoff: Duration::from_millis(500),
+            delay: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Why a fetch failed, in words an operator can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// No answer in time (after retries).
+    #[error("{url}: no answer within the time limit")]
+    Timeout {
+        /// What was asked for.
+        url: String,
+    },
+    /// The server answered with an error status (after retries for 5xx).
+    #[error("{url}: the server answered {status}")]
+    Status {
+        /// What was asked for.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The body is not JSON (an HTML error page, for example).
+    #[error("{url}: the answer is not JSON (content type {content_type:?})")]
+    NotJson {
+        /// What was asked for.
+        url: String,
+        /// What the server said it sent.
+        content_type: String,
+    },
+    /// The body is larger than allowed.
+    #[error("{url}: the answer is larger than {limit} bytes")]
+    TooLarge {
+        /// What was asked for.
+        url: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// JSON that does not parse.
+    #[error("{url}: the JSON does not parse: {detail}")]
+    BadJson {
+        /// What was asked for.
+        url: String,
+        /// The parser's message.
+        detail: String,
+    },
+    /// Anything else on the way (DNS, refused connection, TLS, too many redirects).
+    #[error("{url}: {detail}")]
+    Transport {
+        /// What was asked for.
+        url: String,
+        /// What happened.
+        detail: String,
+    },
+}
+
+/// Installs the process's TLS provider (ring) for every HTTP client in the process (ours,
+/// and any other built on the same reqwest); harmless when already installed.
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The configured client.
+pub struct Fetcher {
+    client: reqwest::Client,
+    settings: HttpSettings,
+}
+
+impl Fetcher {
+    /// A client with `settings`.
+    pub fn new(settings: HttpSettings) -> Result<Self, String> {
+        install_tls();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!(
+                "Signpost/",
+                env!("CARGO_PKG_VERSION"),
+                " (ORUK feed reader; Tower Hamlets community directory)"
+            ))
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.total_timeout)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(|e| format!("the HTTP client cannot be built: {e}"))?;
+        Ok(Self { client, settings })
+    }
+
+    /// GETs `url` and parses its JSON body, retrying server errors and timeouts.
+    pub async fn get_json(&self, url: &url::Url) -> Result<Value, FetchError> {
+        let mut wait = self.settings.first_backoff;
+        let mut attempt = 0;
+        loop {
+            tokio::time::sleep(self.settings.delay).await;
+            match self.once(url).await {
+                Err(error) if attempt < self.settings.retries && retryable(&error) => {
+                    attempt += 1;
+                    tracing::warn!(attempt, "feed request failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn once(&self, url: &url::Url) -> Result<Value, FetchError> {
+        let shown = url.to_string();
+        let transport = |e: reqwest::Error| {
+            if e.is_timeout() {
+                FetchError::Timeout { url: shown.clone() }
+            } else {
+                FetchError::Transport {
+                    url: shown.clone(),
+                    detail: e.to_string(),
+                }
+            }
+        };
+        let mut response = self
+            .client
+            .get(url.clone())
+            .header("accept", "application/json")
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                url: shown,
+                status: status.as_u16(),
+            });
+        }
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !content_type.contains("json") {
+            return Err(FetchError::NotJson {
+                url: shown,
+                content_type,
+            });
+        }
+        let limit = self.settings.max_body_bytes;
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > limit)
+        {
+            return Err(FetchError::TooLarge { url: shown, limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > limit {
+                return Err(FetchError::TooLarge { url: shown, limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        serde_json::from_slice(&body).map_err(|e| FetchError::BadJson {
+            url: shown,
+            detail: e.to_string(),
+        })
+    }
+}
+
+fn retryable(error: &FetchError) -> bool {
+    match error {
+        FetchError::Timeout { .. } => true,
+        FetchError::Status { status, .. } => *status >= 500 || *status == 429,
+        _ => false,
+    }
+}

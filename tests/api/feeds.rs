@@ -1,0 +1,327 @@
+//! Pulling other publishers' ORUK feeds into staging, against a local feed server: the
+//! validator's Default mock stages cleanly, its Fail mock is refused record by record, and
+//! faulty feeds (an HTML error page, a 500 halfway, a huge body, a redirect loop, pages that
+//! never end, something that is not an ORUK feed) are reported and change nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use chrono::Utc;
+use signpost::catalog::feeds::{self, PullError};
+use signpost::domain::feed::{Feed, StagedStatus};
+use signpost::outbound::http::{FetchError, Fetcher, HttpSettings};
+
+use crate::helpers::{read_json, shared_dir, spawn_empty_app};
+
+/// What the feed server answers for a path: status, content type, body, and a `Location`.
+#[derive(Clone)]
+struct Answer {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    location: Option<String>,
+}
+
+fn json(value: &serde_json::Value) -> Answer {
+    Answer {
+        status: 200,
+        content_type: "application/json",
+        body: serde_json::to_vec(value).unwrap(),
+        location: None,
+    }
+}
+
+type Routes = Arc<Mutex<HashMap<String, Answer>>>;
+
+/// A way to break a feed: what it is, how it is done to the routes, and the error expected.
+type Fault = (
+    &'static str,
+    Box<dyn Fn(&mut HashMap<String, Answer>)>,
+    fn(&PullError) -> bool,
+);
+
+/// A local HTTP server answering from `routes` (by path); 404 for anything else.
+async fn feed_server(routes: Routes) -> String {
+    let server = HttpServer::new(move || {
+        let routes = Arc::clone(&routes);
+        App::new().default_service(web::to(move |request: HttpRequest| {
+            let answer = routes.lock().unwrap().get(request.path()).cloned();
+            async move {
+                match answer {
+                    Some(answer) => {
+                        let mut response = HttpResponse::build(
+                            actix_web::http::StatusCode::from_u16(answer.status).unwrap(),
+                        );
+                        response.content_type(answer.content_type);
+                        if let Some(location) = answer.location {
+                            response.insert_header(("location", location));
+                        }
+                        response.body(answer.body)
+                    }
+                    None => HttpResponse::NotFound().finish(),
+                }
+            }
+        }))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let address = format!("http://{}", server.addrs()[0]);
+    tokio::spawn(server.run());
+    address
+}
+
+/// The routes of one of the validator's mock feeds.
+fn mock_routes(mock: &Path) -> HashMap<String, Answer> {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/".to_owned(),
+        json(&read_json(&mock.join("api_details.json"))),
+    );
+    let list = read_json(&mock.join("service_list.json"));
+    routes.insert("/services".to_owned(), json(&list));
+    let full = read_json(&mock.join("service_full.json"));
+    for item in list["contents"].as_array().unwrap() {
+        if let Some(id) = item["id"].as_str() {
+            let mut record = full.clone();
+            record["id"] = item["id"].clone();
+            routes.insert(format!("/services/{id}"), json(&record));
+        }
+    }
+    routes
+}
+
+fn fetcher() -> Fetcher {
+    Fetcher::new(HttpSettings {
+        connect_timeout: Duration::from_secs(2),
+        total_timeout: Duration::from_secs(5),
+        max_body_bytes: 200_000,
+        retries: 2,
+        first_backoff: Duration::from_millis(10),
+        delay: Duration::ZERO,
+    })
+    .unwrap()
+}
+
+fn feed(url: &str) -> Feed {
+    Feed {
+        name: "mock".to_owned(),
+        url: url.to_owned(),
+        added: Utc::now(),
+        last_pull: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_are_staged_whole_or_not_at_all() {
+    let Some(shared) = shared_dir("feeds_are_staged_whole_or_not_at_all") else {
+        return;
+    };
+    let mocks = shared.join("oruk/validator-mocks");
+    let app = spawn_empty_app().await;
+    let routes: Routes = Arc::new(Mutex::new(mock_routes(&mocks.join("V3.0-UK-Default"))));
+    let address = feed_server(Arc::clone(&routes)).await;
+    let fetcher = fetcher();
+    let feed = feed(&address);
+
+    // The Default feed stages cleanly, as new; the live directory is untouched.
+    let (listed, records) = feeds::fetch(&fetcher, &feed).await.unwrap();
+    let report = app
+        .catalog
+        .stage_feed(&feed, listed, records, Utc::now())
+        .unwrap();
+    assert_eq!(report.listed, 1);
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert_eq!(report.staged.len(), 1);
+    assert_eq!(report.staged[0].1, StagedStatus::New);
+    let staged = app.catalog.store().staged("mock").unwrap();
+    assert_eq!(staged.len(), 1);
+    assert_eq!(
+        app.get_json("/services").await["total_items"],
+        0,
+        "staging is not the live directory"
+    );
+
+    // Faults: each is reported and leaves staging as it was.
+    let mut faults: Vec<Fault> = vec![
+        (
+            "an HTML error page",
+            Box::new(|r| {
+                r.insert(
+                    "/services".to_owned(),
+                    Answer {
+                        status: 200,
+                        content_type: "text/html",
+                        body: b"<html><body>Maintenance</body></html>".to_vec(),
+                        location: None,
+                    },
+                );
+            }),
+            |e| matches!(e, PullError::Fetch(FetchError::NotJson { .. })),
+        ),
+        (
+            "a 500 halfway",
+            Box::new(|r| {
+                let key = r
+                    .keys()
+                    .find(|k| k.starts_with("/services/"))
+                    .unwrap()
+                    .clone();
+                r.insert(
+                    key,
+                    Answer {
+                        status: 500,
+                        content_type: "application/json",
+                        body: b"{}".to_vec(),
+                        location: None,
+                    },
+                );
+            }),
+            |e| matches!(e, PullError::Fetch(FetchError::Status { status: 500, .. })),
+        ),
+        (
+            "a huge body",
+            Box::new(|r| {
+                let key = r
+                    .keys()
+                    .find(|k| k.starts_with("/services/"))
+                    .unwrap()
+                    .clone();
+                let huge = serde_json::json!({"padding": "x".repeat(300_000)});
+                r.insert(key, json(&huge));
+            }),
+            |e| matches!(e, PullError::Fetch(FetchError::TooLarge { .. })),
+        ),
+        (
+            "a redirect loop",
+            Box::new(|r| {
+                r.insert(
+                    "/services".to_owned(),
+                    Answer {
+                        status: 302,
+                        content_type: "text/plain",
+                        body: Vec::new(),
+                        location: Some("/services".to_owned()),
+                    },
+                );
+            }),
+            |e| matches!(e, PullError::Fetch(FetchError::Transport { .. })),
+        ),
+        (
+            "pages that never end",
+            Box::new(|r| {
+                let mut list =
+                    serde_json::from_slice::<serde_json::Value>(&r["/services"].body).unwrap();
+                list["last_page"] = serde_json::json!(false);
+                list["total_pages"] = serde_json::json!(99);
+                r.insert("/services".to_owned(), json(&list));
+            }),
+            |e| matches!(e, PullError::NotAFeed(_)),
+        ),
+        (
+            "not an ORUK feed",
+            Box::new(|r| {
+                r.insert("/".to_owned(), json(&serde_json::json!({"hello": "world"})));
+            }),
+            |e| matches!(e, PullError::NotAFeed(_)),
+        ),
+        (
+            "garbage JSON",
+            Box::new(|r| {
+                r.insert(
+                    "/services".to_owned(),
+                    Answer {
+                        status: 200,
+                        content_type: "application/json",
+                        body: b"{\"contents\": [".to_vec(),
+                        location: None,
+                    },
+                );
+            }),
+            |e| matches!(e, PullError::Fetch(FetchError::BadJson { .. })),
+        ),
+    ];
+    let good = mock_routes(&mocks.join("V3.0-UK-Default"));
+    for (what, break_it, expected) in faults.drain(..) {
+        {
+            let mut r = routes.lock().unwrap();
+            *r = good.clone();
+            break_it(&mut r);
+        }
+        let error = feeds::fetch(&fetcher, &feed).await.expect_err(what);
+        assert!(expected(&error), "{what}: {error}");
+        assert_eq!(
+            app.catalog.store().staged("mock").unwrap(),
+            staged,
+            "{what}"
+        );
+    }
+
+    // The Fail feed: its invalid records are refused one by one and not staged.
+    *routes.lock().unwrap() = mock_routes(&mocks.join("V3.0-UK-Fail"));
+    let (listed, records) = feeds::fetch(&fetcher, &feed).await.unwrap();
+    let report = app
+        .catalog
+        .stage_feed(&feed, listed, records, Utc::now())
+        .unwrap();
+    assert!(!report.rejected.is_empty());
+    assert!(report.staged.is_empty(), "{:?}", report.staged);
+    assert!(app.catalog.store().staged("mock").unwrap().is_empty());
+}
+
+fn signpost(args: Vec<String>) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .args(args)
+        .output()
+        .expect("the signpost binary runs")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_adds_lists_and_pulls_feeds_into_staging() {
+    let Some(shared) = shared_dir("the_command_line_adds_lists_and_pulls_feeds_into_staging")
+    else {
+        return;
+    };
+    let mocks = shared.join("oruk/validator-mocks");
+    let routes: Routes = Arc::new(Mutex::new(mock_routes(&mocks.join("V3.0-UK-Default"))));
+    let address = feed_server(Arc::clone(&routes)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let run = |args: &[&str]| {
+        let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        all.extend(["--data-dir".to_owned(), data.clone()]);
+        tokio::task::spawn_blocking(move || signpost(all))
+    };
+    let added = run(&["feeds", "add", "--name", "Not A Name", &address])
+        .await
+        .unwrap();
+    assert!(!added.status.success(), "feed names are checked");
+    let added = run(&["feeds", "add", "--name", "mock", &address])
+        .await
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let pulled = run(&["feeds", "pull", "mock"]).await.unwrap();
+    let said = String::from_utf8_lossy(&pulled.stderr);
+    assert_eq!(pulled.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("mock: 1 listed, 1 staged (1 new, 0 changed, 0 unchanged), 0 refused"),
+        "{said}"
+    );
+
+    // A broken feed: exit 1, staging kept, the failure recorded on the feed.
+    routes.lock().unwrap().remove("/services");
+    let failed = run(&["feeds", "pull"]).await.unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("pull failed, nothing changed"));
+    let listed = run(&["feeds", "list"]).await.unwrap();
+    let list = String::from_utf8_lossy(&listed.stdout);
+    assert!(list.starts_with(&format!("mock\t{address}/")), "{list}");
+    assert!(list.contains("failed: "), "{list}");
+}
