@@ -213,3 +213,63 @@ impl Catalog {
         Ok(self.store().put_feed(&feed)?)
     }
 }
+
+impl Catalog {
+    /// Publishes staged records of `feed` (those with ids in `ids`) into the live directory,
+    /// as an import by `moderator` from the feed: checked again, written with history and
+    /// their source, and taken out of staging. Borough-wide moderators only (a feed's records
+    /// may be anywhere).
+    pub fn publish_staged(
+        &self,
+        moderator: &crate::domain::account::Account,
+        feed: &str,
+        ids: &[ServiceId],
+    ) -> Result<super::import::ImportReport, super::moderation::ModerationError> {
+        use super::moderation::ModerationError;
+        if !moderator.can_moderate(None) {
+            return Err(ModerationError::Forbidden(
+                "feeds are moderated by borough-wide moderators",
+            ));
+        }
+        let store = self.store();
+        if !store.feeds()?.iter().any(|f| f.name == feed) {
+            return Err(ModerationError::NotFound("feed"));
+        }
+        let (chosen, mut kept): (Vec<StagedRecord>, Vec<StagedRecord>) = store
+            .staged(feed)?
+            .into_iter()
+            .partition(|r| ids.contains(&r.service_id));
+        let records = chosen
+            .iter()
+            .enumerate()
+            .map(|(n, r)| super::import::SourceRecord {
+                position: super::import::Position::Item(n + 1),
+                value: Ok(r.record.clone()),
+            })
+            .collect();
+        let origin = super::import::Origin {
+            provenance: Some(crate::domain::moderation::Provenance {
+                actor: crate::domain::moderation::Actor::Account(moderator.id),
+                why: format!("published from feed {feed}"),
+                proposal: None,
+            }),
+            source: Some(feed.to_owned()),
+        };
+        let report = super::import::import_with(self, records, &origin)?;
+        // Records the import refused stay staged, with the rest.
+        for problems in &report.rejected {
+            let (super::import::Position::Item(n) | super::import::Position::Line(n)) =
+                problems.position;
+            if let Some(record) = chosen.get(n - 1) {
+                kept.push(record.clone());
+            }
+        }
+        store.stage(feed, &kept)?;
+        self.wait_for_index()?;
+        tracing::info!(
+            published = report.created + report.updated,
+            "staged feed records published"
+        );
+        Ok(report)
+    }
+}

@@ -171,6 +171,24 @@ struct Candidate {
 /// records (organizations, locations, terms, taxonomies) are then written, then services in
 /// batches, so no written service ever refers to a record not yet written.
 pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportReport, CatalogError> {
+    import_with(catalog, records, &Origin::default())
+}
+
+/// Who brings an import and from where, for the records' history and source.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Who, and why (none: a command-line import).
+    pub provenance: Option<crate::domain::moderation::Provenance>,
+    /// The feed the services came from, recorded as their source.
+    pub source: Option<String>,
+}
+
+/// [`import`], recording who brought the records and from which feed.
+pub fn import_with(
+    catalog: &Catalog,
+    records: Vec<SourceRecord>,
+    origin: &Origin,
+) -> Result<ImportReport, CatalogError> {
     let mut report = ImportReport::default();
     let mut candidates = Vec::with_capacity(records.len());
     for record in records {
@@ -243,6 +261,7 @@ pub fn import(catalog: &Catalog, records: Vec<SourceRecord>) -> Result<ImportRep
     write(
         catalog,
         candidates.into_iter().map(|c| c.bundle).collect(),
+        origin,
         &mut report,
     )?;
     Ok(report)
@@ -318,9 +337,13 @@ fn missing_references(
 fn write(
     catalog: &Catalog,
     bundles: Vec<ServiceBundle>,
+    origin: &Origin,
     report: &mut ImportReport,
 ) -> Result<(), CatalogError> {
-    let mut shared = ChangeSet::default();
+    let mut shared = ChangeSet {
+        provenance: origin.provenance.clone(),
+        ..ChangeSet::default()
+    };
     let mut organizations = BTreeMap::new();
     let mut locations = BTreeMap::new();
     let mut terms = BTreeMap::new();
@@ -347,6 +370,8 @@ fn write(
     while remaining.peek().is_some() {
         let batch = ChangeSet {
             services: remaining.by_ref().take(BATCH_SIZE).collect(),
+            provenance: origin.provenance.clone(),
+            source: origin.source.clone(),
             ..ChangeSet::default()
         };
         for (_, outcome) in catalog.apply(&batch)?.services {

@@ -56,6 +56,8 @@ pub struct ChangeSet {
     pub provenance: Option<Provenance>,
     /// Proposals to save with the change (an approval saves the approved proposal).
     pub proposals: Vec<Proposal>,
+    /// The feed the services of this change came from, recorded as their source.
+    pub source: Option<String>,
 }
 
 impl ChangeSet {
@@ -263,6 +265,8 @@ pub trait Store: Send + Sync + 'static {
     fn outbox_message(&self, key: &str) -> Result<Option<OutboxMessage>, StoreError>;
     /// Every outbox message.
     fn outbox(&self) -> Result<Vec<OutboxMessage>, StoreError>;
+    /// The feed a service was published from, if any.
+    fn source_of(&self, service: ServiceId) -> Result<Option<String>, StoreError>;
     /// Adds a line to the audit trail.
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The audit trail, oldest first.

@@ -63,10 +63,11 @@ enum Table {
     Claims,
     Feeds,
     Staged,
+    Sources,
 }
 
 impl Table {
-    const ALL: [Table; 24] = [
+    const ALL: [Table; 25] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -91,6 +92,7 @@ impl Table {
         Table::Claims,
         Table::Feeds,
         Table::Staged,
+        Table::Sources,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -119,6 +121,7 @@ impl Table {
             Table::Claims => "claims",
             Table::Feeds => "feeds",
             Table::Staged => "staged",
+            Table::Sources => "sources",
         }
     }
 
@@ -645,6 +648,11 @@ impl Store for SledStore {
                     &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
                 )?;
             }
+            if let Some(source) = &changes.source {
+                for service in &changes.services {
+                    tx.insert(Table::Sources, service.id.as_bytes(), source.as_bytes())?;
+                }
+            }
             for proposal in &changes.proposals {
                 tx.insert(
                     Table::Proposals,
@@ -1012,6 +1020,14 @@ impl Store for SledStore {
                 decode("staged record", &key, &bytes)
             })
             .collect()
+    }
+
+    fn source_of(&self, service: ServiceId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tree(Table::Sources)
+            .get(service.as_bytes())
+            .map_err(engine)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError> {

@@ -14,7 +14,7 @@ use signpost::catalog::feeds::{self, PullError};
 use signpost::domain::feed::{Feed, StagedStatus};
 use signpost::outbound::http::{FetchError, Fetcher, HttpSettings};
 
-use crate::helpers::{read_json, shared_dir, spawn_empty_app};
+use crate::helpers::{Visitor, read_json, shared_dir, spawn_empty_app};
 
 /// What the feed server answers for a path: status, content type, body, and a `Location`.
 #[derive(Clone)]
@@ -324,4 +324,93 @@ async fn the_command_line_adds_lists_and_pulls_feeds_into_staging() {
     let list = String::from_utf8_lossy(&listed.stdout);
     assert!(list.starts_with(&format!("mock\t{address}/")), "{list}");
     assert!(list.contains("failed: "), "{list}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
+    let Some(shared) =
+        shared_dir("a_moderator_publishes_staged_records_which_then_show_their_source")
+    else {
+        return;
+    };
+    let mocks = shared.join("oruk/validator-mocks");
+    let app = spawn_empty_app().await;
+    let routes: Routes = Arc::new(Mutex::new(mock_routes(&mocks.join("V3.0-UK-Default"))));
+    let address = feed_server(Arc::clone(&routes)).await;
+    let feed = feed(&address);
+    app.catalog.store().put_feed(&feed).unwrap();
+    let (listed, records) = feeds::fetch(&fetcher(), &feed).await.unwrap();
+    app.catalog
+        .stage_feed(&feed, listed, records, Utc::now())
+        .unwrap();
+    let id = app.catalog.store().staged("mock").unwrap()[0].service_id;
+    assert_eq!(app.get(&format!("/services/{id}")).await.status, 404);
+
+    // A moderator of one locality may not publish feeds; a borough-wide one may.
+    let mut local = crate::editing::staff(
+        &app,
+        "local@council.example.org",
+        signpost::domain::account::Role::Moderator {
+            localities: ["north-west".to_owned()].into(),
+        },
+    )
+    .await;
+    let csrf = local.csrf();
+    let id_text = id.to_string();
+    let refused = local
+        .post(
+            "/moderation/feeds/mock",
+            &[("csrf", &csrf), ("id", &id_text)],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let mut moderator = crate::editing::staff(
+        &app,
+        "mo@council.example.org",
+        signpost::domain::account::Role::Moderator {
+            localities: Default::default(),
+        },
+    )
+    .await;
+    let page = moderator.get("/moderation/feeds").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text.contains(&format!("publish-{id}")),
+        "the staged record is offered"
+    );
+    let csrf = moderator.csrf();
+    let published = moderator
+        .post(
+            "/moderation/feeds/mock",
+            &[("csrf", &csrf), ("id", &id_text)],
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text);
+    assert!(published.text.contains("1 published, 0 refused"));
+
+    // Live and searchable, with its source; gone from staging; in the record's history.
+    assert_eq!(app.get(&format!("/services/{id}")).await.status, 200);
+    let service_page = Visitor::new(&app).get(&format!("/service/{id}")).await;
+    assert!(
+        service_page.text.contains("From mock"),
+        "the source is shown"
+    );
+    assert!(app.catalog.store().staged("mock").unwrap().is_empty());
+    let history = app
+        .catalog
+        .store()
+        .history(signpost::domain::moderation::RecordKey::service(id))
+        .unwrap();
+    assert_eq!(
+        history.last().unwrap().provenance.why,
+        "published from feed mock"
+    );
+
+    // A later pull finds it unchanged.
+    let (listed, records) = feeds::fetch(&fetcher(), &feed).await.unwrap();
+    let report = app
+        .catalog
+        .stage_feed(&feed, listed, records, Utc::now())
+        .unwrap();
+    assert_eq!(report.staged, [(id, StagedStatus::Unchanged)]);
 }

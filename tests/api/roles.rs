@@ -152,6 +152,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
             "/moderation/outbox",
             [SignIn, Refused, Refused, Refused, In, In, In],
         ),
+        (
+            "/moderation/feeds",
+            [SignIn, Refused, Refused, Refused, In, In, In],
+        ),
         (&review, [SignIn, Refused, Refused, Refused, In, Hidden, In]),
         (
             &history,

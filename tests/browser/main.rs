@@ -952,6 +952,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         (format!("/moderation/history/service/{service}"), "history"),
         ("/moderation/freshness".to_owned(), "freshness"),
         ("/moderation/outbox".to_owned(), "outbox"),
+        ("/moderation/feeds".to_owned(), "feeds"),
         ("/moderation?lang=bn".to_owned(), "moderation-queue-bengali"),
     ] {
         moderator.goto(format!("{base}{path}")).await.unwrap();
@@ -996,6 +997,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 format!("/moderation/history/service/{service}"),
                 "/moderation/freshness".to_owned(),
                 "/moderation/outbox".to_owned(),
+                "/moderation/feeds".to_owned(),
                 format!("/account/assure?token={}", "ab".repeat(32)),
             ],
         ),

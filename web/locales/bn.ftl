@@ -562,3 +562,20 @@ claim-reject = প্রত্যাখ্যান করুন
 claim-extended = { $email } এখন এই সংস্থার তালিকাও সম্পাদনা করেন।
 org-description = সংস্থাটি কী করে
 org-edit-link = সংস্থার তথ্য সম্পাদনা করুন
+feeds-title = অন্য প্রকাশকদের ফিড
+feeds-intro = অন্য ডিরেক্টরি থেকে আনা রেকর্ড এখানে অপেক্ষা করে, কখনও সরাসরি চালু ডিরেক্টরিতে নয়, যতক্ষণ না একজন মডারেটর সেগুলো প্রকাশ করেন। প্রতিটি দেখায় এটি কী বদলাবে। `signpost feeds pull` দিয়ে ফিড আনুন।
+feeds-none = কোনো ফিড ঠিক করা নেই (`signpost feeds add` দেখুন)।
+feeds-never = এখনও আনা হয়নি।
+feeds-failed = শেষবার আনা ব্যর্থ হয়েছে এবং কিছুই বদলায়নি: { $error }
+feeds-pulled = শেষবার আনা হয়েছে { $time }
+feeds-unchanged = { $count ->
+    [one] 1টি রেকর্ড চালু ডিরেক্টরির মতোই।
+   *[other] { $count }টি রেকর্ড চালু ডিরেক্টরির মতোই।
+}
+feeds-new = নতুন
+feeds-changed = বদলানো
+feeds-publish-this = এই রেকর্ডটি প্রকাশ করুন
+feeds-publish = টিক দেওয়া রেকর্ডগুলো প্রকাশ করুন
+feeds-published = { $count }টি প্রকাশিত, { $refused }টি প্রত্যাখ্যাত (এখনও অপেক্ষায়)।
+feeds-link = অন্য প্রকাশকদের ফিড
+source-from = { $feed } থেকে

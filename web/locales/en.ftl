@@ -571,3 +571,20 @@ claim-reject = Decline
 claim-extended = { $email } now also edits this organisation's listings.
 org-description = What the organisation does
 org-edit-link = Edit the organisation's details
+feeds-title = Other publishers' feeds
+feeds-intro = Records pulled from other directories wait here, never in the live directory, until a moderator publishes them. Each shows what it would change. Pull feeds with `signpost feeds pull`.
+feeds-none = No feeds are set up (see `signpost feeds add`).
+feeds-never = Not pulled yet.
+feeds-failed = The last pull failed and changed nothing: { $error }
+feeds-pulled = Last pulled { $time }
+feeds-unchanged = { $count ->
+    [one] 1 record is the same as the live directory.
+   *[other] { $count } records are the same as the live directory.
+}
+feeds-new = new
+feeds-changed = changed
+feeds-publish-this = Publish this record
+feeds-publish = Publish the ticked records
+feeds-published = { $count } published, { $refused } refused (still staged).
+feeds-link = Other publishers' feeds
+source-from = From { $feed }

@@ -118,6 +118,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/moderation").route(web::get().to(moderation::queue)))
         .service(web::resource("/moderation/freshness").route(web::get().to(moderation::freshness)))
         .service(web::resource("/moderation/outbox").route(web::get().to(moderation::outbox)))
+        .service(web::resource("/moderation/feeds").route(web::get().to(moderation::feeds)))
+        .service(
+            web::resource("/moderation/feeds/{name}")
+                .route(web::post().to(moderation::publish_feed)),
+        )
         .service(
             web::resource("/moderation/claims/{id}")
                 .route(web::post().to(moderation::decide_claim)),

@@ -712,3 +712,152 @@ pub async fn outbox(
     };
     Ok(private(&context, StatusCode::OK, &page))
 }
+
+/// A staged record as the feeds page shows it.
+pub struct StagedRow {
+    id: String,
+    name: String,
+    status: String,
+    rows: Vec<DiffRow>,
+}
+
+/// A feed and what it has staged.
+pub struct FeedBlock {
+    name: String,
+    url: String,
+    last_pull: String,
+    staged: Vec<StagedRow>,
+    unchanged: usize,
+}
+
+#[derive(Template)]
+#[template(path = "feeds.html")]
+struct FeedsPage {
+    c: Chrome,
+    t: &'static Messages,
+    done: Option<String>,
+    feeds: Vec<FeedBlock>,
+}
+
+async fn feeds_page(
+    state: &AppState,
+    context: &PageContext,
+    done: Option<String>,
+) -> Result<FeedsPage, PageError> {
+    use crate::domain::feed::StagedStatus;
+    let locale = context.locale;
+    let t = context.t();
+    let catalog = state.catalog.clone();
+    let feeds = off_executor(locale, move || {
+        let store = catalog.store();
+        let mut blocks = Vec::new();
+        for feed in store.feeds()? {
+            let staged = store.staged(&feed.name)?;
+            let unchanged = staged
+                .iter()
+                .filter(|r| r.status == StagedStatus::Unchanged)
+                .count();
+            let mut rows = Vec::new();
+            for record in staged
+                .iter()
+                .filter(|r| r.status != StagedStatus::Unchanged)
+            {
+                let Ok(bundle) = crate::oruk::parse::parse_service(&record.record).result else {
+                    continue;
+                };
+                let live = store
+                    .service(record.service_id)?
+                    .map(|s| crate::domain::moderation::Record::Service(Box::new(s)));
+                let after = crate::domain::moderation::Record::Service(Box::new(bundle.service));
+                rows.push(StagedRow {
+                    id: record.service_id.to_string(),
+                    name: after.name().to_owned(),
+                    status: t.get(match record.status {
+                        StagedStatus::New => "feeds-new",
+                        _ => "feeds-changed",
+                    }),
+                    rows: crate::domain::moderation::diff(live.as_ref(), &after)
+                        .into_iter()
+                        .map(|change| DiffRow {
+                            field: change.path,
+                            before: change.before.unwrap_or_else(|| t.get("review-empty")),
+                            after: change.after.unwrap_or_else(|| t.get("review-empty")),
+                        })
+                        .collect(),
+                });
+            }
+            blocks.push(FeedBlock {
+                last_pull: match &feed.last_pull {
+                    None => t.get("feeds-never"),
+                    Some(pull) => match &pull.error {
+                        Some(error) => t.with("feeds-failed", "error", error),
+                        None => t.with("feeds-pulled", "time", &when(pull.at)),
+                    },
+                },
+                name: feed.name,
+                url: feed.url,
+                staged: rows,
+                unchanged,
+            });
+        }
+        Ok::<_, crate::store::StoreError>(blocks)
+    })
+    .await?
+    .map_err(|e| PageError::Internal(locale, e.to_string()))?;
+    Ok(FeedsPage {
+        c: context.chrome(t.get("feeds-title")),
+        t,
+        done,
+        feeds,
+    })
+}
+
+/// `GET /moderation/feeds`: other publishers' records waiting in staging.
+pub async fn feeds(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    require_moderator(&state, &request, &context).await?;
+    let page = feeds_page(&state, &context, None).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /moderation/feeds/{name}`: publishes the ticked staged records of a feed.
+pub async fn publish_feed(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, fields, moderator) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    ensure_moderator(&moderator, &context)?;
+    let ids: Vec<crate::domain::ids::ServiceId> = fields
+        .all("id")
+        .filter_map(|id| crate::domain::ids::ServiceId::parse(id).ok())
+        .collect();
+    let catalog = state.catalog.clone();
+    let feed = path.into_inner();
+    let published = off_executor(locale, move || {
+        catalog.publish_staged(&moderator, &feed, &ids)
+    })
+    .await?
+    .map_err(|e| match e {
+        ModerationError::Forbidden(_) => PageError::Forbidden(locale),
+        other => refusal(locale)(other),
+    })?;
+    let t = context.t();
+    let done = t.format(
+        "feeds-published",
+        &[
+            (
+                "count",
+                Arg::Number((published.created + published.updated) as i64),
+            ),
+            ("refused", Arg::Number(published.rejected.len() as i64)),
+        ],
+    );
+    let page = feeds_page(&state, &context, Some(done)).await?;
+    Ok(private(&context, StatusCode::OK, &page))
+}

@@ -71,6 +71,7 @@ struct ServicePage {
     needs: Vec<Link>,
     checked: Checked,
     checked_by: Option<String>,
+    source: Option<String>,
     shortlisted: bool,
     report: ReportForm,
 }
@@ -114,19 +115,29 @@ fn parse_id(raw: &str, context: &PageContext) -> Result<ServiceId, PageError> {
     ServiceId::parse(raw).map_err(|_| PageError::NotFound(context.locale))
 }
 
+/// A listed service and the feed it was published from, if any.
 async fn load(
     state: &web::Data<AppState>,
     id: ServiceId,
     context: &PageContext,
-) -> Result<PlacedService, PageError> {
+) -> Result<(PlacedService, Option<String>), PageError> {
     let catalog = state.catalog.clone();
-    let placed = blocking(move || Ok(catalog.placed_service(id)?))
-        .await
-        .map_err(PageError::internal(context.locale))?;
-    match placed {
+    let found = blocking(move || {
+        let placed = catalog.placed_service(id)?;
+        let source = catalog
+            .store()
+            .source_of(id)
+            .map_err(crate::catalog::CatalogError::from)?;
+        Ok((placed, source))
+    })
+    .await
+    .map_err(PageError::internal(context.locale))?;
+    match found {
         // Inactive and defunct services are not listed (a shortlist may still link to one).
-        Some(placed) if ServiceStatus::SHOWN_BY_DEFAULT.contains(&placed.full.service.status) => {
-            Ok(placed)
+        (Some(placed), source)
+            if ServiceStatus::SHOWN_BY_DEFAULT.contains(&placed.full.service.status) =>
+        {
+            Ok((placed, source))
         }
         _ => Err(PageError::NotFound(context.locale)),
     }
@@ -140,10 +151,10 @@ pub async fn get(
 ) -> Result<HttpResponse, PageError> {
     let context = PageContext::new(&request);
     let id = parse_id(&id, &context)?;
-    let placed = load(&state, id, &context).await?;
+    let (placed, source) = load(&state, id, &context).await?;
     let mut report = ReportForm::new(context.t(), id, None);
     report.received = request.query_string().contains("reported=1");
-    let page = page(&state, &context, &placed, report);
+    let page = page(&state, &context, &placed, source.as_deref(), report);
     Ok(context.respond(&request, &page))
 }
 
@@ -169,7 +180,7 @@ pub async fn report(
         return Err(PageError::FormExpired(locale));
     }
     let id = parse_id(&id, &context)?;
-    let placed = load(&state, id, &context).await?;
+    let (placed, source) = load(&state, id, &context).await?;
     let t = context.t();
     let kind = fields
         .first("kind")
@@ -202,7 +213,7 @@ pub async fn report(
             } else {
                 t.with("report-error-long", "detail", problem.message())
             });
-            let page = page(&state, &context, &placed, form);
+            let page = page(&state, &context, &placed, source.as_deref(), form);
             let mut response = context.respond(&request, &page);
             *response.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
             Ok(response)
@@ -300,6 +311,7 @@ fn page(
     state: &AppState,
     context: &PageContext,
     placed: &PlacedService,
+    source: Option<&str>,
     report: ReportForm,
 ) -> ServicePage {
     let t = context.t();
@@ -479,6 +491,7 @@ fn page(
         contacts,
         needs,
         checked: view::checked(t, service, now.date()),
+        source: source.map(|feed| t.with("source-from", "feed", feed)),
         checked_by,
         shortlisted: context.shortlist.contains(service.id),
         report,
