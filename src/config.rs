@@ -35,6 +35,8 @@ pub struct ServeConfig {
     pub mail_from: String,
     /// How often reminders are planned and the outbox tried.
     pub reminder_every: std::time::Duration,
+    /// How often feeds are checked for a scheduled pull.
+    pub feed_check_every: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -53,6 +55,7 @@ impl ServeConfig {
             smtp_url: None,
             mail_from: "Signpost <directory@localhost>".to_owned(),
             reminder_every: std::time::Duration::from_secs(15 * 60),
+            feed_check_every: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -137,6 +137,9 @@ enum FeedsCommand {
         name: String,
         /// The base URL of the publisher's ORUK API (where `/` and `/services` are).
         url: url::Url,
+        /// Minutes between automatic pulls by a running server; by hand only when absent.
+        #[arg(long)]
+        every: Option<u32>,
     },
     /// List the feeds and how their last pull went.
     List {
@@ -218,6 +221,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 smtp_url,
                 mail_from,
                 reminder_every: std::time::Duration::from_secs(reminder_minutes.max(1) * 60),
+                feed_check_every: std::time::Duration::from_secs(60),
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)
@@ -299,7 +303,12 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
     use signpost::catalog::feeds;
     use signpost::domain::feed::{Feed, feed_name};
     match command {
-        FeedsCommand::Add { data, name, url } => {
+        FeedsCommand::Add {
+            data,
+            name,
+            url,
+            every,
+        } => {
             let name = feed_name(&name).map_err(|e| anyhow::anyhow!("--name {e}"))?;
             let catalog = data.open()?;
             let existing = catalog
@@ -311,6 +320,7 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
                 name: name.clone(),
                 url: url.to_string(),
                 added: existing.as_ref().map_or_else(chrono::Utc::now, |f| f.added),
+                every_minutes: every.filter(|m| *m > 0),
                 last_pull: existing.and_then(|f| f.last_pull),
             };
             catalog.store().put_feed(&feed)?;

@@ -121,6 +121,7 @@ impl Application {
             Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => format!("http://127.0.0.1:{port}"),
         };
+        spawn_feed_pulls(Arc::clone(&catalog), config.clock, config.feed_check_every);
         spawn_reminders(
             Arc::clone(&catalog),
             mailer,
@@ -210,6 +211,53 @@ fn spawn_reminders(
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => tracing::error!(error = %error, "reminder round failed"),
                 Err(error) => tracing::error!(error = %error, "reminder round panicked"),
+            }
+        }
+    });
+}
+
+/// Pulls every feed that is due (see [`crate::domain::feed::Feed::is_due`]) into staging,
+/// checking every `every`, for as long as the server's runtime lives. A failed pull is
+/// recorded on the feed and changes nothing.
+fn spawn_feed_pulls(catalog: Arc<Catalog>, clock: crate::clock::Clock, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let fetcher = match crate::outbound::http::Fetcher::new(Default::default()) {
+            Ok(fetcher) => fetcher,
+            Err(error) => {
+                tracing::error!(error = %error, "feeds will not be pulled");
+                return;
+            }
+        };
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            let listed = {
+                let catalog = Arc::clone(&catalog);
+                tokio::task::spawn_blocking(move || catalog.store().feeds()).await
+            };
+            let Ok(Ok(feeds)) = listed else {
+                tracing::error!("feeds could not be read");
+                continue;
+            };
+            for feed in feeds.into_iter().filter(|f| f.is_due(clock.now())) {
+                let fetched = crate::catalog::feeds::fetch(&fetcher, &feed).await;
+                let catalog = Arc::clone(&catalog);
+                let now = clock.now();
+                let staged = tokio::task::spawn_blocking(move || match fetched {
+                    Ok((listed, records)) => catalog
+                        .stage_feed(&feed, listed, records, now)
+                        .map(|report| Some(report.staged.len())),
+                    Err(error) => catalog
+                        .record_failed_pull(&feed, &error, now)
+                        .map(|()| None),
+                })
+                .await;
+                match staged {
+                    Ok(Ok(Some(count))) => tracing::info!(staged = count, "feed pulled"),
+                    Ok(Ok(None)) => tracing::warn!("feed pull failed; nothing changed"),
+                    Ok(Err(error)) => tracing::error!(error = %error, "feed staging failed"),
+                    Err(error) => tracing::error!(error = %error, "feed staging panicked"),
+                }
             }
         }
     });

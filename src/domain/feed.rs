@@ -16,9 +16,25 @@ pub struct Feed {
     pub url: String,
     /// When it was added.
     pub added: DateTime<Utc>,
+    /// Minutes between automatic pulls by a running server; none: pulled by hand only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every_minutes: Option<u32>,
     /// How the last pull went.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_pull: Option<PullSummary>,
+}
+
+impl Feed {
+    /// Whether a running server should pull it at `now`.
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        match (self.every_minutes, &self.last_pull) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(minutes), Some(last)) => {
+                now - last.at >= chrono::Duration::minutes(i64::from(minutes))
+            }
+        }
+    }
 }
 
 /// How a pull went, in numbers.
@@ -82,6 +98,29 @@ pub fn feed_name(text: &str) -> Result<String, InvalidValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feed_is_due_after_its_interval_and_never_without_one() {
+        let now = Utc::now();
+        let mut feed = Feed {
+            name: "x".to_owned(),
+            url: "http://example.org/".to_owned(),
+            added: now,
+            every_minutes: None,
+            last_pull: None,
+        };
+        assert!(!feed.is_due(now));
+        feed.every_minutes = Some(30);
+        assert!(feed.is_due(now), "never pulled");
+        feed.last_pull = Some(PullSummary {
+            at: now,
+            staged: 0,
+            rejected: 0,
+            error: Some("down".to_owned()),
+        });
+        assert!(!feed.is_due(now + chrono::Duration::minutes(29)));
+        assert!(feed.is_due(now + chrono::Duration::minutes(30)));
+    }
 
     #[test]
     fn feed_names_are_short_and_plain() {

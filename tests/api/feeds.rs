@@ -111,6 +111,7 @@ fn feed(url: &str) -> Feed {
         name: "mock".to_owned(),
         url: url.to_owned(),
         added: Utc::now(),
+        every_minutes: None,
         last_pull: None,
     }
 }
@@ -413,4 +414,44 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
         .stage_feed(&feed, listed, records, Utc::now())
         .unwrap();
     assert_eq!(report.staged, [(id, StagedStatus::Unchanged)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_server_pulls_scheduled_feeds_into_staging() {
+    let Some(shared) = shared_dir("a_running_server_pulls_scheduled_feeds_into_staging") else {
+        return;
+    };
+    let mocks = shared.join("oruk/validator-mocks");
+    let routes: Routes = Arc::new(Mutex::new(mock_routes(&mocks.join("V3.0-UK-Default"))));
+    let address = feed_server(Arc::clone(&routes)).await;
+    let app = crate::helpers::spawn_empty_app_with(|config| {
+        config.feed_check_every = Duration::from_millis(100);
+    })
+    .await;
+    let mut scheduled = feed(&address);
+    scheduled.every_minutes = Some(60);
+    let mut manual = feed(&address);
+    manual.name = "by-hand".to_owned();
+    let store = app.catalog.store();
+    store.put_feed(&scheduled).unwrap();
+    store.put_feed(&manual).unwrap();
+    let mut waited = 0;
+    while store.staged("mock").unwrap().is_empty() {
+        assert!(waited < 200, "the scheduled feed was not pulled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let pulled = store
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "mock")
+        .unwrap();
+    let last = pulled.last_pull.clone().expect("the pull is recorded");
+    assert_eq!((last.staged, last.rejected, last.error), (1, 0, None));
+    assert!(!pulled.is_due(Utc::now()), "not again before its interval");
+    assert!(
+        store.staged("by-hand").unwrap().is_empty(),
+        "no schedule, no pull"
+    );
 }

@@ -103,6 +103,14 @@ pub async fn spawn_empty_app_at(instant: &str) -> TestApp {
     start(config, data_dir).await
 }
 
+/// The application over an empty data directory, with settings changed by `edit`.
+pub async fn spawn_empty_app_with(edit: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = ServeConfig::for_data_dir(data_dir.path());
+    edit(&mut config);
+    start(config, data_dir).await
+}
+
 /// The application over a copy of a data directory holding the sample directory, with the
 /// built-in (approximate) geography.
 pub async fn spawn_app() -> TestApp {
