@@ -15,6 +15,7 @@ mod helpers;
 mod import_export;
 mod index_lifecycle;
 mod moderation;
+mod open_data;
 mod pages;
 mod reminders;
 mod roles;

@@ -973,6 +973,27 @@ fn schemas() -> Map<String, Value> {
     schemas
 }
 
+/// `/services`: a page of summaries, or with `format=ndjson` every service as open data.
+fn services_operation() -> Value {
+    let mut parameters = search_parameters();
+    parameters.push(parameter(
+        "format",
+        "Signpost: `json` (default) for a page; `ndjson` for every service, fully nested as GET /services/{id} gives it, one per line, streamed (open data; paging and filters do not apply; confidential addresses are never included).",
+        json!({"type": "string", "enum": ["json", "ndjson"]}),
+    ));
+    let mut operation = operation(
+        "listServices",
+        "A page of services (one-to-one fields).",
+        "ServiceSummaryPage",
+        parameters,
+        &["400"],
+        "ORUK",
+    );
+    operation["get"]["responses"]["200"]["content"]["application/x-ndjson"] =
+        json!({"schema": reference("Service")});
+    operation
+}
+
 fn parameter(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
@@ -1081,7 +1102,7 @@ fn build() -> Value {
     ];
     let mut paths = json!({
         "/": operation("getApiDetails", "What this API is: HSDS-UK-3.0.", "ApiDetails", vec![], &[], "ORUK"),
-        "/services": operation("listServices", "A page of services (one-to-one fields).", "ServiceSummaryPage", search_parameters(), &["400"], "ORUK"),
+        "/services": services_operation(),
         "/services/{id}": operation("getService", "A fully nested service.", "Service", id_parameter("service"), &["404"], "ORUK"),
         "/service_at_locations": operation("listServiceAtLocations", "A page of services at locations: one row per service at each place.", "ServiceAtLocationSummaryPage", search_parameters(), &["400"], "ORUK"),
         "/service_at_locations/{id}": operation("getServiceAtLocation", "A fully nested service_at_location (the ORUK validator checks it against the service_at_location schema).", "ServiceAtLocation", id_parameter("service_at_location"), &["404"], "ORUK"),

@@ -15,7 +15,21 @@ pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    search(state, request, Target::Services).await
+    let format = url::form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(name, _)| name == "format")
+        .map(|(_, value)| value.into_owned());
+    match format.as_deref() {
+        None | Some("json") => search(state, request, Target::Services).await,
+        Some("ndjson") => Ok(ndjson(state).await),
+        Some(other) => Err(ApiError::InvalidParams(vec![
+            crate::http::error::InvalidParam {
+                name: "format".to_owned(),
+                reason: format!(
+                    "must be json (a page) or ndjson (every service, one per line); found {other:?}"
+                ),
+            },
+        ])),
+    }
 }
 
 /// Parses the query string, searches and renders a page (for `/services` and
@@ -55,4 +69,70 @@ pub async fn get(
     })
     .await?;
     Ok(json_ok(body))
+}
+
+/// Bytes handed from a blocking writer to the response, a chunk at a time.
+struct ChannelBody(tokio::sync::mpsc::Receiver<Result<web::Bytes, std::io::Error>>);
+
+impl futures_core::Stream for ChannelBody {
+    type Item = Result<web::Bytes, std::io::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// A `Write` that sends what is written to a [`ChannelBody`] in chunks; it fails (and the
+/// export stops) when the client has gone away.
+struct ChannelWriter {
+    sender: tokio::sync::mpsc::Sender<Result<web::Bytes, std::io::Error>>,
+    buffer: Vec<u8>,
+}
+
+/// Bytes gathered before a chunk is sent.
+const CHUNK: usize = 64 * 1024;
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = web::Bytes::from(std::mem::take(&mut self.buffer));
+        self.sender.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+        })
+    }
+}
+
+/// `GET /services?format=ndjson`: every service, fully nested (as `/services/{id}`), one per
+/// line, streamed as it is read from the store. Confidential addresses are never in it.
+async fn ndjson(state: web::Data<AppState>) -> HttpResponse {
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let catalog = state.catalog.clone();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut writer = ChannelWriter {
+            sender: sender.clone(),
+            buffer: Vec::with_capacity(CHUNK),
+        };
+        if let Err(error) = crate::catalog::export::export(&catalog, &mut writer) {
+            tracing::warn!(error = %error, "open data stream ended early");
+            let _ = sender.blocking_send(Err(std::io::Error::other("the export failed")));
+        }
+    });
+    HttpResponse::Ok()
+        .content_type("application/x-ndjson")
+        .streaming(ChannelBody(receiver))
 }
