@@ -807,11 +807,20 @@ impl Catalog {
         let note = crate::domain::moderation::note(note, true)
             .map_err(|e| ModerationError::Invalid(format!("the note {e}")))?;
         let mut report = self
-            .queue(moderator)?
-            .reports
+            .store()
+            .reports()?
             .into_iter()
-            .find(|r| r.id == id)
+            .find(|r| r.id == id && r.resolved.is_none())
             .ok_or(ModerationError::NotFound("report"))?;
+        let about: Vec<Record> = self
+            .store()
+            .service(report.service_id)?
+            .map(|s| Record::Service(Box::new(s)))
+            .into_iter()
+            .collect();
+        if !self.may_moderate_records(moderator, &about)? {
+            return Err(ModerationError::NotFound("report"));
+        }
         report.resolved = Some(Decision {
             by: moderator.id,
             at: now,

@@ -516,3 +516,62 @@ fn the_freshness_dashboard_counts_unchecked_listings_by_locality() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].locality.as_ref().unwrap().0, here);
 }
+
+#[test]
+fn a_reported_problem_is_closed_once_by_a_moderator_who_looks_after_it() {
+    use signpost::domain::report::{ProblemKind, ProblemReport};
+    let d = directory();
+    let c = &d.catalog;
+    let now = Utc::now();
+    let report =
+        ProblemReport::new(service_id(1), ProblemKind::Times, "Closed on Tuesdays", now).unwrap();
+    c.store().add_report(&report).unwrap();
+    let placed = c.placed_service(service_id(1)).unwrap().unwrap();
+    let ward = placed.placements.values().find_map(|p| p.ward).unwrap();
+    let here = c.geography().locality_of(ward).id.clone();
+    let elsewhere = c
+        .geography()
+        .localities()
+        .iter()
+        .find(|l| l.id != here)
+        .unwrap()
+        .id
+        .clone();
+    let far = account(
+        c,
+        "far@council.example.org",
+        Role::Moderator {
+            localities: [elsewhere].into(),
+        },
+    );
+    assert!(c.queue(&far).unwrap().reports.is_empty());
+    assert!(matches!(
+        c.resolve_report(&far, report.id, "Fixed", now),
+        Err(ModerationError::NotFound(_))
+    ));
+    let moderator = moderator(c, "mo@council.example.org");
+    assert_eq!(c.queue(&moderator).unwrap().reports.len(), 1);
+    assert!(matches!(
+        c.resolve_report(&moderator, report.id, "  ", now),
+        Err(ModerationError::Invalid(_))
+    ));
+    let closed = c
+        .resolve_report(&moderator, report.id, "Hours corrected", now)
+        .unwrap();
+    assert_eq!(
+        closed.resolved.unwrap().reason.as_deref(),
+        Some("Hours corrected")
+    );
+    assert!(c.queue(&moderator).unwrap().reports.is_empty());
+    assert!(matches!(
+        c.resolve_report(&moderator, report.id, "Again", now),
+        Err(ModerationError::NotFound(_))
+    ));
+    assert!(
+        c.store()
+            .audit_entries()
+            .unwrap()
+            .iter()
+            .any(|e| e.action == AuditAction::ReportResolved)
+    );
+}

@@ -489,12 +489,20 @@ pub async fn history(
     let key = key_of(&kind, &id).ok_or(PageError::NotFound(locale))?;
     let t = context.t();
     let catalog = state.catalog.clone();
-    let entries = {
-        let catalog = catalog.clone();
-        off_executor(locale, move || catalog.history_for(&moderator, key))
-            .await?
-            .map_err(refusal(locale))?
-    };
+    // The history and the names of the people in it, in one trip off the executor.
+    let (entries, names) = off_executor(locale, move || {
+        let entries = catalog.history_for(&moderator, key)?;
+        let names: Vec<Option<String>> = entries
+            .iter()
+            .map(|entry| match &entry.provenance.actor {
+                Actor::Account(id) => Some(name_of(&catalog, *id)),
+                Actor::System(_) => None,
+            })
+            .collect();
+        Ok::<_, ModerationError>((entries, names))
+    })
+    .await?
+    .map_err(refusal(locale))?;
     let last = entries.len().saturating_sub(1);
     let heading = t.with(
         "history-title",
@@ -502,14 +510,11 @@ pub async fn history(
         entries.last().map_or("", |e| e.after.name()),
     );
     let mut versions = Vec::new();
-    for (index, entry) in entries.iter().enumerate() {
-        let who = match &entry.provenance.actor {
-            Actor::Account(id) => {
-                let catalog = catalog.clone();
-                let id = *id;
-                off_executor(locale, move || name_of(&catalog, id)).await?
-            }
-            Actor::System(name) => t.with("history-system", "name", name),
+    for (index, (entry, name)) in entries.iter().zip(names).enumerate() {
+        let who = match (&entry.provenance.actor, name) {
+            (_, Some(name)) => name,
+            (Actor::System(system), None) => t.with("history-system", "name", system),
+            (Actor::Account(id), None) => id.to_string(),
         };
         versions.push(Version {
             index,
