@@ -376,13 +376,14 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
                         }
                         let count = |s| report.staged.iter().filter(|(_, x)| *x == s).count();
                         eprintln!(
-                            "{}: {} listed, {} staged ({} new, {} changed, {} unchanged), {} refused",
+                            "{}: {} listed, {} staged ({} new, {} changed, {} unchanged, {} withdrawn), {} refused",
                             feed.name,
                             report.listed,
                             report.staged.len(),
                             count(signpost::domain::feed::StagedStatus::New),
                             count(signpost::domain::feed::StagedStatus::Changed),
                             count(signpost::domain::feed::StagedStatus::Unchanged),
+                            count(signpost::domain::feed::StagedStatus::Withdrawn),
                             report.rejected.len()
                         );
                         if !report.rejected.is_empty() {

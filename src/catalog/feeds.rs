@@ -7,14 +7,19 @@
 //! page, a 500, a timeout, a huge body, a redirect loop, pages that never end) is reported
 //! and changes nothing. Staged records never touch the live directory.
 
-use std::collections::BTreeSet;
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{Catalog, CatalogError};
-use crate::domain::feed::{Feed, PullSummary, StagedRecord, StagedStatus};
-use crate::domain::ids::ServiceId;
+use crate::domain::feed::{
+    Feed, Match, PullSummary, StagedRecord, StagedStatus, adopt_ids, name_similarity, similar_names,
+};
+use crate::domain::ids::{OrganizationId, ServiceId};
+use crate::domain::service::ServiceStatus;
+use crate::oruk::parse::ServiceBundle;
 use crate::outbound::http::{FetchError, Fetcher};
 
 /// Pages read at most from one feed (50 services each).
@@ -135,6 +140,126 @@ async fn fetch_records(
     Ok((ids.len(), records))
 }
 
+/// A listing in the directory that a feed's record might describe.
+struct Candidate {
+    id: ServiceId,
+    organization: Option<OrganizationId>,
+    organization_name: Option<String>,
+    name: String,
+    postcodes: BTreeSet<String>,
+}
+
+/// An existing listing a feed's record was matched to.
+struct Found {
+    id: ServiceId,
+    organization: Option<OrganizationId>,
+}
+
+/// Finds existing listings by organisation, name and postcode; reads the directory once,
+/// the first time it is asked.
+#[derive(Default)]
+struct Matcher {
+    candidates: Option<Vec<Candidate>>,
+}
+
+/// A postcode or organisation name as compared: upper case, letters and digits only.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl Matcher {
+    fn candidates(&mut self, catalog: &Catalog) -> Result<&[Candidate], CatalogError> {
+        if self.candidates.is_none() {
+            let store = catalog.store();
+            let mut organizations: BTreeMap<OrganizationId, Option<String>> = BTreeMap::new();
+            let mut locations: BTreeMap<crate::domain::ids::LocationId, Option<String>> =
+                BTreeMap::new();
+            let mut found = Vec::new();
+            for id in store.service_ids()? {
+                let Some(service) = store.service(id)? else {
+                    continue;
+                };
+                let organization_name = match service.organization_id {
+                    None => None,
+                    Some(org) => match organizations.entry(org) {
+                        Entry::Occupied(known) => known.get().clone(),
+                        Entry::Vacant(new) => new
+                            .insert(store.organization(org)?.map(|o| plain(&o.name)))
+                            .clone(),
+                    },
+                };
+                let mut postcodes = BTreeSet::new();
+                for link in &service.service_at_locations {
+                    let postcode = match locations.entry(link.location_id) {
+                        Entry::Occupied(known) => known.get().clone(),
+                        Entry::Vacant(new) => new
+                            .insert(
+                                store
+                                    .location(link.location_id)?
+                                    .and_then(|l| l.postcode().map(plain)),
+                            )
+                            .clone(),
+                    };
+                    postcodes.extend(postcode);
+                }
+                found.push(Candidate {
+                    id,
+                    organization: service.organization_id,
+                    organization_name,
+                    name: service.name,
+                    postcodes,
+                });
+            }
+            self.candidates = Some(found);
+        }
+        Ok(self.candidates.as_deref().unwrap_or_default())
+    }
+
+    /// The listing most like `bundle`'s service: same organisation (id or name), a similar
+    /// name and a postcode in common; not one published from the feed already or matched
+    /// earlier in this pull.
+    fn best(
+        &mut self,
+        catalog: &Catalog,
+        bundle: &ServiceBundle,
+        published: &BTreeMap<ServiceId, ServiceId>,
+        taken: &BTreeSet<ServiceId>,
+    ) -> Result<Option<Found>, CatalogError> {
+        let postcodes: BTreeSet<String> = bundle
+            .locations
+            .iter()
+            .filter_map(|l| l.postcode().map(plain))
+            .collect();
+        if postcodes.is_empty() {
+            return Ok(None);
+        }
+        let organization_id = bundle.service.organization_id;
+        let organization_name = bundle.organization.as_ref().map(|o| plain(&o.name));
+        let already: BTreeSet<&ServiceId> = published.values().collect();
+        let best = self
+            .candidates(catalog)?
+            .iter()
+            .filter(|c| !already.contains(&c.id) && !taken.contains(&c.id))
+            .filter(|c| {
+                (organization_id.is_some() && c.organization == organization_id)
+                    || (organization_name.is_some() && c.organization_name == organization_name)
+            })
+            .filter(|c| !c.postcodes.is_disjoint(&postcodes))
+            .filter(|c| similar_names(&c.name, &bundle.service.name))
+            .max_by(|a, b| {
+                name_similarity(&a.name, &bundle.service.name)
+                    .total_cmp(&name_similarity(&b.name, &bundle.service.name))
+            });
+        Ok(best.map(|c| Found {
+            id: c.id,
+            organization: c.organization,
+        }))
+    }
+}
+
 impl Catalog {
     /// Checks fetched records and stages the valid ones from `feed` (replacing what was
     /// staged from it before), recording the pull on the feed.
@@ -150,39 +275,98 @@ impl Catalog {
             listed,
             ..PullReport::default()
         };
+        // Publisher's id -> directory id, for what was published from this feed before.
+        let published: BTreeMap<ServiceId, ServiceId> = store
+            .sources_from(&feed.name)?
+            .into_iter()
+            .map(|(ours, source)| (source.remote_id, ours))
+            .collect();
+        let mut matcher = Matcher::default();
+        let mut taken: BTreeSet<ServiceId> = BTreeSet::new();
+        let mut listed_ids: BTreeSet<String> = BTreeSet::new();
         let mut staged = Vec::new();
-        for record in records {
+        for mut record in records {
             let shown_id = record
                 .get("id")
                 .and_then(Value::as_str)
                 .unwrap_or("(no id)")
                 .to_owned();
-            match crate::oruk::parse::parse_service(&record).result {
-                Ok(bundle) => {
-                    let id = bundle.service.id;
-                    let status = match store.service(id)? {
-                        None => StagedStatus::New,
-                        Some(live)
-                            if live.without_last_modified()
-                                == bundle.service.without_last_modified() =>
-                        {
-                            StagedStatus::Unchanged
-                        }
-                        Some(_) => StagedStatus::Changed,
-                    };
-                    report.staged.push((id, status));
-                    staged.push(StagedRecord {
-                        feed: feed.name.clone(),
-                        service_id: id,
-                        fetched: now,
-                        status,
-                        record,
-                    });
+            listed_ids.insert(shown_id.clone());
+            let bundle = match crate::oruk::parse::parse_service(&record).result {
+                Ok(bundle) => bundle,
+                Err(errors) => {
+                    report
+                        .rejected
+                        .push((shown_id, errors.iter().map(ToString::to_string).collect()));
+                    continue;
                 }
-                Err(errors) => report
-                    .rejected
-                    .push((shown_id, errors.iter().map(ToString::to_string).collect())),
+            };
+            let remote = bundle.service.id;
+            let (ours, matched, organization) = if let Some(&ours) = published.get(&remote) {
+                // Matched by name when first published: keep the directory's organisation.
+                let organization = match ours == remote {
+                    true => None,
+                    false => store.service(ours)?.and_then(|s| s.organization_id),
+                };
+                (ours, Match::Source, organization)
+            } else if store.service(remote)?.is_some() {
+                (remote, Match::SameId, None)
+            } else if let Some(found) = matcher.best(self, &bundle, &published, &taken)? {
+                (found.id, Match::NameAndPostcode, found.organization)
+            } else {
+                (remote, Match::SameId, None)
+            };
+            taken.insert(ours);
+            let mut service = bundle.service;
+            if ours != remote {
+                adopt_ids(&mut record, ours, organization);
+                service.id = ours;
+                if organization.is_some() {
+                    service.organization_id = organization;
+                }
             }
+            let status = match store.service(ours)? {
+                None => StagedStatus::New,
+                Some(live) if live.without_last_modified() == service.without_last_modified() => {
+                    StagedStatus::Unchanged
+                }
+                Some(_) => StagedStatus::Changed,
+            };
+            report.staged.push((ours, status));
+            staged.push(StagedRecord {
+                feed: feed.name.clone(),
+                service_id: ours,
+                remote_id: (ours != remote).then_some(remote),
+                matched,
+                fetched: now,
+                status,
+                record,
+            });
+        }
+        // Listings published from the feed that it no longer lists.
+        for (remote, ours) in &published {
+            if listed_ids.contains(&remote.to_string()) {
+                continue;
+            }
+            let Some(live) = store.service(*ours)? else {
+                continue;
+            };
+            if matches!(
+                live.status,
+                ServiceStatus::Inactive | ServiceStatus::Defunct
+            ) {
+                continue;
+            }
+            report.staged.push((*ours, StagedStatus::Withdrawn));
+            staged.push(StagedRecord {
+                feed: feed.name.clone(),
+                service_id: *ours,
+                remote_id: (ours != remote).then_some(*remote),
+                matched: Match::Source,
+                fetched: now,
+                status: StagedStatus::Withdrawn,
+                record: Value::Null,
+            });
         }
         store.stage(&feed.name, &staged)?;
         let mut feed = feed.clone();
@@ -239,6 +423,32 @@ impl Catalog {
             .staged(feed)?
             .into_iter()
             .partition(|r| ids.contains(&r.service_id));
+        let (withdrawn, chosen): (Vec<StagedRecord>, Vec<StagedRecord>) = chosen
+            .into_iter()
+            .partition(|r| r.status == StagedStatus::Withdrawn);
+        let provenance = crate::domain::moderation::Provenance {
+            actor: crate::domain::moderation::Actor::Account(moderator.id),
+            why: format!("published from feed {feed}"),
+            proposal: None,
+        };
+        let mut inactive = Vec::new();
+        for record in &withdrawn {
+            if let Some(mut live) = store.service(record.service_id)? {
+                live.status = ServiceStatus::Inactive;
+                inactive.push(live);
+            }
+        }
+        let withdrawn_count = inactive.len();
+        if !inactive.is_empty() {
+            self.apply(&crate::store::ChangeSet {
+                services: inactive,
+                provenance: Some(crate::domain::moderation::Provenance {
+                    why: format!("withdrawn by feed {feed}"),
+                    ..provenance.clone()
+                }),
+                ..crate::store::ChangeSet::default()
+            })?;
+        }
         let records = chosen
             .iter()
             .enumerate()
@@ -248,14 +458,15 @@ impl Catalog {
             })
             .collect();
         let origin = super::import::Origin {
-            provenance: Some(crate::domain::moderation::Provenance {
-                actor: crate::domain::moderation::Actor::Account(moderator.id),
-                why: format!("published from feed {feed}"),
-                proposal: None,
-            }),
+            provenance: Some(provenance),
             source: Some(feed.to_owned()),
+            remote_ids: chosen
+                .iter()
+                .filter_map(|r| r.remote_id.map(|remote| (r.service_id, remote)))
+                .collect(),
         };
-        let report = super::import::import_with(self, records, &origin)?;
+        let mut report = super::import::import_with(self, records, &origin)?;
+        report.updated += withdrawn_count;
         // Records the import refused stay staged, with the rest.
         for problems in &report.rejected {
             let (super::import::Position::Item(n) | super::import::Position::Line(n)) =

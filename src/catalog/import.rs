@@ -12,7 +12,9 @@ use std::fmt;
 use serde_json::Value;
 
 use super::{Catalog, CatalogError};
-use crate::domain::ids::{LocationId, OrganizationId, TaxonomyId, TaxonomyTermId};
+use crate::domain::feed::Source;
+use crate::domain::ids::{LocationId, OrganizationId, ServiceId, TaxonomyId, TaxonomyTermId};
+use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
 use crate::oruk::parse::{FieldError, ServiceBundle, parse_service, record_id};
 use crate::store::{ChangeSet, WriteOutcome};
@@ -181,6 +183,9 @@ pub struct Origin {
     pub provenance: Option<crate::domain::moderation::Provenance>,
     /// The feed the services came from, recorded as their source.
     pub source: Option<String>,
+    /// The publisher's ids of services whose directory ids differ (matched to existing
+    /// listings): directory id to publisher's id.
+    pub remote_ids: BTreeMap<ServiceId, ServiceId>,
 }
 
 /// [`import`], recording who brought the records and from which feed.
@@ -368,10 +373,27 @@ fn write(
     }
     let mut remaining = services.into_iter().peekable();
     while remaining.peek().is_some() {
+        let services: Vec<Service> = remaining.by_ref().take(BATCH_SIZE).collect();
+        let sources = match &origin.source {
+            None => Vec::new(),
+            Some(feed) => services
+                .iter()
+                .map(|s| {
+                    let remote_id = origin.remote_ids.get(&s.id).copied().unwrap_or(s.id);
+                    (
+                        s.id,
+                        Source {
+                            feed: feed.clone(),
+                            remote_id,
+                        },
+                    )
+                })
+                .collect(),
+        };
         let batch = ChangeSet {
-            services: remaining.by_ref().take(BATCH_SIZE).collect(),
+            services,
             provenance: origin.provenance.clone(),
-            source: origin.source.clone(),
+            sources,
             ..ChangeSet::default()
         };
         for (_, outcome) in catalog.apply(&batch)?.services {

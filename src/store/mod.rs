@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
-use crate::domain::feed::{Feed, StagedRecord};
+use crate::domain::feed::{Feed, Source, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -56,8 +56,8 @@ pub struct ChangeSet {
     pub provenance: Option<Provenance>,
     /// Proposals to save with the change (an approval saves the approved proposal).
     pub proposals: Vec<Proposal>,
-    /// The feed the services of this change came from, recorded as their source.
-    pub source: Option<String>,
+    /// Where services of this change came from (a feed), recorded as their source.
+    pub sources: Vec<(ServiceId, Source)>,
 }
 
 impl ChangeSet {
@@ -266,7 +266,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every outbox message.
     fn outbox(&self) -> Result<Vec<OutboxMessage>, StoreError>;
     /// The feed a service was published from, if any.
-    fn source_of(&self, service: ServiceId) -> Result<Option<String>, StoreError>;
+    fn source_of(&self, service: ServiceId) -> Result<Option<Source>, StoreError>;
+    /// Services published from `feed`, with their sources.
+    fn sources_from(&self, feed: &str) -> Result<Vec<(ServiceId, Source)>, StoreError>;
     /// Adds a line to the audit trail.
     fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The audit trail, oldest first.

@@ -20,7 +20,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
-use crate::domain::feed::{Feed, StagedRecord};
+use crate::domain::feed::{Feed, Source, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -328,6 +328,18 @@ fn decode<T: DeserializeOwned>(
         key: uuid::Uuid::from_slice(key).map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
         detail: error.to_string(),
     })
+}
+
+/// A service's source; before sources kept the publisher's id they were the feed's name.
+fn decode_source(service: ServiceId, bytes: &[u8]) -> Result<Source, StoreError> {
+    if bytes.first() == Some(&b'{') {
+        decode("source", service.as_bytes(), bytes)
+    } else {
+        Ok(Source {
+            feed: String::from_utf8_lossy(bytes).into_owned(),
+            remote_id: service,
+        })
+    }
 }
 
 fn read_u64(bytes: &[u8]) -> u64 {
@@ -648,10 +660,12 @@ impl Store for SledStore {
                     &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
                 )?;
             }
-            if let Some(source) = &changes.source {
-                for service in &changes.services {
-                    tx.insert(Table::Sources, service.id.as_bytes(), source.as_bytes())?;
-                }
+            for (service, source) in &changes.sources {
+                tx.insert(
+                    Table::Sources,
+                    service.as_bytes(),
+                    &encode(source).map_err(ConflictableTransactionError::Abort)?,
+                )?;
             }
             for proposal in &changes.proposals {
                 tx.insert(
@@ -1022,12 +1036,25 @@ impl Store for SledStore {
             .collect()
     }
 
-    fn source_of(&self, service: ServiceId) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .tree(Table::Sources)
+    fn source_of(&self, service: ServiceId) -> Result<Option<Source>, StoreError> {
+        self.tree(Table::Sources)
             .get(service.as_bytes())
             .map_err(engine)?
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+            .map(|bytes| decode_source(service, &bytes))
+            .transpose()
+    }
+
+    fn sources_from(&self, feed: &str) -> Result<Vec<(ServiceId, Source)>, StoreError> {
+        let mut found = Vec::new();
+        for entry in self.tree(Table::Sources).iter() {
+            let (key, bytes) = entry.map_err(engine)?;
+            let id = service_id_from(&key)?;
+            let source = decode_source(id, &bytes)?;
+            if source.feed == feed {
+                found.push((id, source));
+            }
+        }
+        Ok(found)
     }
 
     fn put_claim(&self, claim: &ClaimRequest) -> Result<(), StoreError> {

@@ -312,7 +312,9 @@ async fn the_command_line_adds_lists_and_pulls_feeds_into_staging() {
     let said = String::from_utf8_lossy(&pulled.stderr);
     assert_eq!(pulled.status.code(), Some(0), "{said}");
     assert!(
-        said.contains("mock: 1 listed, 1 staged (1 new, 0 changed, 0 unchanged), 0 refused"),
+        said.contains(
+            "mock: 1 listed, 1 staged (1 new, 0 changed, 0 unchanged, 0 withdrawn), 0 refused"
+        ),
         "{said}"
     );
 
@@ -454,4 +456,171 @@ async fn a_running_server_pulls_scheduled_feeds_into_staging() {
         store.staged("by-hand").unwrap().is_empty(),
         "no schedule, no pull"
     );
+}
+
+/// The routes of a feed listing `records` on one page.
+fn directory_routes(records: &[serde_json::Value]) -> HashMap<String, Answer> {
+    let mut routes = HashMap::new();
+    routes.insert(
+        "/".to_owned(),
+        json(&serde_json::json!({"version": "HSDS-UK-3.0", "profile": "https://example.org"})),
+    );
+    let contents: Vec<serde_json::Value> = records
+        .iter()
+        .map(|r| serde_json::json!({"id": r["id"], "name": r["name"]}))
+        .collect();
+    routes.insert(
+        "/services".to_owned(),
+        json(&serde_json::json!({
+            "total_items": records.len(), "total_pages": 1, "page_number": 1,
+            "size": records.len(), "first_page": true, "last_page": true,
+            "empty": records.is_empty(), "contents": contents,
+        })),
+    );
+    for record in records {
+        routes.insert(
+            format!("/services/{}", record["id"].as_str().unwrap()),
+            json(record),
+        );
+    }
+    routes
+}
+
+async fn pull(app: &crate::helpers::TestApp, feed: &Feed) -> feeds::PullReport {
+    let (listed, records) = feeds::fetch(&fetcher(), feed).await.unwrap();
+    app.catalog
+        .stage_feed(feed, listed, records, Utc::now())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_record_of_a_listed_service_updates_that_listing_and_its_withdrawal_is_staged() {
+    let app = crate::helpers::spawn_app().await;
+    // Another directory describes a seed service under its own ids and a reworded name.
+    let mut ours = None;
+    for item in app.get_json("/services?per_page=100").await["contents"]
+        .as_array()
+        .unwrap()
+    {
+        let full = app
+            .get_json(&format!("/services/{}", item["id"].as_str().unwrap()))
+            .await;
+        if full["organization"].is_object()
+            && full["service_at_locations"][0]["location"]["addresses"][0]["postal_code"]
+                .is_string()
+        {
+            ours = Some(full);
+            break;
+        }
+    }
+    let ours = ours.expect("a seed service with an organisation and a postcode");
+    let id = signpost::domain::ids::ServiceId::parse(ours["id"].as_str().unwrap()).unwrap();
+    let mut theirs = ours.clone();
+    let remote = "0b8c3f5e-9d6a-4e0b-8c1d-2f3a4b5c6d7e";
+    theirs["id"] = remote.into();
+    theirs["name"] = format!("The {} service", ours["name"].as_str().unwrap()).into();
+    theirs["organization"]["id"] = "1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6".into();
+    theirs["organization_id"] = theirs["organization"]["id"].clone();
+    for link in theirs["service_at_locations"].as_array_mut().unwrap() {
+        link["service_id"] = remote.into();
+    }
+    let routes: Routes = Arc::new(Mutex::new(directory_routes(&[theirs.clone()])));
+    let address = feed_server(Arc::clone(&routes)).await;
+    let mut feed = feed(&address);
+    feed.name = "other-directory".to_owned();
+    app.catalog.store().put_feed(&feed).unwrap();
+
+    let report = pull(&app, &feed).await;
+    assert_eq!(
+        report.staged,
+        [(id, StagedStatus::Changed)],
+        "matched, not new"
+    );
+    let staged = app.catalog.store().staged("other-directory").unwrap();
+    assert_eq!(
+        staged[0].matched,
+        signpost::domain::feed::Match::NameAndPostcode
+    );
+    assert_eq!(
+        staged[0].remote_id.map(|r| r.to_string()).as_deref(),
+        Some(remote)
+    );
+
+    let mut moderator = crate::editing::staff(
+        &app,
+        "mo@council.example.org",
+        signpost::domain::account::Role::Moderator {
+            localities: Default::default(),
+        },
+    )
+    .await;
+    let page = moderator.get("/moderation/feeds").await;
+    assert!(
+        page.text.contains("Matched to the listing"),
+        "{}",
+        page.text
+    );
+    let csrf = moderator.csrf();
+    let id_text = id.to_string();
+    let published = moderator
+        .post(
+            "/moderation/feeds/other-directory",
+            &[("csrf", &csrf), ("id", &id_text)],
+        )
+        .await;
+    assert!(
+        published.text.contains("1 published, 0 refused"),
+        "{}",
+        published.text
+    );
+    // The listing changed in place: one listing, not two, in the directory's own organisation.
+    let live = app.get_json(&format!("/services/{id}")).await;
+    assert_eq!(live["name"], theirs["name"]);
+    assert_eq!(live["organization"]["id"], ours["organization"]["id"]);
+    assert_eq!(app.get(&format!("/services/{remote}")).await.status, 404);
+    let source = app.catalog.store().source_of(id).unwrap().unwrap();
+    assert_eq!(source.feed, "other-directory");
+    assert_eq!(source.remote_id.to_string(), remote);
+
+    // The next pull knows it by the publisher's id: unchanged.
+    assert_eq!(
+        pull(&app, &feed).await.staged,
+        [(id, StagedStatus::Unchanged)]
+    );
+
+    // The publisher drops it: staged as withdrawn; publishing makes the listing inactive.
+    *routes.lock().unwrap() = directory_routes(&[]);
+    assert_eq!(
+        pull(&app, &feed).await.staged,
+        [(id, StagedStatus::Withdrawn)]
+    );
+    assert_eq!(
+        app.get_json(&format!("/services/{id}")).await["status"],
+        "active"
+    );
+    let page = moderator.get("/moderation/feeds").await;
+    assert!(page.text.contains("withdrawn: the feed no longer lists it"));
+    let csrf = moderator.csrf();
+    let published = moderator
+        .post(
+            "/moderation/feeds/other-directory",
+            &[("csrf", &csrf), ("id", &id_text)],
+        )
+        .await;
+    assert!(
+        published.text.contains("1 published, 0 refused"),
+        "{}",
+        published.text
+    );
+    assert_eq!(
+        app.get_json(&format!("/services/{id}")).await["status"],
+        "inactive"
+    );
+    let name = theirs["name"].as_str().unwrap();
+    let found = app
+        .names(&format!("/services?text={}", name.replace(' ', "+")))
+        .await;
+    assert!(!found.iter().any(|n| n == name), "{found:?}");
+    // Withdrawn once: a later pull does not offer it again.
+    assert!(pull(&app, &feed).await.staged.is_empty());
 }

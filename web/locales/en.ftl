@@ -583,6 +583,8 @@ feeds-unchanged = { $count ->
 }
 feeds-new = new
 feeds-changed = changed
+feeds-withdrawn = withdrawn: the feed no longer lists it; publishing marks the listing inactive
+feeds-matched = Matched to the listing “{ $name }”: same organisation, a similar name and a shared postcode. Publishing updates that listing.
 feeds-publish-this = Publish this record
 feeds-publish = Publish the ticked records
 feeds-published = { $count } published, { $refused } refused (still staged).

@@ -723,6 +723,7 @@ pub struct StagedRow {
     id: String,
     name: String,
     status: String,
+    matched: Option<String>,
     rows: Vec<DiffRow>,
 }
 
@@ -767,18 +768,36 @@ async fn feeds_page(
                 .iter()
                 .filter(|r| r.status != StagedStatus::Unchanged)
             {
-                let Ok(bundle) = crate::oruk::parse::parse_service(&record.record).result else {
-                    continue;
+                use crate::domain::moderation::Record;
+                let live = store.service(record.service_id)?;
+                let after = if record.status == StagedStatus::Withdrawn {
+                    let Some(mut inactive) = live.clone() else {
+                        continue;
+                    };
+                    inactive.status = crate::domain::service::ServiceStatus::Inactive;
+                    inactive
+                } else {
+                    let Ok(bundle) = crate::oruk::parse::parse_service(&record.record).result
+                    else {
+                        continue;
+                    };
+                    bundle.service
                 };
-                let live = store
-                    .service(record.service_id)?
-                    .map(|s| crate::domain::moderation::Record::Service(Box::new(s)));
-                let after = crate::domain::moderation::Record::Service(Box::new(bundle.service));
+                let matched = match (record.matched, &live) {
+                    (crate::domain::feed::Match::NameAndPostcode, Some(live)) => {
+                        Some(t.with("feeds-matched", "name", &live.name))
+                    }
+                    _ => None,
+                };
+                let live = live.map(|s| Record::Service(Box::new(s)));
+                let after = Record::Service(Box::new(after));
                 rows.push(StagedRow {
                     id: record.service_id.to_string(),
                     name: after.name().to_owned(),
+                    matched,
                     status: t.get(match record.status {
                         StagedStatus::New => "feeds-new",
+                        StagedStatus::Withdrawn => "feeds-withdrawn",
                         _ => "feeds-changed",
                     }),
                     rows: crate::domain::moderation::diff(live.as_ref(), &after)

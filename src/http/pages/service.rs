@@ -127,7 +127,8 @@ async fn load(
         let source = catalog
             .store()
             .source_of(id)
-            .map_err(crate::catalog::CatalogError::from)?;
+            .map_err(crate::catalog::CatalogError::from)?
+            .map(|source| source.feed);
         Ok((placed, source))
     })
     .await
