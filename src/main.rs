@@ -1,6 +1,6 @@
 //! The `signpost` command: serve the directory, import, export and reindex.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -119,6 +119,17 @@ enum Command {
         #[command(subcommand)]
         command: FeedsCommand,
     },
+    /// Checks an ORUK 3.0 API (this one, or a feed before adding it) as the official ORUK
+    /// validator does, and prints a pass/warn/fail table per endpoint. Exit code 0: pass;
+    /// 2: warnings only; 1: fails.
+    Conformance {
+        /// The folder holding the ORUK specification (`spec-3.0/openapi.json` and
+        /// `uk-profile/schema/`), e.g. ../shared/oruk.
+        #[arg(long, env = "SIGNPOST_ORUK_DIR")]
+        oruk_dir: PathBuf,
+        /// The API's base URL (where its `/` is).
+        url: String,
+    },
     /// Accounts of staff and volunteers.
     Admin {
         #[command(subcommand)]
@@ -228,6 +239,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Import { data, files } => import_files(&data, &files),
         Command::Feeds { command } => feeds(command),
+        Command::Conformance { oruk_dir, url } => conformance(&oruk_dir, &url),
         Command::Export { data, out } => {
             let catalog = data.open()?;
             let written = match out.filter(|path| path.as_os_str() != "-") {
@@ -435,5 +447,33 @@ fn import_files(data: &DataArgs, files: &[PathBuf]) -> anyhow::Result<ExitCode> 
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
+    })
+}
+
+/// `signpost conformance`: validator parity against a running API.
+fn conformance(oruk_dir: &Path, url: &str) -> anyhow::Result<ExitCode> {
+    use signpost::oruk::conformance::{self, Spec, Verdict};
+    let spec = Spec::load(oruk_dir).map_err(anyhow::Error::msg)?;
+    let base = url::Url::parse(&if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+    .with_context(|| format!("{url} is not a URL"))?;
+    let fetcher = signpost::outbound::http::Fetcher::new(signpost::outbound::http::HttpSettings {
+        retries: 0,
+        delay: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+    .map_err(anyhow::Error::msg)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(conformance::run(&fetcher, &base, &spec));
+    print!("{}", report.table());
+    Ok(match report.worst() {
+        Verdict::Pass => ExitCode::SUCCESS,
+        Verdict::Warn => ExitCode::from(2),
+        Verdict::Fail => ExitCode::FAILURE,
     })
 }

@@ -1,6 +1,7 @@
 //! The Open Referral UK 3.0 wire format: parsing records in ([`parse`]) and rendering them
 //! out ([`render`]). Nothing else in the crate reads or writes ORUK JSON shapes.
 
+pub mod conformance;
 pub mod parse;
 pub mod render;
 

@@ -212,7 +212,8 @@ pub struct WardRef<'a> {
 /// A locality, as a location's placement names it.
 #[derive(Serialize)]
 pub struct LocalityRef<'a> {
-    id: &'a str,
+    /// The locality's code (`south-east`): a slug, not an ORUK id.
+    code: &'a str,
     name: &'a str,
 }
 
@@ -249,7 +250,7 @@ impl<'a> AreaView<'a> {
                         name: &ward.name,
                     }),
                     locality: Some(LocalityRef {
-                        id: &locality.id,
+                        code: &locality.id,
                         name: &locality.name,
                     }),
                     outside_borough: false,

@@ -121,6 +121,11 @@ impl Fetcher {
 
     /// GETs `url` and parses its JSON body, retrying server errors and timeouts.
     pub async fn get_json(&self, url: &url::Url) -> Result<Value, FetchError> {
+        self.get(url).await.map(|fetched| fetched.body)
+    }
+
+    /// [`Fetcher::get_json`], with the response headers a publisher is judged by.
+    pub async fn get(&self, url: &url::Url) -> Result<Fetched, FetchError> {
         let mut wait = self.settings.first_backoff;
         let mut attempt = 0;
         loop {
@@ -137,7 +142,7 @@ impl Fetcher {
         }
     }
 
-    async fn once(&self, url: &url::Url) -> Result<Value, FetchError> {
+    async fn once(&self, url: &url::Url) -> Result<Fetched, FetchError> {
         let shown = url.to_string();
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
@@ -163,12 +168,17 @@ impl Fetcher {
                 status: status.as_u16(),
             });
         }
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header("content-type")
             .unwrap_or_default()
             .to_ascii_lowercase();
+        let allow_origin = header("access-control-allow-origin");
         if !content_type.contains("json") {
             return Err(FetchError::NotJson {
                 url: shown,
@@ -189,11 +199,21 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&body).map_err(|e| FetchError::BadJson {
+        let body = serde_json::from_slice(&body).map_err(|e| FetchError::BadJson {
             url: shown,
             detail: e.to_string(),
-        })
+        })?;
+        Ok(Fetched { body, allow_origin })
     }
+}
+
+/// A JSON answer and the headers kept from it.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The parsed body.
+    pub body: Value,
+    /// `Access-Control-Allow-Origin`, if sent.
+    pub allow_origin: Option<String>,
 }
 
 fn retryable(error: &FetchError) -> bool {

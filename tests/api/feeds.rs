@@ -18,14 +18,14 @@ use crate::helpers::{Visitor, read_json, shared_dir, spawn_empty_app};
 
 /// What the feed server answers for a path: status, content type, body, and a `Location`.
 #[derive(Clone)]
-struct Answer {
+pub struct Answer {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
     location: Option<String>,
 }
 
-fn json(value: &serde_json::Value) -> Answer {
+pub fn json(value: &serde_json::Value) -> Answer {
     Answer {
         status: 200,
         content_type: "application/json",
@@ -34,7 +34,7 @@ fn json(value: &serde_json::Value) -> Answer {
     }
 }
 
-type Routes = Arc<Mutex<HashMap<String, Answer>>>;
+pub type Routes = Arc<Mutex<HashMap<String, Answer>>>;
 
 /// A way to break a feed: what it is, how it is done to the routes, and the error expected.
 type Fault = (
@@ -44,7 +44,7 @@ type Fault = (
 );
 
 /// A local HTTP server answering from `routes` (by path); 404 for anything else.
-async fn feed_server(routes: Routes) -> String {
+pub async fn feed_server(routes: Routes) -> String {
     let server = HttpServer::new(move || {
         let routes = Arc::clone(&routes);
         App::new().default_service(web::to(move |request: HttpRequest| {
@@ -56,6 +56,8 @@ async fn feed_server(routes: Routes) -> String {
                             actix_web::http::StatusCode::from_u16(answer.status).unwrap(),
                         );
                         response.content_type(answer.content_type);
+                        // Open to every origin, as ORUK publishers must be.
+                        response.insert_header(("access-control-allow-origin", "*"));
                         if let Some(location) = answer.location {
                             response.insert_header(("location", location));
                         }
@@ -75,7 +77,7 @@ async fn feed_server(routes: Routes) -> String {
 }
 
 /// The routes of one of the validator's mock feeds.
-fn mock_routes(mock: &Path) -> HashMap<String, Answer> {
+pub fn mock_routes(mock: &Path) -> HashMap<String, Answer> {
     let mut routes = HashMap::new();
     routes.insert(
         "/".to_owned(),

@@ -330,7 +330,7 @@ async fn a_postcode_ranks_local_places_first_by_distance_and_says_why_each_match
         .get_json("/services?postcode=e143by&per_page=1000")
         .await;
     assert_eq!(body["search_area"]["postcode"], "E14 3BY");
-    assert_eq!(body["search_area"]["locality"]["id"], "south-east");
+    assert_eq!(body["search_area"]["locality"]["code"], "south-east");
     assert_eq!(body["geography"]["precision"], "exact");
     let items = body["contents"].as_array().unwrap();
     assert_eq!(
@@ -491,7 +491,7 @@ async fn confidential_places_show_their_area_but_never_where_they_are() {
         .unwrap();
     assert!(
         location["ward"]["code"].as_str().is_some()
-            && location["locality"]["id"].as_str().is_some(),
+            && location["locality"]["code"].as_str().is_some(),
         "{location}"
     );
     assert!(location.get("latitude").is_none() && location.get("addresses").is_none());

@@ -3,6 +3,7 @@
 mod accounts;
 mod claims;
 mod confidential;
+mod conformance;
 mod contract;
 mod editing;
 mod errors;

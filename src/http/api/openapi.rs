@@ -342,7 +342,7 @@ fn schemas() -> Map<String, Value> {
     );
     add(
         "LocalityRef",
-        object(vec![("id", text()), ("name", text())], &["id", "name"]),
+        object(vec![("code", text()), ("name", text())], &["code", "name"]),
     );
     let area_fields = || {
         vec![
