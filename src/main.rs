@@ -91,19 +91,29 @@ enum Command {
         #[arg(long, env = "SIGNPOST_REMINDER_MINUTES", default_value_t = 15)]
         reminder_minutes: u64,
     },
-    /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON) into a stopped
-    /// data directory. Exit code 0: all imported; 2: some records rejected; 1: failure.
+    /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv`
+    /// sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
+    /// with a bad cell imports nothing unless --valid-rows is given. Exit code 0: all
+    /// imported; 2: some records rejected or cells bad; 1: failure.
     Import {
         #[command(flatten)]
         data: DataArgs,
+        /// For sheets with bad cells: import the services whose rows are all good.
+        #[arg(long)]
+        valid_rows: bool,
         /// Files to import.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Export every service as NDJSON (fully nested ORUK 3.0 services).
+    /// Export every service: ORUK 3.0 NDJSON (fully nested services; everything), or CSV in
+    /// the spreadsheet template's columns (one row per place). Confidential addresses are
+    /// never exported.
     Export {
         #[command(flatten)]
         data: DataArgs,
+        /// json (NDJSON, the default) or csv.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
         /// Output file; standard output when absent or `-`.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -237,18 +247,27 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             serve(config)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { data, files } => import_files(&data, &files),
+        Command::Import {
+            data,
+            valid_rows,
+            files,
+        } => import_files(&data, &files, valid_rows),
         Command::Feeds { command } => feeds(command),
         Command::Conformance { oruk_dir, url } => conformance(&oruk_dir, &url),
-        Command::Export { data, out } => {
+        Command::Export { data, format, out } => {
             let catalog = data.open()?;
+            let write = if format == "csv" {
+                export::export_csv
+            } else {
+                export::export
+            };
             let written = match out.filter(|path| path.as_os_str() != "-") {
                 Some(path) => {
                     let file = std::fs::File::create(&path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
-                    export::export(&catalog, &mut std::io::BufWriter::new(file))?
+                    write(&catalog, &mut std::io::BufWriter::new(file))?
                 }
-                None => export::export(&catalog, &mut std::io::stdout().lock())?,
+                None => write(&catalog, &mut std::io::stdout().lock())?,
             };
             eprintln!("exported {written} services");
             Ok(ExitCode::SUCCESS)
@@ -415,10 +434,41 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn import_files(data: &DataArgs, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn import_files(data: &DataArgs, files: &[PathBuf], valid_rows: bool) -> anyhow::Result<ExitCode> {
     let catalog = data.open()?;
     let mut all_imported = true;
     for path in files {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let outcome =
+                import::import_sheet(&catalog, &bytes, valid_rows, &import::Origin::default())?;
+            for error in &outcome.errors {
+                eprintln!("{}: {error}", path.display());
+            }
+            match &outcome.imported {
+                None => eprintln!(
+                    "{}: {} bad cells; nothing imported (--valid-rows imports the services whose rows are all good)",
+                    path.display(),
+                    outcome.errors.len()
+                ),
+                Some(report) => eprintln!(
+                    "{}: {} services, {} left out for bad cells, {} created, {} updated, {} unchanged, {} rejected",
+                    path.display(),
+                    outcome.services,
+                    outcome.skipped,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.rejected.len()
+                ),
+            }
+            all_imported &= outcome.errors.is_empty();
+            continue;
+        }
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let records = import::read_source(&text)

@@ -23,6 +23,22 @@ pub enum SeedError {
 
 /// Loads the taxonomies and sample services into `catalog`.
 pub fn load(catalog: &Catalog) -> Result<ImportReport, SeedError> {
+    load_taxonomies(catalog)?;
+    let records = import::read_source(SERVICES)
+        .map_err(|e| SeedError::Invalid(format!("seed/services.ndjson: {e}")))?;
+    let report = import::import(catalog, records)?;
+    if let Some(first) = report.rejected.first() {
+        return Err(SeedError::Invalid(format!("seed/services.ndjson: {first}")));
+    }
+    catalog
+        .store()
+        .set_sample_data(true)
+        .map_err(crate::catalog::CatalogError::from)?;
+    Ok(report)
+}
+
+/// Loads Signpost's own taxonomies (needs, suitable for) into `catalog`.
+pub fn load_taxonomies(catalog: &Catalog) -> Result<(), SeedError> {
     let document: serde_json::Value = serde_json::from_str(TAXONOMIES)
         .map_err(|e| SeedError::Invalid(format!("seed/taxonomies.json: {e}")))?;
     let mut changes = ChangeSet::default();
@@ -40,15 +56,5 @@ pub fn load(catalog: &Catalog) -> Result<ImportReport, SeedError> {
         changes.taxonomy_terms.push(term);
     }
     catalog.apply(&changes)?;
-    let records = import::read_source(SERVICES)
-        .map_err(|e| SeedError::Invalid(format!("seed/services.ndjson: {e}")))?;
-    let report = import::import(catalog, records)?;
-    if let Some(first) = report.rejected.first() {
-        return Err(SeedError::Invalid(format!("seed/services.ndjson: {first}")));
-    }
-    catalog
-        .store()
-        .set_sample_data(true)
-        .map_err(crate::catalog::CatalogError::from)?;
-    Ok(report)
+    Ok(())
 }

@@ -188,6 +188,106 @@ pub struct Origin {
     pub remote_ids: BTreeMap<ServiceId, ServiceId>,
 }
 
+/// What importing a spreadsheet did.
+#[derive(Debug, Clone, Default)]
+pub struct SheetImport {
+    /// Every bad cell (row, column, why), including records the import refused.
+    pub errors: Vec<crate::oruk::spreadsheet::CellError>,
+    /// Services in the sheet.
+    pub services: usize,
+    /// Services left out because a row of theirs has a bad cell.
+    pub skipped: usize,
+    /// The import, when anything was imported: nothing is when the sheet has errors and
+    /// valid rows were not asked for.
+    pub imported: Option<ImportReport>,
+}
+
+/// The terms a spreadsheet's `needs` and `suitable_for` cells may name.
+pub fn term_choices(
+    catalog: &Catalog,
+) -> Result<Vec<crate::oruk::spreadsheet::TermChoice>, CatalogError> {
+    Ok(catalog
+        .store()
+        .taxonomy_terms()?
+        .into_iter()
+        .map(|t| crate::oruk::spreadsheet::TermChoice {
+            id: t.id.to_string(),
+            code: t.code,
+            name: t.name,
+        })
+        .collect())
+}
+
+/// Imports a CSV sheet in the template's columns: nothing when a cell is bad, unless
+/// `valid_rows` asks for the services whose rows are all good.
+pub fn import_sheet(
+    catalog: &Catalog,
+    bytes: &[u8],
+    valid_rows: bool,
+    origin: &Origin,
+) -> Result<SheetImport, CatalogError> {
+    use crate::oruk::spreadsheet::{self, CellError};
+    let sheet = spreadsheet::read(bytes, &term_choices(catalog)?);
+    let mut outcome = SheetImport {
+        services: sheet.records.len(),
+        errors: sheet.errors.clone(),
+        ..SheetImport::default()
+    };
+    let header_broken = sheet.errors.iter().any(|e| e.row == 1);
+    if (!sheet.errors.is_empty() && !valid_rows) || header_broken {
+        return Ok(outcome);
+    }
+    let (good, bad): (Vec<_>, Vec<_>) = sheet
+        .records
+        .into_iter()
+        .partition(|r| !r.has_errors(&sheet.errors));
+    outcome.skipped = bad.len();
+    let store = catalog.store();
+    let mut sources = Vec::with_capacity(good.len());
+    for (n, sheet_record) in good.iter().enumerate() {
+        let mut record = sheet_record.record.clone();
+        // A place given without an address (a confidential one, as exported) that Signpost
+        // already holds is referred to, never overwritten.
+        if let Some(links) = record["service_at_locations"].as_array_mut() {
+            for link in links {
+                let addressless = link["location"]["addresses"].is_null();
+                let known = link["location_id"]
+                    .as_str()
+                    .and_then(|id| LocationId::parse(id).ok())
+                    .map(|id| store.location(id))
+                    .transpose()?
+                    .flatten()
+                    .is_some();
+                if addressless
+                    && known
+                    && let Some(link) = link.as_object_mut()
+                {
+                    link.remove("location");
+                }
+            }
+        }
+        sources.push(SourceRecord {
+            position: Position::Item(n + 1),
+            value: Ok(record),
+        });
+    }
+    let report = import_with(catalog, sources, origin)?;
+    for rejected in &report.rejected {
+        let (Position::Item(n) | Position::Line(n)) = rejected.position;
+        let row = good.get(n - 1).map_or(0, |r| r.rows[0]);
+        for problem in &rejected.problems {
+            outcome.errors.push(CellError {
+                row,
+                column: problem.field.clone(),
+                why: problem.message.clone(),
+            });
+        }
+    }
+    outcome.errors.sort_by_key(|e| e.row);
+    outcome.imported = Some(report);
+    Ok(outcome)
+}
+
 /// [`import`], recording who brought the records and from which feed.
 pub fn import_with(
     catalog: &Catalog,

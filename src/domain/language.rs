@@ -102,6 +102,15 @@ impl LanguageCode {
         &self.0
     }
 
+    /// The code of a well-known language given by its English name (any case).
+    pub fn from_english_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        KNOWN_LANGUAGES
+            .iter()
+            .find(|(_, _, known)| known.eq_ignore_ascii_case(name))
+            .map(|(_, three, _)| Self((*three).to_owned()))
+    }
+
     /// The English name of a well-known language, if this is one.
     pub fn english_name(&self) -> Option<&'static str> {
         KNOWN_LANGUAGES

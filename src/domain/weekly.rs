@@ -190,6 +190,109 @@ impl WeeklyHours {
     pub fn is_empty(&self) -> bool {
         self.days.iter().all(Vec::is_empty)
     }
+
+    /// Reads hours as a spreadsheet cell holds them: entries separated by `;`, each days
+    /// (a day, a range `Mon-Fri`, or several separated by `,`) then sessions
+    /// (`09:00-12:00`, several separated by `,`): `Mon-Fri 09:00-17:00; Sat 10:00-12:00, 13:00-15:00`.
+    pub fn parse_text(text: &str) -> Result<WeeklyHours, InvalidValue> {
+        let mut hours = WeeklyHours::default();
+        for entry in text.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let Some(at) = entry.find(|c: char| c.is_ascii_digit()) else {
+                return Err(InvalidValue::new(format!(
+                    "\"{entry}\" has no times (write e.g. Mon-Fri 09:00-17:00)"
+                )));
+            };
+            let (days_text, times_text) = entry.split_at(at);
+            let mut days = Vec::new();
+            for part in days_text
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                match part.split_once('-') {
+                    Some((first, last)) => {
+                        let (first, last) = (Weekday::parse(first)?, Weekday::parse(last)?);
+                        let mut day = first;
+                        days.push(day);
+                        while day != last {
+                            day = day.next();
+                            days.push(day);
+                        }
+                    }
+                    None => days.push(Weekday::parse(part)?),
+                }
+            }
+            if days.is_empty() {
+                return Err(InvalidValue::new(format!(
+                    "\"{entry}\" names no day (write e.g. Mon-Fri 09:00-17:00)"
+                )));
+            }
+            for session in times_text.split(',').map(str::trim) {
+                let (opens, closes) = session.split_once('-').ok_or_else(|| {
+                    InvalidValue::new(format!(
+                        "\"{session}\" is not a session (write opening-closing, e.g. 09:00-17:00)"
+                    ))
+                })?;
+                let (opens, closes) = (
+                    ClockTime::parse(opens.trim())?,
+                    ClockTime::parse(closes.trim())?,
+                );
+                if opens.minutes() == closes.minutes() {
+                    return Err(InvalidValue::new(format!(
+                        "\"{session}\" closes when it opens"
+                    )));
+                }
+                let session = Session {
+                    opens: short(opens.as_str()),
+                    closes: short(closes.as_str()),
+                };
+                for day in &days {
+                    let sessions = &mut hours.days[day.index()];
+                    if !sessions.contains(&session) {
+                        sessions.push(session.clone());
+                        sessions.sort();
+                    }
+                    if sessions.len() > SESSIONS_PER_DAY {
+                        return Err(InvalidValue::new(format!(
+                            "gives {} more than {SESSIONS_PER_DAY} sessions",
+                            day.name()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(hours)
+    }
+
+    /// The hours as [`WeeklyHours::parse_text`] reads them, days with the same sessions
+    /// together (`Mon-Fri 09:00-17:00; Sat 10:00-12:00`).
+    pub fn to_text(&self) -> String {
+        let mut entries: Vec<String> = Vec::new();
+        let mut day = 0;
+        while day < 7 {
+            if self.days[day].is_empty() {
+                day += 1;
+                continue;
+            }
+            let mut last = day;
+            while last + 1 < 7 && self.days[last + 1] == self.days[day] {
+                last += 1;
+            }
+            let short_name = |d: usize| &Weekday::ALL[d].name()[..3];
+            let days = if last == day {
+                short_name(day).to_owned()
+            } else {
+                format!("{}-{}", short_name(day), short_name(last))
+            };
+            let sessions: Vec<String> = self.days[day]
+                .iter()
+                .map(|s| format!("{}-{}", s.opens, s.closes))
+                .collect();
+            entries.push(format!("{days} {}", sessions.join(", ")));
+            day = last + 1;
+        }
+        entries.join("; ")
+    }
 }
 
 /// `HH:MM` of a validated clock time (seconds and offsets dropped).
@@ -204,6 +307,58 @@ mod tests {
 
     fn fields(pairs: &[(&str, &str)]) -> Result<WeeklyHours, Vec<(String, InvalidValue)>> {
         WeeklyHours::from_fields(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+    }
+
+    #[test]
+    fn hours_written_in_a_cell_read_back_as_written() {
+        let hours =
+            WeeklyHours::parse_text("Mon-Fri 09:00-17:00; Sat 10:00-12:00, 13:00-15:00").unwrap();
+        assert_eq!(hours.days[0], hours.days[4]);
+        assert_eq!(hours.days[5].len(), 2);
+        assert!(hours.days[6].is_empty());
+        assert_eq!(
+            hours.to_text(),
+            "Mon-Fri 09:00-17:00; Sat 10:00-12:00, 13:00-15:00"
+        );
+        let listed = WeeklyHours::parse_text("monday, Wed 10:00 - 12:00").unwrap();
+        assert_eq!(listed.to_text(), "Mon 10:00-12:00; Wed 10:00-12:00");
+        let wrapped = WeeklyHours::parse_text("Sat-Mon 22:00-02:00").unwrap();
+        assert_eq!(wrapped.to_text(), "Mon 22:00-02:00; Sat-Sun 22:00-02:00");
+        for bad in [
+            "Mon",
+            "09:00-17:00",
+            "Funday 09:00-10:00",
+            "Mon 9-5",
+            "Mon 25:00-26:00",
+            "Mon 09:00-09:00",
+            "Mon 08:00-09:00, 10:00-11:00, 12:00-13:00",
+        ] {
+            assert!(WeeklyHours::parse_text(bad).is_err(), "{bad}");
+        }
+        assert!(WeeklyHours::parse_text(" ").unwrap().is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn any_hours_survive_writing_and_reading(
+            cells in proptest::collection::vec(
+                proptest::collection::btree_set((0u16..1440, 1u16..600), 0..=2), 7)
+        ) {
+            let mut hours = WeeklyHours::default();
+            for (day, sessions) in cells.iter().enumerate() {
+                for (opens, length) in sessions {
+                    let closes = (opens + length) % 1440;
+                    let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+                    let session = Session { opens: clock(*opens), closes: clock(closes) };
+                    if !hours.days[day].contains(&session) {
+                        hours.days[day].push(session);
+                        hours.days[day].sort();
+                    }
+                }
+            }
+            let read = WeeklyHours::parse_text(&hours.to_text()).unwrap();
+            prop_assert_eq!(read, hours);
+        }
     }
 
     #[test]

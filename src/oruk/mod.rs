@@ -4,6 +4,7 @@
 pub mod conformance;
 pub mod parse;
 pub mod render;
+pub mod spreadsheet;
 
 /// The `version` the API root reports; the official validator selects the 3.0 rules by it.
 pub const HSDS_VERSION: &str = "HSDS-UK-3.0";

@@ -22,4 +22,5 @@ mod reminders;
 mod roles;
 mod search_quality;
 mod services;
+mod spreadsheets;
 mod write_api;

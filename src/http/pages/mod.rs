@@ -8,6 +8,7 @@
 
 pub mod account;
 mod areas;
+mod data;
 mod assets;
 mod forms;
 mod home;
@@ -64,6 +65,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(page("/shortlist/print", shortlist::print))
         .service(page("/areas", areas::list))
+        .service(page("/data/template", data::page))
+        .service(page("/data/template.csv", data::csv))
         .service(
             web::resource("/account/login")
                 .route(web::get().to(account::login_form))

@@ -1,0 +1,145 @@
+//! The spreadsheet template: importing a sheet reports every bad cell and imports nothing
+//! unless asked for the valid rows; the CSV export of the sample directory imports into an
+//! empty Signpost and exports again the same, with no confidential address in it.
+
+use signpost::catalog::{export, import};
+use signpost::oruk::spreadsheet::{COLUMNS, template};
+
+use crate::helpers::{spawn_app, spawn_empty_app};
+
+/// The template with `rows` added, each given as (column, value) pairs.
+fn sheet(rows: &[Vec<(&str, &str)>]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(COLUMNS.iter().map(|c| c.name)).unwrap();
+    for row in rows {
+        writer
+            .write_record(COLUMNS.iter().map(|c| {
+                row.iter()
+                    .find(|(name, _)| *name == c.name)
+                    .map_or("", |(_, v)| *v)
+            }))
+            .unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+fn good(name: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("organisation_name", "Poplar Knitters"),
+        ("organisation_description", "A knitting circle."),
+        ("service_name", name),
+        ("service_description", "Knitting and a chat, all welcome."),
+        ("address_1", "1 Chrisp Street"),
+        ("postcode", "E14 6AQ"),
+        ("opening_hours", "Wed 10:00-12:00"),
+        ("languages", "English; Bengali"),
+    ]
+}
+
+#[test]
+fn a_sheet_with_a_bad_cell_imports_nothing_unless_the_valid_rows_are_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bad = good("Knit and natter");
+    bad[5] = ("postcode", "E14 XXX");
+    bad.push(("service_email", "knit at example.org"));
+    let path = dir.path().join("listings.csv");
+    std::fs::write(&path, sheet(&[good("Knitting circle"), bad])).unwrap();
+    let data = dir.path().join("data");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "--data-dir", data.to_str().unwrap()];
+        args.extend(extra);
+        args.push(path.to_str().unwrap());
+        std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let count = || {
+        let out = dir.path().join("out.ndjson");
+        let done = std::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(["export", "--data-dir", data.to_str().unwrap(), "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(done.status.success());
+        std::fs::read_to_string(&out).unwrap().lines().count()
+    };
+
+    let output = run(&[]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("row 3, postcode: \"E14 XXX\" is not a UK postcode"), "{said}");
+    assert!(said.contains("row 3, service_email:"), "{said}");
+    assert!(said.contains("2 bad cells; nothing imported"), "{said}");
+    assert_eq!(count(), 0, "nothing imported");
+
+    let output = run(&["--valid-rows"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("2 services, 1 left out for bad cells, 1 created"), "{said}");
+    assert_eq!(count(), 1, "the good service only");
+
+    // The same sheet again updates instead of duplicating (ids are made from names).
+    let output = run(&["--valid-rows"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("0 created, 0 updated, 1 unchanged"));
+}
+
+#[tokio::test]
+async fn the_csv_export_imports_into_an_empty_signpost_and_exports_the_same() {
+    let app = spawn_app().await;
+    let mut first = Vec::new();
+    let written = export::export_csv(&app.catalog, &mut first).unwrap();
+    assert!(written > 40, "{written} services");
+    let first = String::from_utf8(first).unwrap();
+    // Confidential addresses (the refuges') are not in it.
+    for hidden in ["Cephas Avenue", "Medway Road", "Glengarnock Avenue", "Repton Street"] {
+        assert!(!first.contains(hidden), "{hidden} is exported");
+    }
+    assert!(first.contains(",yes\n") || first.contains(",yes\r\n"), "confidential places are marked");
+
+    let copy = spawn_empty_app().await;
+    signpost::seed::load_taxonomies(&copy.catalog).unwrap();
+    let outcome =
+        import::import_sheet(&copy.catalog, first.as_bytes(), false, &import::Origin::default())
+            .unwrap();
+    assert!(outcome.errors.is_empty(), "{:?}", &outcome.errors[..outcome.errors.len().min(5)]);
+    let report = outcome.imported.expect("imported");
+    assert_eq!(report.created, written);
+    copy.catalog.wait_for_index().unwrap();
+    let mut second = Vec::new();
+    export::export_csv(&copy.catalog, &mut second).unwrap();
+    assert_eq!(String::from_utf8(second).unwrap(), first);
+
+    // Imported into the directory it came from, it changes nothing, and the confidential
+    // addresses it does not carry stay where they were.
+    let again =
+        import::import_sheet(&app.catalog, first.as_bytes(), false, &import::Origin::default())
+            .unwrap();
+    assert!(again.errors.is_empty(), "{:?}", again.errors.first());
+    let refuge = app
+        .catalog
+        .store()
+        .service_ids()
+        .unwrap()
+        .into_iter()
+        .filter_map(|id| app.catalog.full_service(id).unwrap())
+        .flat_map(|full| full.locations.values().cloned().collect::<Vec<_>>())
+        .find(|l| l.confidential)
+        .expect("a confidential place");
+    assert!(!refuge.addresses.is_empty(), "its address is kept");
+}
+
+#[tokio::test]
+async fn the_template_is_downloadable_and_its_columns_are_documented() {
+    let app = spawn_empty_app().await;
+    let reply = app.get("/data/template.csv").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.content_type.starts_with("text/csv"), "{}", reply.content_type);
+    assert_eq!(reply.text, template());
+    let page = app.get("/data/template").await;
+    assert_eq!(page.status, 200);
+    for column in COLUMNS {
+        assert!(page.text.contains(column.name), "{} is documented", column.name);
+    }
+}
