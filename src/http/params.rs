@@ -487,7 +487,7 @@ fn whole_number(text: &str, min: usize, max: usize, what: &str) -> Result<usize,
 }
 
 /// `modified_after`: an RFC 3339 date-time, or a date (midnight UTC).
-fn parse_moment(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_moment(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(stamp) = parse_timestamp(text) {
         return Ok(stamp);
     }

@@ -52,3 +52,56 @@ async fn every_service_streams_as_ndjson_without_confidential_addresses_and_reim
     let problem: serde_json::Value = wrong.json().await.unwrap();
     assert_eq!(problem["invalid_params"][0]["name"], "format");
 }
+
+#[tokio::test]
+async fn minimal_lists_every_service_on_one_page_and_modified_after_gives_what_changed() {
+    let app = spawn_empty_app().await;
+    let services = fixtures::services();
+    assert!(app.import(&services).rejected.is_empty());
+    let all = app.get_json("/services?minimal=true").await;
+    let stored = app.catalog.store().counts().unwrap().services;
+    assert_eq!(all["total_items"], stored, "all statuses");
+    assert_eq!(all["total_pages"], 1);
+    assert_eq!(all["contents"].as_array().unwrap().len() as u64, stored);
+    for item in all["contents"].as_array().unwrap() {
+        let keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+        for key in &keys {
+            assert!(
+                ["id", "last_modified", "modified_date", "status"].contains(key),
+                "{item}"
+            );
+        }
+        assert!(keys.contains(&"id") && keys.contains(&"status"));
+    }
+    assert!(ours("ServiceMinimalPage").is_valid(&all), "{all}");
+
+    // A change after a moment is all that modified_after then lists.
+    let moment = chrono::Utc::now();
+    let mut changed = services[0].clone();
+    changed["name"] = "Renamed for the sync test".into();
+    changed.as_object_mut().unwrap().remove("last_modified");
+    assert!(app.import(&[changed.clone()]).rejected.is_empty());
+    let since = app
+        .get_json(&format!(
+            "/services?minimal=true&modified_after={}",
+            moment.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).replace('+', "%2B")
+        ))
+        .await;
+    let ids: Vec<&str> = since["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [changed["id"].as_str().unwrap()]);
+
+    for bad in [
+        "/services?minimal=yes",
+        "/services?minimal=true&search=food",
+        "/services?minimal=true&modified_after=yesterday",
+    ] {
+        let reply = app.get(bad).await;
+        assert_eq!(reply.status, 400, "{bad}");
+        assert!(reply.content_type.starts_with("application/problem+json"));
+    }
+}

@@ -879,6 +879,28 @@ fn schemas() -> Map<String, Value> {
     };
     add("ServiceSummaryPage", page("ServiceSummary", true));
     add(
+        "ServiceMinimal",
+        object(
+            vec![
+                ("id", json!({"type": "string", "format": "uuid"})),
+                ("last_modified", json!({"type": "string", "format": "date-time"})),
+                (
+                    "modified_date",
+                    described(
+                        json!({"type": "string", "format": "date-time"}),
+                        "The same as last_modified, under the name the ORUK parameter's description uses.",
+                    ),
+                ),
+                (
+                    "status",
+                    json!({"type": "string", "enum": ["active", "inactive", "defunct", "temporarily closed"]}),
+                ),
+            ],
+            &["id", "status"],
+        ),
+    );
+    add("ServiceMinimalPage", page("ServiceMinimal", false));
+    add(
         "ServiceAtLocationSummaryPage",
         page("ServiceAtLocationSummary", true),
     );
@@ -981,6 +1003,11 @@ fn services_operation() -> Value {
         "Signpost: `json` (default) for a page; `ndjson` for every service, fully nested as GET /services/{id} gives it, one per line, streamed (open data; paging and filters do not apply; confidential addresses are never included).",
         json!({"type": "string", "enum": ["json", "ndjson"]}),
     ));
+    parameters.push(parameter(
+        "minimal",
+        "ORUK: `true` lists every service in the directory (all statuses, so withdrawals show) on one page, with only id, last_modified (also as modified_date) and status, for incremental sync; combines only with modified_after.",
+        json!({"type": "boolean"}),
+    ));
     let mut operation = operation(
         "listServices",
         "A page of services (one-to-one fields).",
@@ -989,6 +1016,9 @@ fn services_operation() -> Value {
         &["400"],
         "ORUK",
     );
+    operation["get"]["responses"]["200"]["content"]["application/json"]["schema"] = json!({
+        "oneOf": [reference("ServiceSummaryPage"), reference("ServiceMinimalPage")]
+    });
     operation["get"]["responses"]["200"]["content"]["application/x-ndjson"] =
         json!({"schema": reference("Service")});
     operation

@@ -15,21 +15,106 @@ pub async fn list(
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let format = url::form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(name, _)| name == "format")
-        .map(|(_, value)| value.into_owned());
-    match format.as_deref() {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(request.query_string().as_bytes())
+            .into_owned()
+            .collect();
+    let value = |wanted: &str| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == wanted)
+            .map(|(_, value)| value.clone())
+    };
+    match value("minimal").as_deref() {
+        None | Some("false") => {}
+        Some("true") => return minimal(state, &pairs).await,
+        Some(other) => {
+            return Err(invalid("minimal", format!("must be true or false; found {other:?}")));
+        }
+    }
+    match value("format").as_deref() {
         None | Some("json") => search(state, request, Target::Services).await,
         Some("ndjson") => Ok(ndjson(state).await),
-        Some(other) => Err(ApiError::InvalidParams(vec![
-            crate::http::error::InvalidParam {
-                name: "format".to_owned(),
-                reason: format!(
-                    "must be json (a page) or ndjson (every service, one per line); found {other:?}"
-                ),
-            },
-        ])),
+        Some(other) => Err(invalid(
+            "format",
+            format!(
+                "must be json (a page) or ndjson (every service, one per line); found {other:?}"
+            ),
+        )),
     }
+}
+
+fn invalid(name: &str, reason: String) -> ApiError {
+    ApiError::InvalidParams(vec![crate::http::error::InvalidParam {
+        name: name.to_owned(),
+        reason,
+    }])
+}
+
+/// A service as `minimal=true` lists it.
+#[derive(serde::Serialize)]
+struct MinimalService {
+    id: ServiceId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_modified: Option<chrono::DateTime<chrono::Utc>>,
+    /// The name the ORUK parameter's description uses for `last_modified`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified_date: Option<chrono::DateTime<chrono::Utc>>,
+    status: &'static str,
+}
+
+/// `GET /services?minimal=true[&modified_after=...]`: every service in the directory (all
+/// statuses, so that a consumer sees withdrawals), id, last change and status only, on one
+/// page: what a consumer needs to sync incrementally.
+async fn minimal(
+    state: web::Data<AppState>,
+    pairs: &[(String, String)],
+) -> Result<HttpResponse, ApiError> {
+    let mut after = None;
+    for (name, value) in pairs {
+        match name.as_str() {
+            "minimal" => {}
+            "modified_after" => {
+                after = Some(
+                    crate::http::params::parse_moment(value)
+                        .map_err(|reason| invalid("modified_after", reason))?,
+                );
+            }
+            other => {
+                return Err(invalid(
+                    other,
+                    "minimal lists every service; it combines only with modified_after".to_owned(),
+                ));
+            }
+        }
+    }
+    let catalog = state.catalog.clone();
+    let body = blocking(move || {
+        let store = catalog.store();
+        let mut listed = Vec::new();
+        for id in store.service_ids().map_err(crate::catalog::CatalogError::from)? {
+            let Some(service) = store.service(id).map_err(crate::catalog::CatalogError::from)?
+            else {
+                continue;
+            };
+            if after.is_some_and(|after| service.last_modified.is_none_or(|m| m < after)) {
+                continue;
+            }
+            listed.push(MinimalService {
+                id,
+                last_modified: service.last_modified,
+                modified_date: service.last_modified,
+                status: service.status.as_str(),
+            });
+        }
+        let page = crate::search::query::PageRequest {
+            number: 1,
+            size: listed.len().max(1),
+        };
+        to_json(&super::Page::new(page, listed.len(), &listed))
+    })
+    .await?;
+    Ok(json_ok(body))
 }
 
 /// Parses the query string, searches and renders a page (for `/services` and
