@@ -37,6 +37,11 @@ pub struct ServeConfig {
     pub reminder_every: std::time::Duration,
     /// How often feeds are checked for a scheduled pull.
     pub feed_check_every: std::time::Duration,
+    /// A postcodes.io-compatible service to look up postcodes the geo pack does not list
+    /// (off when `None`).
+    pub postcode_lookup_url: Option<String>,
+    /// How long a postcode lookup may take before the outward code stands in.
+    pub postcode_lookup_timeout: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -56,6 +61,8 @@ impl ServeConfig {
             mail_from: "Signpost <directory@localhost>".to_owned(),
             reminder_every: std::time::Duration::from_secs(15 * 60),
             feed_check_every: std::time::Duration::from_secs(60),
+            postcode_lookup_url: None,
+            postcode_lookup_timeout: std::time::Duration::from_secs(3),
         }
     }
 }

@@ -90,6 +90,14 @@ enum Command {
         /// Minutes between reminder rounds (plan, then try the outbox).
         #[arg(long, env = "SIGNPOST_REMINDER_MINUTES", default_value_t = 15)]
         reminder_minutes: u64,
+        /// Look up postcodes the geo pack does not list (new builds) at this
+        /// postcodes.io-compatible service (e.g. https://api.postcodes.io). Off by default;
+        /// answers are cached in the data directory.
+        #[arg(long, env = "SIGNPOST_POSTCODE_LOOKUP_URL")]
+        postcode_lookup_url: Option<String>,
+        /// Seconds a postcode lookup may take before the outward code stands in.
+        #[arg(long, env = "SIGNPOST_POSTCODE_LOOKUP_SECONDS", default_value_t = 3)]
+        postcode_lookup_seconds: u64,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv`
     /// sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
@@ -228,6 +236,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             smtp_url,
             mail_from,
             reminder_minutes,
+            postcode_lookup_url,
+            postcode_lookup_seconds,
         } => {
             let config = ServeConfig {
                 addr,
@@ -243,6 +253,10 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 mail_from,
                 reminder_every: std::time::Duration::from_secs(reminder_minutes.max(1) * 60),
                 feed_check_every: std::time::Duration::from_secs(60),
+                postcode_lookup_url,
+                postcode_lookup_timeout: std::time::Duration::from_secs(
+                    postcode_lookup_seconds.max(1),
+                ),
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)

@@ -31,6 +31,9 @@ pub enum StartupError {
     /// The mail settings are unusable.
     #[error("mail settings: {0}")]
     Mail(String),
+    /// The postcode lookup settings are unusable.
+    #[error("postcode lookup: {0}")]
+    PostcodeLookup(String),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -109,6 +112,18 @@ impl Application {
             limits: Default::default(),
             secure_cookies: config.secure_cookies,
             mail_enabled: config.smtp_url.is_some(),
+            postcodes: Arc::new(crate::catalog::postcodes::OnlinePostcodes::new(
+                match &config.postcode_lookup_url {
+                    Some(url) => Some(
+                        crate::outbound::postcodes::PostcodeLookup::new(
+                            url,
+                            config.postcode_lookup_timeout,
+                        )
+                        .map_err(StartupError::PostcodeLookup)?,
+                    ),
+                    None => None,
+                },
+            )),
         });
         let mailer: Option<Arc<dyn crate::outbound::mail::Mailer>> = match &config.smtp_url {
             Some(url) => Some(Arc::new(

@@ -11,6 +11,7 @@ pub mod export;
 pub mod feeds;
 pub mod import;
 pub mod moderation;
+pub mod postcodes;
 pub mod reminders;
 pub mod suggest;
 

@@ -24,6 +24,36 @@ pub enum LocationType {
     Virtual,
 }
 
+/// A postcode an online lookup service was asked about, and its answer: where it is, or
+/// that the service does not know it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedPostcode {
+    /// The canonical postcode (`E14 9ZZ`).
+    pub postcode: String,
+    /// Its centroid's latitude, when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Its centroid's longitude, when found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// When the service answered.
+    pub fetched: chrono::DateTime<chrono::Utc>,
+}
+
+impl CachedPostcode {
+    /// Where the postcode is, if the service found it.
+    pub fn point(&self) -> Option<LatLon> {
+        LatLon::new(self.latitude?, self.longitude?).ok()
+    }
+
+    /// Whether the answer is still good at `now`: a found postcode for 90 days, a postcode
+    /// not found for a day (it may be about to be published).
+    pub fn is_fresh(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let days = if self.point().is_some() { 90 } else { 1 };
+        now - self.fetched < chrono::Duration::days(days)
+    }
+}
+
 /// A validated WGS84 point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LatLon {

@@ -113,6 +113,8 @@ pub enum PointSource {
     Postcode,
     /// The centroid of its outward code (approximate).
     OutwardCode,
+    /// Looked up online (a postcode the geo pack does not list).
+    OnlineLookup,
 }
 
 /// Where a location is, as far as the geography can tell.
@@ -495,6 +497,21 @@ impl Geography {
             PostcodeQuery::Outward(outward) => {
                 self.locate_outward(outward.as_str(), outward.as_str())
             }
+        }
+    }
+
+    /// A postcode's approximate place: its outward code's centroid.
+    pub fn approximate(&self, postcode: &Postcode) -> Result<PostcodeLocation, PostcodeError> {
+        self.locate_outward(postcode.outward().as_str(), postcode.as_str())
+    }
+
+    /// A postcode located online, placed in the borough's wards.
+    pub fn located_online(&self, postcode: &Postcode, point: LatLon) -> PostcodeLocation {
+        PostcodeLocation {
+            label: postcode.to_string(),
+            point,
+            ward: self.ward_at(point),
+            source: PointSource::OnlineLookup,
         }
     }
 

@@ -35,6 +35,24 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Whether reminders are delivered (an SMTP server is configured).
     pub mail_enabled: bool,
+    /// Online lookup of postcodes the geo pack does not list (off unless configured).
+    pub postcodes: Arc<crate::catalog::postcodes::OnlinePostcodes>,
+}
+
+impl AppState {
+    /// Where the `postcode` parameter of `query_string` is, when the geo pack does not list
+    /// it and the online lookup (if configured) does; see
+    /// [`crate::catalog::postcodes::OnlinePostcodes::locate`].
+    pub async fn online_postcode(
+        &self,
+        query_string: &str,
+    ) -> Option<crate::geography::PostcodeLocation> {
+        let (_, postcode) = url::form_urlencoded::parse(query_string.as_bytes())
+            .find(|(name, value)| name == "postcode" && !value.trim().is_empty())?;
+        self.postcodes
+            .locate(&self.catalog, &postcode, self.clock.now())
+            .await
+    }
 }
 
 /// A read-only resource (GET and HEAD): other methods get a 405 problem.

@@ -16,7 +16,7 @@ use crate::domain::postcode::PostcodeQuery;
 use crate::domain::schedule::Weekday;
 use crate::domain::service::{ReferralRoute, ServiceStatus};
 use crate::domain::values::{ClockTime, InvalidValue};
-use crate::geography::{Geography, slug};
+use crate::geography::{Geography, PostcodeError, slug};
 use crate::oruk::parse::{parse_date, parse_timestamp};
 use crate::search::assets::{FeatureValue, Features};
 use crate::search::features::IN_PERSON;
@@ -40,6 +40,8 @@ pub struct SearchContext<'a> {
     pub geography: &'a Geography,
     /// The feature vocabulary (accessibility and suitable-for values).
     pub features: &'a Features,
+    /// The `postcode` parameter, located online when the geography does not list it.
+    pub online: Option<crate::geography::PostcodeLocation>,
 }
 
 /// The decoded query string, with the problems found so far.
@@ -252,7 +254,7 @@ impl Params {
             })
         });
         filters.open_now = self.flag("open_now");
-        let geo = self.geo_filter(geography);
+        let geo = self.geo_filter(geography, context.online.as_ref());
         let facets = self.facets(geography);
         self.finish(ServiceQuery {
             target,
@@ -266,7 +268,11 @@ impl Params {
 
     /// `locality`, `ward`, `pcn`, `postcode` and `proximity`. Unknown areas are errors that
     /// list the known ones; a postcode must parse and be known.
-    fn geo_filter(&mut self, geography: &Geography) -> GeoFilter {
+    fn geo_filter(
+        &mut self,
+        geography: &Geography,
+        online: Option<&crate::geography::PostcodeLocation>,
+    ) -> GeoFilter {
         let mut geo = GeoFilter::default();
         let known_localities = || {
             let known: Vec<String> = geography
@@ -325,7 +331,12 @@ impl Params {
         .collect();
         let located = self.parsed("postcode", |text| {
             let query = PostcodeQuery::parse(text).map_err(|e| e.message().to_owned())?;
-            geography.locate_postcode(&query).map_err(|e| e.to_string())
+            match geography.locate_postcode(&query) {
+                Err(PostcodeError::UnknownPostcode(_)) if online.is_some() => {
+                    Ok(online.cloned().expect("checked"))
+                }
+                other => other.map_err(|e| e.to_string()),
+            }
         });
         let radius = self.parsed("proximity", |text| {
             text.parse::<f64>()
@@ -519,6 +530,7 @@ mod tests {
             now,
             geography: &geography,
             features: &assets.features,
+            online: None,
         };
         Params::new(query).service_query(target, &context)
     }

@@ -24,7 +24,7 @@ use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
 };
-use crate::domain::location::Location;
+use crate::domain::location::{CachedPostcode, Location};
 use crate::domain::moderation::{HistoryEntry, Proposal, Provenance, RecordKey};
 use crate::domain::organization::Organization;
 use crate::domain::reminder::OutboxMessage;
@@ -267,6 +267,10 @@ pub trait Store: Send + Sync + 'static {
     fn outbox(&self) -> Result<Vec<OutboxMessage>, StoreError>;
     /// The feed a service was published from, if any.
     fn source_of(&self, service: ServiceId) -> Result<Option<Source>, StoreError>;
+    /// A postcode looked up online before (found or not), by canonical postcode.
+    fn cached_postcode(&self, postcode: &str) -> Result<Option<CachedPostcode>, StoreError>;
+    /// Keeps an online postcode lookup's answer.
+    fn cache_postcode(&self, entry: &CachedPostcode) -> Result<(), StoreError>;
     /// Services published from `feed`, with their sources.
     fn sources_from(&self, feed: &str) -> Result<Vec<(ServiceId, Source)>, StoreError>;
     /// Adds a line to the audit trail.

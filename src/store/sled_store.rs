@@ -25,6 +25,7 @@ use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
 };
+use crate::domain::location::CachedPostcode;
 use crate::domain::location::Location;
 use crate::domain::moderation::{
     HistoryEntry, Proposal, Provenance, Record, RecordKey, RecordKind,
@@ -64,10 +65,11 @@ enum Table {
     Feeds,
     Staged,
     Sources,
+    PostcodeCache,
 }
 
 impl Table {
-    const ALL: [Table; 25] = [
+    const ALL: [Table; 26] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -93,6 +95,7 @@ impl Table {
         Table::Feeds,
         Table::Staged,
         Table::Sources,
+        Table::PostcodeCache,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -122,6 +125,7 @@ impl Table {
             Table::Feeds => "feeds",
             Table::Staged => "staged",
             Table::Sources => "sources",
+            Table::PostcodeCache => "postcode_cache",
         }
     }
 
@@ -1067,6 +1071,25 @@ impl Store for SledStore {
 
     fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError> {
         self.put_flushed(Table::Outbox, message.key.as_bytes(), &encode(message)?)
+    }
+
+    fn cached_postcode(&self, postcode: &str) -> Result<Option<CachedPostcode>, StoreError> {
+        match self
+            .tree(Table::PostcodeCache)
+            .get(postcode)
+            .map_err(engine)?
+        {
+            Some(bytes) => decode("cached postcode", postcode.as_bytes(), &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn cache_postcode(&self, entry: &CachedPostcode) -> Result<(), StoreError> {
+        self.put_flushed(
+            Table::PostcodeCache,
+            entry.postcode.as_bytes(),
+            &encode(entry)?,
+        )
     }
 
     fn outbox_message(&self, key: &str) -> Result<Option<OutboxMessage>, StoreError> {

@@ -122,10 +122,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// The sample directory served with the real geo pack.
 pub async fn spawn_app_with_pack(geo_dir: &Path) -> TestApp {
+    spawn_app_with_pack_and(geo_dir, |_| {}).await
+}
+
+/// The sample directory served with the real geo pack, with settings changed by `edit`.
+pub async fn spawn_app_with_pack_and(
+    geo_dir: &Path,
+    edit: impl FnOnce(&mut ServeConfig),
+) -> TestApp {
     static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(seeded_template(&TEMPLATE, Some(geo_dir)), dir.path());
-    spawn_in(dir, Some(geo_dir)).await
+    let mut config = ServeConfig::for_data_dir(dir.path());
+    config.geo_dir = Some(geo_dir.to_path_buf());
+    edit(&mut config);
+    start(config, dir).await
 }
 
 async fn spawn_in(data_dir: TempDir, geo_dir: Option<&Path>) -> TestApp {

@@ -17,6 +17,7 @@ mod import_export;
 mod index_lifecycle;
 mod moderation;
 mod open_data;
+mod postcode_lookup;
 mod pages;
 mod reminders;
 mod roles;

@@ -64,7 +64,12 @@ async fn minimal_lists_every_service_on_one_page_and_modified_after_gives_what_c
     assert_eq!(all["total_pages"], 1);
     assert_eq!(all["contents"].as_array().unwrap().len() as u64, stored);
     for item in all["contents"].as_array().unwrap() {
-        let keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         for key in &keys {
             assert!(
                 ["id", "last_modified", "modified_date", "status"].contains(key),
@@ -84,7 +89,9 @@ async fn minimal_lists_every_service_on_one_page_and_modified_after_gives_what_c
     let since = app
         .get_json(&format!(
             "/services?minimal=true&modified_after={}",
-            moment.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).replace('+', "%2B")
+            moment
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                .replace('+', "%2B")
         ))
         .await;
     let ids: Vec<&str> = since["contents"]

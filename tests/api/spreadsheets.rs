@@ -69,7 +69,10 @@ fn a_sheet_with_a_bad_cell_imports_nothing_unless_the_valid_rows_are_asked_for()
     let output = run(&[]);
     let said = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{said}");
-    assert!(said.contains("row 3, postcode: \"E14 XXX\" is not a UK postcode"), "{said}");
+    assert!(
+        said.contains("row 3, postcode: \"E14 XXX\" is not a UK postcode"),
+        "{said}"
+    );
     assert!(said.contains("row 3, service_email:"), "{said}");
     assert!(said.contains("2 bad cells; nothing imported"), "{said}");
     assert_eq!(count(), 0, "nothing imported");
@@ -77,7 +80,10 @@ fn a_sheet_with_a_bad_cell_imports_nothing_unless_the_valid_rows_are_asked_for()
     let output = run(&["--valid-rows"]);
     let said = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{said}");
-    assert!(said.contains("2 services, 1 left out for bad cells, 1 created"), "{said}");
+    assert!(
+        said.contains("2 services, 1 left out for bad cells, 1 created"),
+        "{said}"
+    );
     assert_eq!(count(), 1, "the good service only");
 
     // The same sheet again updates instead of duplicating (ids are made from names).
@@ -93,17 +99,33 @@ async fn the_csv_export_imports_into_an_empty_signpost_and_exports_the_same() {
     assert!(written > 40, "{written} services");
     let first = String::from_utf8(first).unwrap();
     // Confidential addresses (the refuges') are not in it.
-    for hidden in ["Cephas Avenue", "Medway Road", "Glengarnock Avenue", "Repton Street"] {
+    for hidden in [
+        "Cephas Avenue",
+        "Medway Road",
+        "Glengarnock Avenue",
+        "Repton Street",
+    ] {
         assert!(!first.contains(hidden), "{hidden} is exported");
     }
-    assert!(first.contains(",yes\n") || first.contains(",yes\r\n"), "confidential places are marked");
+    assert!(
+        first.contains(",yes\n") || first.contains(",yes\r\n"),
+        "confidential places are marked"
+    );
 
     let copy = spawn_empty_app().await;
     signpost::seed::load_taxonomies(&copy.catalog).unwrap();
-    let outcome =
-        import::import_sheet(&copy.catalog, first.as_bytes(), false, &import::Origin::default())
-            .unwrap();
-    assert!(outcome.errors.is_empty(), "{:?}", &outcome.errors[..outcome.errors.len().min(5)]);
+    let outcome = import::import_sheet(
+        &copy.catalog,
+        first.as_bytes(),
+        false,
+        &import::Origin::default(),
+    )
+    .unwrap();
+    assert!(
+        outcome.errors.is_empty(),
+        "{:?}",
+        &outcome.errors[..outcome.errors.len().min(5)]
+    );
     let report = outcome.imported.expect("imported");
     assert_eq!(report.created, written);
     copy.catalog.wait_for_index().unwrap();
@@ -113,9 +135,13 @@ async fn the_csv_export_imports_into_an_empty_signpost_and_exports_the_same() {
 
     // Imported into the directory it came from, it changes nothing, and the confidential
     // addresses it does not carry stay where they were.
-    let again =
-        import::import_sheet(&app.catalog, first.as_bytes(), false, &import::Origin::default())
-            .unwrap();
+    let again = import::import_sheet(
+        &app.catalog,
+        first.as_bytes(),
+        false,
+        &import::Origin::default(),
+    )
+    .unwrap();
     assert!(again.errors.is_empty(), "{:?}", again.errors.first());
     let refuge = app
         .catalog
@@ -135,11 +161,19 @@ async fn the_template_is_downloadable_and_its_columns_are_documented() {
     let app = spawn_empty_app().await;
     let reply = app.get("/data/template.csv").await;
     assert_eq!(reply.status, 200);
-    assert!(reply.content_type.starts_with("text/csv"), "{}", reply.content_type);
+    assert!(
+        reply.content_type.starts_with("text/csv"),
+        "{}",
+        reply.content_type
+    );
     assert_eq!(reply.text, template());
     let page = app.get("/data/template").await;
     assert_eq!(page.status, 200);
     for column in COLUMNS {
-        assert!(page.text.contains(column.name), "{} is documented", column.name);
+        assert!(
+            page.text.contains(column.name),
+            "{} is documented",
+            column.name
+        );
     }
 }

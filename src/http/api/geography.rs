@@ -118,8 +118,18 @@ pub async fn postcode(
             reason: problem.message().to_owned(),
         }])
     })?;
+    let online = state
+        .online_postcode(&format!(
+            "postcode={}",
+            url::form_urlencoded::byte_serialize(postcode.as_bytes()).collect::<String>()
+        ))
+        .await;
     let found = geography
         .locate_postcode(&query)
+        .or_else(|error| match (error, online) {
+            (PostcodeError::UnknownPostcode(_), Some(found)) => Ok(found),
+            (error, _) => Err(error),
+        })
         .map_err(|error| match error {
             PostcodeError::UnknownPostcode(_) | PostcodeError::UnknownOutward(_) => {
                 ApiError::NotFound(format!("{error}."))

@@ -883,7 +883,10 @@ fn schemas() -> Map<String, Value> {
         object(
             vec![
                 ("id", json!({"type": "string", "format": "uuid"})),
-                ("last_modified", json!({"type": "string", "format": "date-time"})),
+                (
+                    "last_modified",
+                    json!({"type": "string", "format": "date-time"}),
+                ),
                 (
                     "modified_date",
                     described(
@@ -974,7 +977,7 @@ fn schemas() -> Map<String, Value> {
         ("longitude", json!({"type": "number"})),
         (
             "located_by",
-            json!({"type": "string", "enum": ["postcode", "outward_code"]}),
+            json!({"type": "string", "enum": ["postcode", "outward_code", "online_lookup"]}),
         ),
         ("precision", reference("Precision")),
     ];

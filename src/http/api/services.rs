@@ -29,7 +29,10 @@ pub async fn list(
         None | Some("false") => {}
         Some("true") => return minimal(state, &pairs).await,
         Some(other) => {
-            return Err(invalid("minimal", format!("must be true or false; found {other:?}")));
+            return Err(invalid(
+                "minimal",
+                format!("must be true or false; found {other:?}"),
+            ));
         }
     }
     match value("format").as_deref() {
@@ -92,8 +95,13 @@ async fn minimal(
     let body = blocking(move || {
         let store = catalog.store();
         let mut listed = Vec::new();
-        for id in store.service_ids().map_err(crate::catalog::CatalogError::from)? {
-            let Some(service) = store.service(id).map_err(crate::catalog::CatalogError::from)?
+        for id in store
+            .service_ids()
+            .map_err(crate::catalog::CatalogError::from)?
+        {
+            let Some(service) = store
+                .service(id)
+                .map_err(crate::catalog::CatalogError::from)?
             else {
                 continue;
             };
@@ -125,10 +133,12 @@ pub async fn search(
     target: Target,
 ) -> Result<HttpResponse, ApiError> {
     let catalog = state.catalog.clone();
+    let online = state.online_postcode(request.query_string()).await;
     let context = SearchContext {
         now: state.clock.london_now(),
         geography: catalog.geography(),
         features: &catalog.index().assets().features,
+        online,
     };
     let query = Params::new(request.query_string()).service_query(target, &context)?;
     let body = blocking(move || search_page::render(&catalog, &query)).await?;

@@ -8,8 +8,8 @@
 
 pub mod account;
 mod areas;
-mod data;
 mod assets;
+mod data;
 mod forms;
 mod home;
 mod listing_form;

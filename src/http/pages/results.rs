@@ -174,11 +174,13 @@ pub async fn get(
     let pairs = Pairs::parse(request.query_string());
     let catalog = state.catalog.clone();
     let now = state.clock.london_now();
+    let online = state.online_postcode(request.query_string()).await;
     let parsed = {
         let search_context = SearchContext {
             now,
             geography: catalog.geography(),
             features: &catalog.index().assets().features,
+            online,
         };
         Params::new(&api_pairs(&pairs).encode()).service_query(Target::Services, &search_context)
     };
@@ -242,11 +244,13 @@ pub async fn count(
     let t = PageContext::new(&request).t();
     let pairs = Pairs::parse(request.query_string());
     let catalog = state.catalog.clone();
+    let online = state.online_postcode(request.query_string()).await;
     let query = {
         let search_context = SearchContext {
             now: state.clock.london_now(),
             geography: catalog.geography(),
             features: &catalog.index().assets().features,
+            online,
         };
         let mut api = api_pairs(&pairs)
             .without_all("per_page")
