@@ -58,6 +58,7 @@ fn parse(catalog: &Catalog, query_string: &str) -> ServiceQuery {
         now: london_now(),
         geography: catalog.geography(),
         features: &catalog.index().assets().features,
+        online: None,
     };
     Params::new(query_string)
         .service_query(Target::Services, &context)
