@@ -367,6 +367,8 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
                 added: existing.as_ref().map_or_else(chrono::Utc::now, |f| f.added),
                 every_minutes: every.filter(|m| *m > 0),
                 last_pull: existing.and_then(|f| f.last_pull),
+                // A new or changed feed is pulled whole first.
+                full_pull_at: None,
             };
             catalog.store().put_feed(&feed)?;
             eprintln!("feed {name}: {url}");
@@ -392,7 +394,7 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         FeedsCommand::Pull { data, name } => {
-            let catalog = data.open()?;
+            let catalog = Arc::new(data.open()?);
             let chosen: Vec<Feed> = catalog
                 .store()
                 .feeds()?
@@ -413,9 +415,8 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
             let mut code = ExitCode::SUCCESS;
             for feed in chosen {
                 let now = chrono::Utc::now();
-                match runtime.block_on(feeds::fetch(&fetcher, &feed)) {
-                    Ok((listed, records)) => {
-                        let report = catalog.stage_feed(&feed, listed, records, now)?;
+                match runtime.block_on(feeds::pull(&catalog, &fetcher, &feed, now))? {
+                    Ok(report) => {
                         for (id, problems) in &report.rejected {
                             eprintln!("{}: refused {id}: {}", feed.name, problems.join("; "));
                         }
@@ -431,13 +432,16 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
                             count(signpost::domain::feed::StagedStatus::Withdrawn),
                             report.rejected.len()
                         );
+                        eprintln!(
+                            "{}: {} records fetched, {} unchanged by the publisher (304), {} not asked for (unchanged since the last pull)",
+                            feed.name, report.fetched, report.not_modified, report.reused
+                        );
                         if !report.rejected.is_empty() {
                             code = ExitCode::from(2);
                         }
                     }
                     Err(error) => {
                         eprintln!("{}: pull failed, nothing changed: {error}", feed.name);
-                        catalog.record_failed_pull(&feed, &error, now)?;
                         code = ExitCode::FAILURE;
                     }
                 }

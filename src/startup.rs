@@ -255,23 +255,18 @@ fn spawn_feed_pulls(catalog: Arc<Catalog>, clock: crate::clock::Clock, every: st
                 continue;
             };
             for feed in feeds.into_iter().filter(|f| f.is_due(clock.now())) {
-                let fetched = crate::catalog::feeds::fetch(&fetcher, &feed).await;
-                let catalog = Arc::clone(&catalog);
-                let now = clock.now();
-                let staged = tokio::task::spawn_blocking(move || match fetched {
-                    Ok((listed, records)) => catalog
-                        .stage_feed(&feed, listed, records, now)
-                        .map(|report| Some(report.staged.len())),
-                    Err(error) => catalog
-                        .record_failed_pull(&feed, &error, now)
-                        .map(|()| None),
-                })
-                .await;
-                match staged {
-                    Ok(Ok(Some(count))) => tracing::info!(staged = count, "feed pulled"),
-                    Ok(Ok(None)) => tracing::warn!("feed pull failed; nothing changed"),
-                    Ok(Err(error)) => tracing::error!(error = %error, "feed staging failed"),
-                    Err(error) => tracing::error!(error = %error, "feed staging panicked"),
+                match crate::catalog::feeds::pull(&catalog, &fetcher, &feed, clock.now()).await {
+                    Ok(Ok(report)) => tracing::info!(
+                        staged = report.staged.len(),
+                        fetched = report.fetched,
+                        not_modified = report.not_modified,
+                        reused = report.reused,
+                        "feed pulled"
+                    ),
+                    Ok(Err(error)) => {
+                        tracing::warn!(error = %error, "feed pull failed; nothing changed");
+                    }
+                    Err(error) => tracing::error!(error = %error, "feed staging failed"),
                 }
             }
         }

@@ -15,12 +15,13 @@ use serde_json::Value;
 
 use super::{Catalog, CatalogError};
 use crate::domain::feed::{
-    Feed, Match, PullSummary, StagedRecord, StagedStatus, adopt_ids, name_similarity, similar_names,
+    CachedRecord, Feed, Match, PullSummary, StagedRecord, StagedStatus, adopt_ids, name_similarity,
+    similar_names,
 };
 use crate::domain::ids::{OrganizationId, ServiceId};
 use crate::domain::service::ServiceStatus;
 use crate::oruk::parse::ServiceBundle;
-use crate::outbound::http::{FetchError, Fetcher};
+use crate::outbound::http::{Conditional, FetchError, Fetcher, Validators};
 
 /// Pages read at most from one feed (50 services each).
 const MAX_PAGES: u32 = 2_000;
@@ -36,6 +37,12 @@ pub struct PullReport {
     pub staged: Vec<(ServiceId, StagedStatus)>,
     /// Records refused: the publisher's id (as sent) and what is wrong.
     pub rejected: Vec<(String, Vec<String>)>,
+    /// Records fetched with a body.
+    pub fetched: usize,
+    /// Records the publisher said had not changed (304).
+    pub not_modified: usize,
+    /// Records not asked for (unchanged by `modified_after`).
+    pub reused: usize,
 }
 
 /// Why a pull changed nothing.
@@ -67,8 +74,65 @@ fn base_of(feed: &Feed) -> Result<url::Url, PullError> {
     url::Url::parse(&text).map_err(|e| PullError::NotAFeed(format!("the feed URL: {e}")))
 }
 
-/// Reads the whole feed. Nothing is written.
-pub async fn fetch(fetcher: &Fetcher, feed: &Feed) -> Result<(usize, Vec<Value>), PullError> {
+/// Pulls `feed` into staging: reads what the last pull kept, fetches (incrementally when it
+/// may), and stages the records, or records on the feed that the pull failed (changing
+/// nothing else). Store work runs off the async executor.
+pub async fn pull(
+    catalog: &std::sync::Arc<Catalog>,
+    fetcher: &Fetcher,
+    feed: &Feed,
+    now: DateTime<Utc>,
+) -> Result<Result<PullReport, PullError>, CatalogError> {
+    let cache = {
+        let catalog = std::sync::Arc::clone(catalog);
+        let name = feed.name.clone();
+        tokio::task::spawn_blocking(move || catalog.store().feed_cache(&name))
+            .await
+            .map_err(|e| CatalogError::Internal(format!("reading the feed cache: {e}")))??
+    };
+    let fetched = fetch(fetcher, feed, &cache, now).await;
+    let catalog = std::sync::Arc::clone(catalog);
+    let feed = feed.clone();
+    tokio::task::spawn_blocking(move || match fetched {
+        Ok(fetched) => catalog.stage_feed(&feed, fetched, now).map(Ok),
+        Err(error) => catalog
+            .record_failed_pull(&feed, &error, now)
+            .map(|()| Err(error)),
+    })
+    .await
+    .map_err(|e| CatalogError::Internal(format!("staging a feed: {e}")))?
+}
+
+/// What a pull fetched.
+#[derive(Debug, Clone, Default)]
+pub struct Fetched {
+    /// Services the feed lists.
+    pub listed: usize,
+    /// Every listed record (fetched now, or kept from before when unchanged).
+    pub records: Vec<Value>,
+    /// The records to keep for the next pull.
+    pub cache: Vec<CachedRecord>,
+    /// Whether every record was asked for (not only what changed).
+    pub full: bool,
+    /// Records fetched with a body.
+    pub fetched: usize,
+    /// Records the publisher said had not changed (304).
+    pub not_modified: usize,
+    /// Records not asked for: unchanged since the last pull by `modified_after`.
+    pub reused: usize,
+}
+
+/// Reads the feed. Nothing is written. With `cache` (what the last pull kept) and
+/// [`Feed::incremental_since`], it asks only for records listed as changed by
+/// `modified_after`, and asks for the others conditionally (`If-None-Match`,
+/// `If-Modified-Since`); every [`crate::domain::feed::FULL_PULL_EVERY_HOURS`] it asks for
+/// everything again.
+pub async fn fetch(
+    fetcher: &Fetcher,
+    feed: &Feed,
+    cache: &[CachedRecord],
+    now: DateTime<Utc>,
+) -> Result<Fetched, PullError> {
     let base = base_of(feed)?;
     let details = fetcher.get_json(&base).await?;
     match details.get("version").and_then(Value::as_str) {
@@ -79,13 +143,95 @@ pub async fn fetch(fetcher: &Fetcher, feed: &Feed) -> Result<(usize, Vec<Value>)
             )));
         }
     }
+    let ids = list_ids(fetcher, &base, None).await?;
+    let since = feed.incremental_since(now);
+    let changed = match since {
+        Some(since) => Some(list_ids(fetcher, &base, Some(since)).await?),
+        None => None,
+    };
+    let kept: BTreeMap<&str, &CachedRecord> =
+        cache.iter().map(|c| (c.remote_id.as_str(), c)).collect();
+    let mut outcome = Fetched {
+        listed: ids.len(),
+        full: since.is_none(),
+        ..Fetched::default()
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut slots: Vec<Option<CachedRecord>> = vec![None; ids.len()];
+    for (at, id) in ids.iter().enumerate() {
+        let known = kept.get(id.as_str()).copied();
+        let unchanged = changed.as_ref().is_some_and(|c| !c.contains(id));
+        if let (true, Some(known)) = (unchanged, known) {
+            slots[at] = Some(known.clone());
+            outcome.reused += 1;
+            continue;
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        let url = endpoint(&base, &format!("services/{encoded}"))?;
+        let validators = known.map_or_else(Validators::default, |k| Validators {
+            etag: k.etag.clone(),
+            last_modified: k.last_modified.clone(),
+        });
+        let fetcher = fetcher.clone();
+        tasks.spawn(async move { (at, fetcher.get_if_changed(&url, &validators).await) });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (at, answer) =
+            joined.map_err(|e| PullError::NotAFeed(format!("a request failed: {e}")))?;
+        let id = &ids[at];
+        slots[at] = Some(match answer? {
+            Conditional::Fresh(fetched) => {
+                outcome.fetched += 1;
+                CachedRecord {
+                    remote_id: id.clone(),
+                    etag: fetched.validators.etag,
+                    last_modified: fetched.validators.last_modified,
+                    record: fetched.body,
+                }
+            }
+            Conditional::NotModified => {
+                outcome.not_modified += 1;
+                match kept.get(id.as_str()) {
+                    Some(known) => (*known).clone(),
+                    None => {
+                        return Err(PullError::NotAFeed(format!(
+                            "/services/{id} answered 304 to a request that was not conditional"
+                        )));
+                    }
+                }
+            }
+        });
+    }
+    for slot in slots.into_iter().flatten() {
+        outcome.records.push(slot.record.clone());
+        outcome.cache.push(slot);
+    }
+    Ok(outcome)
+}
+
+/// The ids `/services` lists, page by page until `last_page`; with `since`, only those
+/// modified after it (`modified_after`).
+async fn list_ids(
+    fetcher: &Fetcher,
+    base: &url::Url,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<String>, PullError> {
     let mut ids: Vec<String> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for page in 1..=MAX_PAGES {
-        let mut url = endpoint(&base, "services")?;
-        url.query_pairs_mut()
-            .append_pair("page", &page.to_string())
-            .append_pair("per_page", &PER_PAGE.to_string());
+        let mut url = endpoint(base, "services")?;
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("page", &page.to_string())
+                .append_pair("per_page", &PER_PAGE.to_string());
+            if let Some(since) = since {
+                query.append_pair(
+                    "modified_after",
+                    &since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                );
+            }
+        }
         let answer = fetcher.get_json(&url).await?;
         let contents = answer
             .get("contents")
@@ -110,7 +256,7 @@ pub async fn fetch(fetcher: &Fetcher, feed: &Feed) -> Result<(usize, Vec<Value>)
                 .and_then(Value::as_u64)
                 .is_some_and(|total| u64::from(page) >= total);
         if last {
-            return fetch_records(fetcher, &base, ids).await;
+            return Ok(ids);
         }
         if new_on_page == 0 {
             return Err(PullError::NotAFeed(format!(
@@ -121,23 +267,6 @@ pub async fn fetch(fetcher: &Fetcher, feed: &Feed) -> Result<(usize, Vec<Value>)
     Err(PullError::NotAFeed(format!(
         "/services has more than {MAX_PAGES} pages"
     )))
-}
-
-async fn fetch_records(
-    fetcher: &Fetcher,
-    base: &url::Url,
-    ids: Vec<String>,
-) -> Result<(usize, Vec<Value>), PullError> {
-    let mut records = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-        records.push(
-            fetcher
-                .get_json(&endpoint(base, &format!("services/{encoded}"))?)
-                .await?,
-        );
-    }
-    Ok((ids.len(), records))
 }
 
 /// A listing in the directory that a feed's record might describe.
@@ -266,15 +395,18 @@ impl Catalog {
     pub fn stage_feed(
         &self,
         feed: &Feed,
-        listed: usize,
-        records: Vec<Value>,
+        fetched: Fetched,
         now: DateTime<Utc>,
     ) -> Result<PullReport, CatalogError> {
         let store = self.store();
         let mut report = PullReport {
-            listed,
+            listed: fetched.listed,
+            fetched: fetched.fetched,
+            not_modified: fetched.not_modified,
+            reused: fetched.reused,
             ..PullReport::default()
         };
+        let records = fetched.records;
         // Publisher's id -> directory id, for what was published from this feed before.
         let published: BTreeMap<ServiceId, ServiceId> = store
             .sources_from(&feed.name)?
@@ -368,6 +500,7 @@ impl Catalog {
                 record: Value::Null,
             });
         }
+        store.put_feed_cache(&feed.name, &fetched.cache)?;
         store.stage(&feed.name, &staged)?;
         let mut feed = feed.clone();
         feed.last_pull = Some(PullSummary {
@@ -376,6 +509,9 @@ impl Catalog {
             rejected: report.rejected.len(),
             error: None,
         });
+        if fetched.full {
+            feed.full_pull_at = Some(now);
+        }
         store.put_feed(&feed)?;
         Ok(report)
     }

@@ -42,6 +42,9 @@ pub enum CatalogError {
     /// The indexer could not confirm a commit.
     #[error("search index update failed: {0}")]
     Indexing(String),
+    /// A background task failed.
+    #[error("a background task failed: {0}")]
+    Internal(String),
 }
 
 /// How the catalog came up.

@@ -24,9 +24,41 @@ pub struct Feed {
     /// How the last pull went.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_pull: Option<PullSummary>,
+    /// When every record was last asked for (later pulls ask only for what changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_pull_at: Option<DateTime<Utc>>,
+}
+
+/// How long incremental pulls go on before every record is asked for again.
+pub const FULL_PULL_EVERY_HOURS: i64 = 24;
+
+/// A record as fetched before, kept to pull incrementally: the publisher's validators for
+/// a conditional request, and the record itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedRecord {
+    /// The publisher's id, as listed.
+    pub remote_id: String,
+    /// The answer's `ETag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The answer's `Last-Modified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// The record.
+    pub record: serde_json::Value,
 }
 
 impl Feed {
+    /// When a pull at `now` may ask the publisher only for what changed: the time of the last
+    /// successful pull (less ten minutes, for clocks that disagree), if every record was
+    /// asked for within [`FULL_PULL_EVERY_HOURS`].
+    pub fn incremental_since(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let last = self.last_pull.as_ref().filter(|p| p.error.is_none())?;
+        let full = self.full_pull_at?;
+        (now - full < chrono::Duration::hours(FULL_PULL_EVERY_HOURS))
+            .then(|| last.at - chrono::Duration::minutes(10))
+    }
+
     /// Whether a running server should pull it at `now`.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
         match (self.every_minutes, &self.last_pull) {
@@ -236,6 +268,7 @@ mod tests {
             added: now,
             every_minutes: None,
             last_pull: None,
+            full_pull_at: None,
         };
         assert!(!feed.is_due(now));
         feed.every_minutes = Some(30);

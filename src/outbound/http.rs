@@ -23,6 +23,8 @@ pub struct HttpSettings {
     pub first_backoff: Duration,
     /// The pause before each request (politeness).
     pub delay: Duration,
+    /// Requests in flight at once, at most (politeness).
+    pub max_concurrent: usize,
 }
 
 impl Default for HttpSettings {
@@ -34,6 +36,7 @@ impl Default for HttpSettings {
             retries: 3,
             first_backoff: Duration::from_millis(500),
             delay: Duration::from_millis(200),
+            max_concurrent: 4,
         }
     }
 }
@@ -95,10 +98,40 @@ pub fn install_tls() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The configured client.
+/// The configured client (cheap to clone: clones share the connection pool and the cap
+/// on requests in flight).
+#[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     settings: HttpSettings,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// What a conditional request can get back.
+#[derive(Debug, Clone)]
+pub enum Conditional {
+    /// A new body.
+    Fresh(Fetched),
+    /// 304: what the caller holds is still current.
+    NotModified,
+}
+
+/// The validators of an earlier answer, for a conditional request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    /// Its `ETag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// Its `Last-Modified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// Whether there is anything to send.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
 }
 
 impl Fetcher {
@@ -116,7 +149,13 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::limited(5))
             .build()
             .map_err(|e| format!("the HTTP client cannot be built: {e}"))?;
-        Ok(Self { client, settings })
+        let permits =
+            std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_concurrent.max(1)));
+        Ok(Self {
+            client,
+            settings,
+            permits,
+        })
     }
 
     /// GETs `url` and parses its JSON body, retrying server errors and timeouts.
@@ -126,11 +165,34 @@ impl Fetcher {
 
     /// [`Fetcher::get_json`], with the response headers a publisher is judged by.
     pub async fn get(&self, url: &url::Url) -> Result<Fetched, FetchError> {
+        match self.get_if_changed(url, &Validators::default()).await? {
+            Conditional::Fresh(fetched) => Ok(fetched),
+            Conditional::NotModified => Err(FetchError::Status {
+                url: url.to_string(),
+                status: 304,
+            }),
+        }
+    }
+
+    /// A conditional GET: `If-None-Match` / `If-Modified-Since` from `validators`.
+    pub async fn get_if_changed(
+        &self,
+        url: &url::Url,
+        validators: &Validators,
+    ) -> Result<Conditional, FetchError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| FetchError::Transport {
+                url: url.to_string(),
+                detail: "the client is shutting down".to_owned(),
+            })?;
         let mut wait = self.settings.first_backoff;
         let mut attempt = 0;
         loop {
             tokio::time::sleep(self.settings.delay).await;
-            match self.once(url).await {
+            match self.once(url, validators).await {
                 Err(error) if attempt < self.settings.retries && retryable(&error) => {
                     attempt += 1;
                     tracing::warn!(attempt, "feed request failed; retrying");
@@ -142,7 +204,11 @@ impl Fetcher {
         }
     }
 
-    async fn once(&self, url: &url::Url) -> Result<Fetched, FetchError> {
+    async fn once(
+        &self,
+        url: &url::Url,
+        validators: &Validators,
+    ) -> Result<Conditional, FetchError> {
         let shown = url.to_string();
         let transport = |e: reqwest::Error| {
             if e.is_timeout() {
@@ -154,14 +220,21 @@ impl Fetcher {
                 }
             }
         };
-        let mut response = self
+        let mut request = self
             .client
             .get(url.clone())
-            .header("accept", "application/json")
-            .send()
-            .await
-            .map_err(transport)?;
+            .header("accept", "application/json");
+        if let Some(etag) = &validators.etag {
+            request = request.header("if-none-match", etag);
+        }
+        if let Some(stamp) = &validators.last_modified {
+            request = request.header("if-modified-since", stamp);
+        }
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED && !validators.is_empty() {
+            return Ok(Conditional::NotModified);
+        }
         if !status.is_success() {
             return Err(FetchError::Status {
                 url: shown,
@@ -179,6 +252,10 @@ impl Fetcher {
             .unwrap_or_default()
             .to_ascii_lowercase();
         let allow_origin = header("access-control-allow-origin");
+        let kept = Validators {
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
         if !content_type.contains("json") {
             return Err(FetchError::NotJson {
                 url: shown,
@@ -203,7 +280,11 @@ impl Fetcher {
             url: shown,
             detail: e.to_string(),
         })?;
-        Ok(Fetched { body, allow_origin })
+        Ok(Conditional::Fresh(Fetched {
+            body,
+            allow_origin,
+            validators: kept,
+        }))
     }
 }
 
@@ -214,6 +295,8 @@ pub struct Fetched {
     pub body: Value,
     /// `Access-Control-Allow-Origin`, if sent.
     pub allow_origin: Option<String>,
+    /// Its `ETag` and `Last-Modified`, for asking again conditionally.
+    pub validators: Validators,
 }
 
 fn retryable(error: &FetchError) -> bool {

@@ -32,6 +32,7 @@ impl PostcodeLookup {
             retries: 0,
             first_backoff: Duration::ZERO,
             delay: Duration::ZERO,
+            max_concurrent: 8,
         })?;
         Ok(Self { fetcher, base })
     }

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
-use crate::domain::feed::{Feed, Source, StagedRecord};
+use crate::domain::feed::{CachedRecord, Feed, Source, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -259,6 +259,10 @@ pub trait Store: Send + Sync + 'static {
     fn stage(&self, feed: &str, records: &[StagedRecord]) -> Result<(), StoreError>;
     /// What is staged from `feed`.
     fn staged(&self, feed: &str) -> Result<Vec<StagedRecord>, StoreError>;
+    /// The records last fetched from `feed`, for incremental pulls.
+    fn feed_cache(&self, feed: &str) -> Result<Vec<CachedRecord>, StoreError>;
+    /// Replaces the records kept from `feed`.
+    fn put_feed_cache(&self, feed: &str, records: &[CachedRecord]) -> Result<(), StoreError>;
     /// Creates or replaces an outbox message (keyed by its key), durably.
     fn put_outbox(&self, message: &OutboxMessage) -> Result<(), StoreError>;
     /// The outbox message with `key`.

@@ -20,7 +20,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
-use crate::domain::feed::{Feed, Source, StagedRecord};
+use crate::domain::feed::{CachedRecord, Feed, Source, StagedRecord};
 use crate::domain::ids::{
     LocationId, OrganizationId, ProposalId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -66,10 +66,11 @@ enum Table {
     Staged,
     Sources,
     PostcodeCache,
+    FeedCache,
 }
 
 impl Table {
-    const ALL: [Table; 26] = [
+    const ALL: [Table; 27] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -96,6 +97,7 @@ impl Table {
         Table::Staged,
         Table::Sources,
         Table::PostcodeCache,
+        Table::FeedCache,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -126,6 +128,7 @@ impl Table {
             Table::Staged => "staged",
             Table::Sources => "sources",
             Table::PostcodeCache => "postcode_cache",
+            Table::FeedCache => "feed_cache",
         }
     }
 
@@ -1023,6 +1026,38 @@ impl Store for SledStore {
         for record in records {
             let mut key = prefix.clone();
             key.extend_from_slice(record.service_id.as_bytes());
+            batch.insert(key, encode(record)?);
+        }
+        tree.apply_batch(batch).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
+    fn feed_cache(&self, feed: &str) -> Result<Vec<CachedRecord>, StoreError> {
+        self.tree(Table::FeedCache)
+            .scan_prefix(staged_prefix(feed))
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode("cached feed record", &key, &bytes)
+            })
+            .collect()
+    }
+
+    fn put_feed_cache(&self, feed: &str, records: &[CachedRecord]) -> Result<(), StoreError> {
+        let prefix = staged_prefix(feed);
+        let tree = self.tree(Table::FeedCache);
+        let old: Vec<sled::IVec> = tree
+            .scan_prefix(&prefix)
+            .keys()
+            .collect::<Result<_, _>>()
+            .map_err(engine)?;
+        let mut batch = sled::Batch::default();
+        for key in old {
+            batch.remove(key);
+        }
+        for record in records {
+            let mut key = prefix.clone();
+            key.extend_from_slice(record.remote_id.as_bytes());
             batch.insert(key, encode(record)?);
         }
         tree.apply_batch(batch).map_err(engine)?;

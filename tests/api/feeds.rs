@@ -104,6 +104,7 @@ fn fetcher() -> Fetcher {
         retries: 2,
         first_backoff: Duration::from_millis(10),
         delay: Duration::ZERO,
+        max_concurrent: 4,
     })
     .unwrap()
 }
@@ -115,6 +116,7 @@ fn feed(url: &str) -> Feed {
         added: Utc::now(),
         every_minutes: None,
         last_pull: None,
+        full_pull_at: None,
     }
 }
 
@@ -131,11 +133,10 @@ async fn feeds_are_staged_whole_or_not_at_all() {
     let feed = feed(&address);
 
     // The Default feed stages cleanly, as new; the live directory is untouched.
-    let (listed, records) = feeds::fetch(&fetcher, &feed).await.unwrap();
-    let report = app
-        .catalog
-        .stage_feed(&feed, listed, records, Utc::now())
+    let fetched = feeds::fetch(&fetcher, &feed, &[], Utc::now())
+        .await
         .unwrap();
+    let report = app.catalog.stage_feed(&feed, fetched, Utc::now()).unwrap();
     assert_eq!(report.listed, 1);
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     assert_eq!(report.staged.len(), 1);
@@ -254,7 +255,9 @@ async fn feeds_are_staged_whole_or_not_at_all() {
             *r = good.clone();
             break_it(&mut r);
         }
-        let error = feeds::fetch(&fetcher, &feed).await.expect_err(what);
+        let error = feeds::fetch(&fetcher, &feed, &[], Utc::now())
+            .await
+            .expect_err(what);
         assert!(expected(&error), "{what}: {error}");
         assert_eq!(
             app.catalog.store().staged("mock").unwrap(),
@@ -265,11 +268,10 @@ async fn feeds_are_staged_whole_or_not_at_all() {
 
     // The Fail feed: its invalid records are refused one by one and not staged.
     *routes.lock().unwrap() = mock_routes(&mocks.join("V3.0-UK-Fail"));
-    let (listed, records) = feeds::fetch(&fetcher, &feed).await.unwrap();
-    let report = app
-        .catalog
-        .stage_feed(&feed, listed, records, Utc::now())
+    let fetched = feeds::fetch(&fetcher, &feed, &[], Utc::now())
+        .await
         .unwrap();
+    let report = app.catalog.stage_feed(&feed, fetched, Utc::now()).unwrap();
     assert!(!report.rejected.is_empty());
     assert!(report.staged.is_empty(), "{:?}", report.staged);
     assert!(app.catalog.store().staged("mock").unwrap().is_empty());
@@ -344,10 +346,10 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
     let address = feed_server(Arc::clone(&routes)).await;
     let feed = feed(&address);
     app.catalog.store().put_feed(&feed).unwrap();
-    let (listed, records) = feeds::fetch(&fetcher(), &feed).await.unwrap();
-    app.catalog
-        .stage_feed(&feed, listed, records, Utc::now())
+    let fetched = feeds::fetch(&fetcher(), &feed, &[], Utc::now())
+        .await
         .unwrap();
+    app.catalog.stage_feed(&feed, fetched, Utc::now()).unwrap();
     let id = app.catalog.store().staged("mock").unwrap()[0].service_id;
     assert_eq!(app.get(&format!("/services/{id}")).await.status, 404);
 
@@ -412,11 +414,10 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
     );
 
     // A later pull finds it unchanged.
-    let (listed, records) = feeds::fetch(&fetcher(), &feed).await.unwrap();
-    let report = app
-        .catalog
-        .stage_feed(&feed, listed, records, Utc::now())
+    let fetched = feeds::fetch(&fetcher(), &feed, &[], Utc::now())
+        .await
         .unwrap();
+    let report = app.catalog.stage_feed(&feed, fetched, Utc::now()).unwrap();
     assert_eq!(report.staged, [(id, StagedStatus::Unchanged)]);
 }
 
@@ -489,10 +490,10 @@ fn directory_routes(records: &[serde_json::Value]) -> HashMap<String, Answer> {
 }
 
 async fn pull(app: &crate::helpers::TestApp, feed: &Feed) -> feeds::PullReport {
-    let (listed, records) = feeds::fetch(&fetcher(), feed).await.unwrap();
-    app.catalog
-        .stage_feed(feed, listed, records, Utc::now())
-        .unwrap()
+    let fetched = feeds::fetch(&fetcher(), feed, &[], Utc::now())
+        .await
+        .unwrap();
+    app.catalog.stage_feed(feed, fetched, Utc::now()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -625,4 +626,197 @@ async fn a_feed_record_of_a_listed_service_updates_that_listing_and_its_withdraw
     assert!(!found.iter().any(|n| n == name), "{found:?}");
     // Withdrawn once: a later pull does not offer it again.
     assert!(pull(&app, &feed).await.staged.is_empty());
+}
+
+/// A publisher that honours `modified_after` and ETags, answering each record after a short
+/// pause so that requests overlap; it counts record requests and the most in flight at once.
+struct Publisher {
+    address: String,
+    /// (record, its ETag, changed since the last pull).
+    records: Arc<Mutex<Vec<(serde_json::Value, String, bool)>>>,
+    record_requests: Arc<std::sync::atomic::AtomicUsize>,
+    most_in_flight: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+async fn publisher(records: Vec<serde_json::Value>) -> Publisher {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let records = Arc::new(Mutex::new(
+        records
+            .into_iter()
+            .map(|r| (r, "\"v1\"".to_owned(), false))
+            .collect::<Vec<_>>(),
+    ));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let (shared, counted, peak) = (
+        Arc::clone(&records),
+        Arc::clone(&requests),
+        Arc::clone(&most),
+    );
+    let server = HttpServer::new(move || {
+        let (shared, counted, peak, in_flight) = (
+            Arc::clone(&shared),
+            Arc::clone(&counted),
+            Arc::clone(&peak),
+            Arc::clone(&in_flight),
+        );
+        App::new().default_service(web::to(move |request: HttpRequest| {
+            let (shared, counted, peak, in_flight) = (
+                Arc::clone(&shared),
+                Arc::clone(&counted),
+                Arc::clone(&peak),
+                Arc::clone(&in_flight),
+            );
+            async move {
+                let path = request.path().to_owned();
+                if path == "/" {
+                    return HttpResponse::Ok().json(serde_json::json!({"version": "HSDS-UK-3.0"}));
+                }
+                if path == "/services" {
+                    let changed_only = request.query_string().contains("modified_after=");
+                    let listed: Vec<serde_json::Value> = shared
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .filter(|(_, _, changed)| !changed_only || *changed)
+                        .map(|(r, _, _)| serde_json::json!({"id": r["id"], "name": r["name"]}))
+                        .collect();
+                    return HttpResponse::Ok().json(serde_json::json!({
+                        "total_items": listed.len(), "total_pages": 1, "page_number": 1,
+                        "size": listed.len(), "first_page": true, "last_page": true,
+                        "empty": listed.is_empty(), "contents": listed,
+                    }));
+                }
+                let id = path.trim_start_matches("/services/").to_owned();
+                counted.fetch_add(1, Ordering::SeqCst);
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                let found = shared
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .find(|(r, _, _)| r["id"] == id.as_str())
+                    .map(|(r, etag, _)| (r.clone(), etag.clone()));
+                match found {
+                    None => HttpResponse::NotFound().finish(),
+                    Some((_, etag))
+                        if request
+                            .headers()
+                            .get("if-none-match")
+                            .is_some_and(|v| v.to_str().unwrap_or_default() == etag) =>
+                    {
+                        HttpResponse::NotModified().finish()
+                    }
+                    Some((record, etag)) => HttpResponse::Ok()
+                        .insert_header(("etag", etag))
+                        .json(record),
+                }
+            }
+        }))
+    })
+    .workers(2)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let address = format!("http://{}", server.addrs()[0]);
+    tokio::spawn(server.run());
+    Publisher {
+        address,
+        records,
+        record_requests: requests,
+        most_in_flight: most,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_pulls_ask_only_for_what_changed_and_requests_in_flight_are_capped() {
+    use std::sync::atomic::Ordering;
+    let app = spawn_empty_app().await;
+    let records: Vec<serde_json::Value> = (0..12)
+        .map(|n| {
+            crate::helpers::service_record(
+                &format!("0b8c3f5e-9d6a-4e0b-8c1d-2f3a4b5c6d{n:02}"),
+                &format!("Service {n}"),
+            )
+        })
+        .collect();
+    let publisher = publisher(records).await;
+    let mut feed = feed(&publisher.address);
+    feed.name = "incremental".to_owned();
+    app.catalog.store().put_feed(&feed).unwrap();
+    let stored = |app: &crate::helpers::TestApp| {
+        app.catalog
+            .store()
+            .feeds()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.name == "incremental")
+            .unwrap()
+    };
+    let pull = |feed: Feed| {
+        let catalog = Arc::clone(&app.catalog);
+        async move {
+            feeds::pull(&catalog, &fetcher(), &feed, Utc::now())
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+
+    // The first pull asks for every record, at most 4 at once.
+    let first = pull(stored(&app)).await;
+    assert_eq!(
+        (first.fetched, first.not_modified, first.reused),
+        (12, 0, 0)
+    );
+    let most = publisher.most_in_flight.load(Ordering::SeqCst);
+    assert!((2..=4).contains(&most), "{most} requests in flight at most");
+    assert_eq!(first.staged.len(), 12);
+
+    // Nothing changed: nothing is asked for, and staging is the same.
+    let second = pull(stored(&app)).await;
+    assert_eq!(
+        (second.fetched, second.not_modified, second.reused),
+        (0, 0, 12)
+    );
+    assert_eq!(publisher.record_requests.load(Ordering::SeqCst), 12);
+    assert_eq!(app.catalog.store().staged("incremental").unwrap().len(), 12);
+
+    // One record changes: only it is fetched, and staging has its new content.
+    {
+        let mut records = publisher.records.lock().unwrap();
+        records[3].0["name"] = "Service 3, renamed".into();
+        records[3].1 = "\"v2\"".to_owned();
+        records[3].2 = true;
+    }
+    let third = pull(stored(&app)).await;
+    assert_eq!(
+        (third.fetched, third.not_modified, third.reused),
+        (1, 0, 11)
+    );
+    let staged = app.catalog.store().staged("incremental").unwrap();
+    assert!(
+        staged
+            .iter()
+            .any(|r| r.record["name"] == "Service 3, renamed")
+    );
+
+    // A day on, every record is asked for again, conditionally: all 304 but the changed one's
+    // ETag still matches too, so nothing is downloaded.
+    let mut old = stored(&app);
+    old.full_pull_at = Some(Utc::now() - chrono::Duration::hours(25));
+    app.catalog.store().put_feed(&old).unwrap();
+    let fourth = pull(stored(&app)).await;
+    assert_eq!(
+        (fourth.fetched, fourth.not_modified, fourth.reused),
+        (0, 12, 0)
+    );
+    assert!(stored(&app).full_pull_at.unwrap() > Utc::now() - chrono::Duration::minutes(1));
+    assert_eq!(
+        app.catalog.store().staged("incremental").unwrap().len(),
+        12,
+        "nothing lost on the way"
+    );
 }

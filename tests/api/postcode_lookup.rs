@@ -70,7 +70,10 @@ async fn lookup_server() -> Lookup {
 }
 
 fn search_path(postcode: &str) -> String {
-    format!("/services?postcode={}&proximity=2000", postcode.replace(' ', "+"))
+    format!(
+        "/services?postcode={}&proximity=2000",
+        postcode.replace(' ', "+")
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -81,7 +84,11 @@ async fn without_a_lookup_service_an_unlisted_postcode_is_unknown() {
     let app = spawn_app_with_pack(&shared.join("data/geo")).await;
     let reply = app.get(&search_path(NEW_BUILD)).await;
     assert_eq!(reply.status, 400, "{}", reply.text);
-    assert!(reply.text.contains("we don't know the postcode E3 9ZZ"), "{}", reply.text);
+    assert!(
+        reply.text.contains("we don't know the postcode E3 9ZZ"),
+        "{}",
+        reply.text
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -103,15 +110,27 @@ async fn an_unlisted_postcode_is_looked_up_once_and_a_failing_service_falls_back
     assert_eq!(found["located_by"], "online_lookup");
     assert_eq!(found["latitude"], 51.529);
     assert!(found["ward"]["code"].is_string(), "{found}");
-    assert!(crate::contract::ours("PostcodeLocation").is_valid(&found), "{found}");
+    assert!(
+        crate::contract::ours("PostcodeLocation").is_valid(&found),
+        "{found}"
+    );
     let search = app.get(&search_path(NEW_BUILD)).await;
     assert_eq!(search.status, 200, "{}", search.text);
     assert_eq!(search.json()["search_area"]["postcode"], NEW_BUILD);
     assert!(search.json()["total_items"].as_u64().unwrap() > 0);
     let page = app.get("/search?search=&postcode=E3+9ZZ").await;
     assert_eq!(page.status, 200);
-    assert_eq!(lookup.asked.load(Ordering::SeqCst), 1, "asked once, then cached");
-    let cached = app.catalog.store().cached_postcode(NEW_BUILD).unwrap().unwrap();
+    assert_eq!(
+        lookup.asked.load(Ordering::SeqCst),
+        1,
+        "asked once, then cached"
+    );
+    let cached = app
+        .catalog
+        .store()
+        .cached_postcode(NEW_BUILD)
+        .unwrap()
+        .unwrap();
     assert!(cached.point().is_some());
 
     // Listed postcodes are never sent out.
@@ -133,8 +152,17 @@ async fn an_unlisted_postcode_is_looked_up_once_and_a_failing_service_falls_back
             .get_json(&format!("/postcodes/{}", postcode.replace(' ', "%20")))
             .await;
         assert_eq!(approximate["located_by"], "outward_code", "{approximate}");
-        assert!(started.elapsed() < Duration::from_secs(4), "the timeout holds");
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "the timeout holds"
+        );
         assert_eq!(app.get(&search_path(postcode)).await.status, 200);
-        assert!(app.catalog.store().cached_postcode(postcode).unwrap().is_none());
+        assert!(
+            app.catalog
+                .store()
+                .cached_postcode(postcode)
+                .unwrap()
+                .is_none()
+        );
     }
 }
