@@ -243,9 +243,58 @@ pub fn import_sheet(
         .partition(|r| !r.has_errors(&sheet.errors));
     outcome.skipped = bad.len();
     let store = catalog.store();
+    let terms = term_choices(catalog)?;
     let mut sources = Vec::with_capacity(good.len());
     for (n, sheet_record) in good.iter().enumerate() {
         let mut record = sheet_record.record.clone();
+        // A listing Signpost holds changes only where the sheet changes it.
+        let existing = record["id"]
+            .as_str()
+            .and_then(|id| ServiceId::parse(id).ok())
+            .map(|id| catalog.full_service(id))
+            .transpose()?
+            .flatten();
+        if let Some(full) = existing {
+            let view = crate::oruk::render::ServiceView::new(
+                &full,
+                crate::oruk::render::Places::none(catalog.geography()),
+            );
+            let current = serde_json::to_value(&view)
+                .map_err(|e| CatalogError::Internal(format!("rendering a listing: {e}")))?;
+            record = spreadsheet::merge(&current, sheet_record, &sheet.columns, &terms);
+        } else if let Some(organization) = record["organization"]["id"]
+            .as_str()
+            .and_then(|id| OrganizationId::parse(id).ok())
+            .map(|id| store.organization(id))
+            .transpose()?
+            .flatten()
+        {
+            // A new listing of a known organisation: the organisation changes only where
+            // the sheet changes it (its identifiers and the rest are kept).
+            let mut current =
+                serde_json::to_value(crate::oruk::render::OrganizationSummary::new(&organization))
+                    .map_err(|e| {
+                        CatalogError::Internal(format!("rendering an organisation: {e}"))
+                    })?;
+            let mut changed = false;
+            for key in ["name", "description", "website", "email"] {
+                let given = record["organization"].get(key).cloned();
+                if given.is_some() && current.get(key) != given.as_ref() {
+                    current[key] = given.unwrap_or_default();
+                    changed = true;
+                }
+            }
+            if changed {
+                let identifiers = serde_json::to_value(&organization.organization_identifiers)
+                    .unwrap_or_default();
+                if identifiers.as_array().is_some_and(|a| !a.is_empty()) {
+                    current["organization_identifiers"] = identifiers;
+                }
+                record["organization"] = current;
+            } else if let Some(object) = record.as_object_mut() {
+                object.remove("organization");
+            }
+        }
         // A place given without an address (a confidential one, as exported) that Signpost
         // already holds is referred to, never overwritten.
         if let Some(links) = record["service_at_locations"].as_array_mut() {

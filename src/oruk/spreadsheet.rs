@@ -326,6 +326,8 @@ pub struct SheetRecord {
     pub rows: Vec<usize>,
     /// The ORUK 3.0 service object (with its organisation and places nested).
     pub record: Value,
+    /// Its rows' cells, as written.
+    pub cells: Vec<Cells>,
 }
 
 impl SheetRecord {
@@ -342,6 +344,8 @@ pub struct Sheet {
     pub records: Vec<SheetRecord>,
     /// Bad cells, by row.
     pub errors: Vec<CellError>,
+    /// The template's columns the sheet has.
+    pub columns: Vec<&'static str>,
 }
 
 /// A taxonomy term a `needs` or `suitable_for` cell may name.
@@ -473,6 +477,7 @@ pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
             return Sheet {
                 records: Vec::new(),
                 errors: checker.errors,
+                columns: Vec::new(),
             };
         }
     };
@@ -559,7 +564,11 @@ pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
         .collect();
     let mut errors = checker.errors;
     errors.sort_by_key(|e| e.row);
-    Sheet { records, errors }
+    Sheet {
+        records,
+        errors,
+        columns: positions.into_iter().flatten().collect(),
+    }
 }
 
 /// The value of a service or organisation column for a service's rows, and its row: the
@@ -825,6 +834,7 @@ fn service_record(rows: &[Row], terms: &[TermChoice], checker: &mut Checker) -> 
     SheetRecord {
         rows: numbers,
         record: Value::Object(service),
+        cells: rows.iter().map(|r| r.cells.clone()).collect(),
     }
 }
 
@@ -970,6 +980,294 @@ fn places(rows: &[Row], service_id: &str, checker: &mut Checker) -> (Vec<Value>,
     (links, schedules)
 }
 
+/// Service columns and the keys of the ORUK service object they write.
+const SERVICE_KEYS: &[(&str, &[&str])] = &[
+    ("service_name", &["name"]),
+    ("service_description", &["description"]),
+    ("status", &["status"]),
+    ("service_website", &["url"]),
+    ("service_email", &["email"]),
+    ("cost", &["cost_options", "fees"]),
+    ("minimum_age", &["minimum_age"]),
+    ("maximum_age", &["maximum_age"]),
+    ("eligibility", &["eligibility_description"]),
+    ("languages", &["languages"]),
+    ("referral_route", &["referral_route"]),
+    ("referral_email", &["referral_email"]),
+    ("referral_phone", &["referral_phone"]),
+    ("referral_url", &["referral_url"]),
+    ("referral_instructions", &["referral_instructions"]),
+];
+
+/// Organisation columns and the keys they write.
+const ORGANISATION_KEYS: &[(&str, &str)] = &[
+    ("organisation_name", "name"),
+    ("organisation_description", "description"),
+    ("organisation_website", "website"),
+    ("organisation_email", "email"),
+];
+
+/// Sets `key` of `object` to `value`, or removes it.
+fn set_or_remove(object: &mut Value, key: &str, value: Option<&Value>) {
+    if let Some(map) = object.as_object_mut() {
+        match value {
+            Some(value) => {
+                map.insert(key.to_owned(), value.clone());
+            }
+            None => {
+                map.remove(key);
+            }
+        }
+    }
+}
+
+/// A place's key for matching rows with places: its address, or its id or name.
+fn place_key(location: &Value) -> String {
+    let address = &location["addresses"][0];
+    match (
+        address["address_1"].as_str(),
+        address["postal_code"].as_str(),
+    ) {
+        (Some(line), Some(postcode)) => format!(
+            "{}|{}",
+            line.to_lowercase().split_whitespace().collect::<String>(),
+            postcode.to_uppercase().replace(' ', "")
+        ),
+        _ => location["id"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+/// The term ids of a service's attributes of one link type, sorted.
+fn linked_terms(service: &Value, link_type: &str) -> Vec<String> {
+    let mut ids: Vec<String> = service["attributes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["link_type"].as_str() == Some(link_type))
+        .filter_map(|a| a["taxonomy_term_id"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Weekly hours by place, as a sheet gives them (for comparing).
+fn hours_by_place(rows: &[Cells]) -> BTreeMap<String, String> {
+    rows.iter()
+        .map(|row| {
+            let get = |c: &str| row.get(c).map(|v| v.trim()).unwrap_or_default();
+            let place = format!(
+                "{}|{}",
+                get("address_1")
+                    .to_lowercase()
+                    .split_whitespace()
+                    .collect::<String>(),
+                get("postcode").to_uppercase().replace(' ', "")
+            );
+            let hours = WeeklyHours::parse_text(get("opening_hours"))
+                .map(|h| h.to_text())
+                .unwrap_or_default();
+            (place, hours)
+        })
+        .collect()
+}
+
+/// A listing Signpost holds (`existing`, as `/services/{id}` publishes it) updated from a
+/// sheet's rows for it: only what the sheet changes is changed, judged column by column
+/// against what Signpost would write for the listing itself. What a sheet cannot say
+/// (contacts, accessibility, monthly schedules, a place's phones and coordinates, other
+/// attributes, a confidential address) is kept, and places the sheet still lists keep their
+/// ids.
+pub fn merge(
+    existing: &Value,
+    incoming: &SheetRecord,
+    columns: &[&'static str],
+    terms: &[TermChoice],
+) -> Value {
+    let old_rows = Flattener::new(terms).rows(existing);
+    let mut text = COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",");
+    {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for row in &old_rows {
+            let _ = writer.write_record(
+                COLUMNS
+                    .iter()
+                    .map(|c| row.get(c.name).map(String::as_str).unwrap_or_default()),
+            );
+        }
+        text.push('\n');
+        text.push_str(&String::from_utf8_lossy(
+            &writer.into_inner().unwrap_or_default(),
+        ));
+    }
+    let Some(old) = read(text.as_bytes(), terms)
+        .records
+        .into_iter()
+        .next()
+        .map(|r| r.record)
+    else {
+        return incoming.record.clone();
+    };
+    let new = &incoming.record;
+    let present = |column: &str| columns.contains(&column);
+    let mut merged = existing.clone();
+    for (column, keys) in SERVICE_KEYS {
+        if present(column) && keys.iter().any(|k| new.get(*k) != old.get(*k)) {
+            for key in *keys {
+                set_or_remove(&mut merged, key, new.get(*key));
+            }
+        }
+    }
+    if present("service_phone") && new["phones"][0]["number"] != old["phones"][0]["number"] {
+        let has_phones = merged["phones"].as_array().is_some_and(|p| !p.is_empty());
+        match (new["phones"][0]["number"].as_str(), has_phones) {
+            (Some(number), true) => merged["phones"][0]["number"] = json!(number),
+            (Some(_), false) => set_or_remove(&mut merged, "phones", new.get("phones")),
+            (None, true) => {
+                if let Some(phones) = merged["phones"].as_array_mut() {
+                    phones.remove(0);
+                    if phones.is_empty() {
+                        set_or_remove(&mut merged, "phones", None);
+                    }
+                }
+            }
+            (None, false) => {}
+        }
+    }
+    for (column, link_type) in [("needs", "need"), ("suitable_for", "suitable_for")] {
+        if present(column) && linked_terms(new, link_type) != linked_terms(&old, link_type) {
+            let mut attributes: Vec<Value> = merged["attributes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["link_type"].as_str() != Some(link_type))
+                .cloned()
+                .collect();
+            attributes.extend(
+                new["attributes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| a["link_type"].as_str() == Some(link_type))
+                    .cloned(),
+            );
+            let attributes = (!attributes.is_empty()).then(|| Value::Array(attributes));
+            set_or_remove(&mut merged, "attributes", attributes.as_ref());
+        }
+    }
+    for (column, key) in ORGANISATION_KEYS {
+        if present(column) && new["organization"].get(*key) != old["organization"].get(*key) {
+            set_or_remove(
+                &mut merged["organization"],
+                key,
+                new["organization"].get(*key),
+            );
+        }
+    }
+    // Places: matched by id or address; a matched place keeps its id, its link's id and all
+    // a sheet cannot say, and takes what the sheet changed.
+    let mut links_remapped: BTreeMap<String, String> = BTreeMap::new();
+    let place_columns = [
+        "location_id",
+        "location_name",
+        "online_url",
+        "address_1",
+        "address_2",
+        "city",
+        "postcode",
+        "confidential_address",
+    ];
+    if place_columns.iter().any(|c| present(c)) {
+        let existing_links: Vec<Value> = existing["service_at_locations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let old_links: Vec<Value> = old["service_at_locations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut links = Vec::new();
+        for link in new["service_at_locations"].as_array().into_iter().flatten() {
+            let location = &link["location"];
+            let matched = existing_links.iter().find(|e| {
+                e["location_id"] == link["location_id"]
+                    || place_key(&e["location"]) == place_key(location)
+            });
+            let Some(kept) = matched else {
+                links.push(link.clone());
+                continue;
+            };
+            let mut kept = kept.clone();
+            let before = old_links
+                .iter()
+                .find(|o| o["location_id"] == kept["location_id"])
+                .map(|o| o["location"].clone())
+                .unwrap_or(Value::Null);
+            for key in ["name", "addresses", "url", "location_type", "confidential"] {
+                if location.get(key) != before.get(key) {
+                    let mut value = location.get(key).cloned();
+                    if let (Some(Value::Array(addresses)), Some(id)) =
+                        (&mut value, kept["location_id"].as_str())
+                    {
+                        for address in addresses.iter_mut() {
+                            address["location_id"] = json!(id);
+                        }
+                    }
+                    set_or_remove(&mut kept["location"], key, value.as_ref());
+                }
+            }
+            if let (Some(from), Some(to)) = (link["id"].as_str(), kept["id"].as_str()) {
+                links_remapped.insert(from.to_owned(), to.to_owned());
+            }
+            links.push(kept);
+        }
+        let links = (!links.is_empty()).then(|| Value::Array(links));
+        set_or_remove(&mut merged, "service_at_locations", links.as_ref());
+    }
+    // Weekly hours: when the sheet changes them, the weekly schedules are replaced; other
+    // schedules (monthly, seasonal, with notes) stay.
+    if present("opening_hours") && hours_by_place(&incoming.cells) != hours_by_place(&old_rows) {
+        let mut schedules: Vec<Value> = merged["schedules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| {
+                serde_json::from_value::<Schedule>((*s).clone()).is_ok_and(|schedule| {
+                    !crate::domain::weekly::is_simple(&Schedule {
+                        service_at_location_id: None,
+                        ..schedule
+                    })
+                })
+            })
+            .cloned()
+            .collect();
+        let link_ids: Vec<Value> = merged["service_at_locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| l["id"].clone())
+            .collect();
+        for schedule in new["schedules"].as_array().into_iter().flatten() {
+            let mut schedule = schedule.clone();
+            if let Some(to) = schedule["service_at_location_id"]
+                .as_str()
+                .and_then(|from| links_remapped.get(from))
+            {
+                schedule["service_at_location_id"] = json!(to);
+            }
+            if schedule.get("service_at_location_id").is_some()
+                && !link_ids.contains(&schedule["service_at_location_id"])
+            {
+                set_or_remove(&mut schedule, "service_at_location_id", None);
+            }
+            schedule["service_id"] = merged["id"].clone();
+            schedules.push(schedule);
+        }
+        let schedules = (!schedules.is_empty()).then(|| Value::Array(schedules));
+        set_or_remove(&mut merged, "schedules", schedules.as_ref());
+    }
+    merged
+}
+
 /// The template: the header and one example row.
 pub fn template() -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -982,7 +1280,7 @@ pub fn template() -> String {
 /// publishes them).
 pub struct SheetWriter<W: std::io::Write> {
     writer: csv::Writer<W>,
-    terms: BTreeMap<String, String>,
+    flattener: Flattener,
 }
 
 impl<W: std::io::Write> SheetWriter<W> {
@@ -992,6 +1290,42 @@ impl<W: std::io::Write> SheetWriter<W> {
         writer.write_record(COLUMNS.iter().map(|c| c.name))?;
         Ok(Self {
             writer,
+            flattener: Flattener::new(terms),
+        })
+    }
+
+    /// Writes a service's rows (one per place, or one without a place).
+    pub fn write(&mut self, service: &Value) -> Result<(), csv::Error> {
+        for row in self.flattener.rows(service) {
+            self.writer.write_record(
+                COLUMNS
+                    .iter()
+                    .map(|c| row.get(c.name).map(String::as_str).unwrap_or_default()),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Flushes and gives back the output.
+    pub fn finish(self) -> Result<W, csv::Error> {
+        self.writer
+            .into_inner()
+            .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    }
+}
+
+/// One row's cells, by column.
+pub type Cells = BTreeMap<&'static str, String>;
+
+/// Turns ORUK service records into the template's rows.
+pub struct Flattener {
+    terms: BTreeMap<String, String>,
+}
+
+impl Flattener {
+    /// `terms` give term ids their codes (or names).
+    pub fn new(terms: &[TermChoice]) -> Self {
+        Self {
             terms: terms
                 .iter()
                 .map(|t| {
@@ -1001,13 +1335,13 @@ impl<W: std::io::Write> SheetWriter<W> {
                     )
                 })
                 .collect(),
-        })
+        }
     }
 
-    /// Writes a service's rows (one per place, or one without a place).
-    pub fn write(&mut self, service: &Value) -> Result<(), csv::Error> {
+    /// A service's rows: one per place, or one without a place.
+    pub fn rows(&self, service: &Value) -> Vec<Cells> {
         let text = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_default();
-        let mut cells: BTreeMap<&str, String> = BTreeMap::new();
+        let mut cells: Cells = BTreeMap::new();
         let organisation = &service["organization"];
         cells.insert("organisation_id", text(&organisation["id"]));
         cells.insert("organisation_name", text(&organisation["name"]));
@@ -1105,8 +1439,9 @@ impl<W: std::io::Write> SheetWriter<W> {
             .unwrap_or_default();
         if links.is_empty() {
             cells.insert("opening_hours", hours_at(None));
-            return self.row(&cells);
+            return vec![cells];
         }
+        let mut rows = Vec::with_capacity(links.len());
         for link in &links {
             let mut row = cells.clone();
             let location = &link["location"];
@@ -1124,24 +1459,9 @@ impl<W: std::io::Write> SheetWriter<W> {
                 "confidential_address",
                 if confidential { "yes" } else { "no" }.to_owned(),
             );
-            self.row(&row)?;
+            rows.push(row);
         }
-        Ok(())
-    }
-
-    fn row(&mut self, cells: &BTreeMap<&str, String>) -> Result<(), csv::Error> {
-        self.writer.write_record(
-            COLUMNS
-                .iter()
-                .map(|c| cells.get(c.name).map(String::as_str).unwrap_or_default()),
-        )
-    }
-
-    /// Flushes and gives back the output.
-    pub fn finish(self) -> Result<W, csv::Error> {
-        self.writer
-            .into_inner()
-            .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+        rows
     }
 }
 

@@ -143,6 +143,12 @@ async fn the_csv_export_imports_into_an_empty_signpost_and_exports_the_same() {
     )
     .unwrap();
     assert!(again.errors.is_empty(), "{:?}", again.errors.first());
+    let report = again.imported.unwrap();
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (0, 0, written),
+        "an unedited export changes nothing"
+    );
     let refuge = app
         .catalog
         .store()
@@ -176,4 +182,63 @@ async fn the_template_is_downloadable_and_its_columns_are_documented() {
             column.name
         );
     }
+}
+
+#[tokio::test]
+async fn editing_one_cell_of_an_exported_sheet_changes_that_and_keeps_what_a_sheet_cannot_say() {
+    let app = spawn_app().await;
+    // A listing with contacts (which a sheet does not carry).
+    let (id, full) = app
+        .catalog
+        .store()
+        .service_ids()
+        .unwrap()
+        .into_iter()
+        .filter_map(|id| app.catalog.full_service(id).unwrap().map(|f| (id, f)))
+        .find(|(_, f)| !f.service.contacts.is_empty() && f.service.service_at_locations.len() == 1)
+        .expect("a listing with contacts at one place");
+    let mut exported = Vec::new();
+    export::export_csv(&app.catalog, &mut exported).unwrap();
+    let mut reader = csv::Reader::from_reader(exported.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&headers).unwrap();
+    let mut edited = 0;
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(str::to_owned).collect();
+        if row[at("service_id")] == id.to_string() {
+            row[at("opening_hours")] = "Mon-Fri 09:00-17:00".to_owned();
+            row[at("service_name")] = format!("{} (new name)", full.service.name);
+            edited += 1;
+        }
+        writer.write_record(&row).unwrap();
+    }
+    assert_eq!(edited, 1);
+    let sheet = writer.into_inner().unwrap();
+    let outcome =
+        import::import_sheet(&app.catalog, &sheet, false, &import::Origin::default()).unwrap();
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors.first());
+    let report = outcome.imported.unwrap();
+    assert_eq!((report.created, report.updated), (0, 1));
+
+    let after = app.catalog.full_service(id).unwrap().unwrap();
+    assert_eq!(
+        after.service.name,
+        format!("{} (new name)", full.service.name)
+    );
+    assert_eq!(
+        after.service.contacts, full.service.contacts,
+        "contacts kept"
+    );
+    assert_eq!(
+        after.service.service_at_locations[0].id, full.service.service_at_locations[0].id,
+        "the place keeps its link"
+    );
+    assert_eq!(after.locations, full.locations, "the place is as it was");
+    let (hours, _) =
+        signpost::domain::weekly::WeeklyHours::from_schedules(&after.service.schedules);
+    assert_eq!(hours.to_text(), "Mon-Fri 09:00-17:00");
+    assert_eq!(after.service.languages, full.service.languages);
+    assert_eq!(after.service.attributes, full.service.attributes);
 }
