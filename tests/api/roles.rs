@@ -156,6 +156,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
             "/moderation/feeds",
             [SignIn, Refused, Refused, Refused, In, In, In],
         ),
+        (
+            "/moderation/import",
+            [SignIn, Refused, Refused, Refused, In, Refused, In],
+        ),
         (&review, [SignIn, Refused, Refused, Refused, In, Hidden, In]),
         (
             &history,
@@ -227,6 +231,10 @@ async fn every_staff_route_lets_in_exactly_the_roles_it_should() {
         (
             "/admin/accounts",
             [SignIn, Refused, Refused, Refused, Refused, Refused, In],
+        ),
+        (
+            "/moderation/import",
+            [SignIn, Refused, Refused, Refused, In, Refused, In],
         ),
     ];
     for (path, expected) in &posts {

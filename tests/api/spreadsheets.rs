@@ -242,3 +242,116 @@ async fn editing_one_cell_of_an_exported_sheet_changes_that_and_keeps_what_a_she
     assert_eq!(after.service.languages, full.service.languages);
     assert_eq!(after.service.attributes, full.service.attributes);
 }
+
+#[tokio::test]
+async fn a_moderator_uploads_a_sheet_sees_every_bad_cell_and_imports_the_good_rows_when_asked() {
+    let app = spawn_app().await;
+    let mut bad = good("Knit and natter");
+    bad[5] = ("postcode", "E14 XXX");
+    let sheet = sheet(&[good("Knitting circle"), bad]);
+    let before = app.catalog.store().counts().unwrap().services;
+
+    // Not for the public, nor for a locality's moderator.
+    let mut visitor = crate::helpers::Visitor::new(&app);
+    let page = visitor.get("/moderation/import").await;
+    assert_eq!(page.status, 303, "sign in first");
+    let mut local = crate::editing::staff(
+        &app,
+        "local@council.example.org",
+        signpost::domain::account::Role::Moderator {
+            localities: ["north-west".to_owned()].into(),
+        },
+    )
+    .await;
+    assert_eq!(local.get("/moderation/import").await.status, 403);
+
+    let mut moderator = crate::editing::staff(
+        &app,
+        "mo@council.example.org",
+        signpost::domain::account::Role::Moderator {
+            localities: Default::default(),
+        },
+    )
+    .await;
+    let form = moderator.get("/moderation/import").await;
+    assert_eq!(form.status, 200);
+    let csrf = moderator.csrf();
+
+    // A forged upload (no CSRF token) does nothing.
+    let forged = moderator
+        .post_multipart(
+            "/moderation/import",
+            &[],
+            &[("sheet", "l.csv", sheet.as_bytes())],
+        )
+        .await;
+    assert_ne!(forged.status, 200);
+    assert_eq!(app.catalog.store().counts().unwrap().services, before);
+
+    let refused = moderator
+        .post_multipart(
+            "/moderation/import",
+            &[("csrf", &csrf)],
+            &[("sheet", "listings.csv", sheet.as_bytes())],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("One bad cell: nothing was imported"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused
+            .text
+            .contains("<td>3</td><td><code>postcode</code></td>"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(app.catalog.store().counts().unwrap().services, before);
+
+    let imported = moderator
+        .post_multipart(
+            "/moderation/import",
+            &[("csrf", &csrf), ("valid_rows", "yes")],
+            &[("sheet", "listings.csv", sheet.as_bytes())],
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{}", imported.text);
+    assert!(
+        imported.text.contains(
+            "2 services in the file: 1 new, 0 changed, 0 unchanged, 1 left out for bad cells."
+        ),
+        "{}",
+        imported.text
+    );
+    assert_eq!(app.catalog.store().counts().unwrap().services, before + 1);
+    let found = app.names("/services?search=knitting").await;
+    assert!(
+        found.iter().any(|n| n == "Knitting circle"),
+        "searchable at once: {found:?}"
+    );
+    // The import is in the listing's history, as the moderator's.
+    let id = app.get_json("/services?search=knitting").await["contents"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let history = app
+        .catalog
+        .store()
+        .history(signpost::domain::moderation::RecordKey::service(
+            signpost::domain::ids::ServiceId::parse(&id).unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(history.last().unwrap().provenance.why, "spreadsheet import");
+
+    let too_big = vec![b'a'; 3 * 1024 * 1024];
+    let refused = moderator
+        .post_multipart(
+            "/moderation/import",
+            &[("csrf", &csrf)],
+            &[("sheet", "huge.csv", &too_big)],
+        )
+        .await;
+    assert_eq!(refused.status, 413);
+}

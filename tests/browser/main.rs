@@ -460,6 +460,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
         ("/areas/south-east", "area"),
         ("/search?search=dog+grooming", "no-results"),
         ("/search?postcode=ZZ99+9ZZ", "form-error"),
+        ("/data/template", "spreadsheet-template"),
         ("/service/00000000-0000-4000-8000-000000000000", "not-found"),
         ("/account/login", "sign-in"),
     ] {
@@ -682,6 +683,7 @@ async fn every_page_type_is_valid_html() {
             ("print", format!("/shortlist/print?ids={food}")),
             ("areas", "/areas".to_owned()),
             ("area", "/areas/north-west".to_owned()),
+            ("template", "/data/template".to_owned()),
             ("not-found", "/nowhere".to_owned()),
             ("sign-in", "/account/login".to_owned()),
             (
@@ -843,11 +845,86 @@ fn staff_fixture(app: &helpers::TestApp) -> (String, String, String) {
                 .unwrap(),
         )
         .unwrap();
+    stage_a_feed(app, now);
     (
         service_id.to_string(),
         proposal.id.to_string(),
         organisation.to_string(),
     )
+}
+
+/// Another directory's feed with records waiting in staging: a new one, one changing a
+/// listing Signpost holds, and one the feed no longer lists.
+fn stage_a_feed(app: &helpers::TestApp, now: chrono::DateTime<chrono::Utc>) {
+    use signpost::domain::feed::{Feed, Match, StagedRecord, StagedStatus};
+    let store = app.catalog.store();
+    let ids = store.service_ids().unwrap();
+    let render = |id| {
+        let full = app.catalog.full_service(id).unwrap().unwrap();
+        serde_json::to_value(signpost::oruk::render::ServiceView::new(
+            &full,
+            signpost::oruk::render::Places::none(app.catalog.geography()),
+        ))
+        .unwrap()
+    };
+    let mut changed = render(ids[1]);
+    changed["name"] = format!("{} (their name)", changed["name"].as_str().unwrap()).into();
+    changed["description"] = "As the other directory describes it.".into();
+    let mut new = render(ids[2]);
+    let new_id = "5b0f5b8e-3f0e-4e43-9a55-0d6f3c1b2a90";
+    new["id"] = new_id.into();
+    new["name"] = "Chess club at the library".into();
+    for link in new["service_at_locations"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        link["service_id"] = new_id.into();
+        link["id"] = "6c1f6c9f-4f1f-4f54-8b66-1e7f4d2c3ba1".into();
+    }
+    if let Some(object) = new.as_object_mut() {
+        object.remove("schedules");
+        object.remove("contacts");
+    }
+    store
+        .put_feed(&Feed {
+            name: "idea-store".to_owned(),
+            url: "https://directory.example.org/api".to_owned(),
+            added: now,
+            every_minutes: Some(360),
+            last_pull: None,
+            full_pull_at: None,
+        })
+        .unwrap();
+    let staged = |id: &str, status, matched, record| StagedRecord {
+        feed: "idea-store".to_owned(),
+        service_id: signpost::domain::ids::ServiceId::parse(id).unwrap(),
+        remote_id: None,
+        matched,
+        fetched: now,
+        status,
+        record,
+    };
+    store
+        .stage(
+            "idea-store",
+            &[
+                staged(new_id, StagedStatus::New, Match::SameId, new),
+                staged(
+                    &ids[1].to_string(),
+                    StagedStatus::Changed,
+                    Match::NameAndPostcode,
+                    changed,
+                ),
+                staged(
+                    &ids[3].to_string(),
+                    StagedStatus::Withdrawn,
+                    Match::Source,
+                    serde_json::Value::Null,
+                ),
+            ],
+        )
+        .unwrap();
 }
 
 const STAFF_PASSWORD: &str = "brick lane bagels at dawn";
@@ -953,12 +1030,56 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         ("/moderation/freshness".to_owned(), "freshness"),
         ("/moderation/outbox".to_owned(), "outbox"),
         ("/moderation/feeds".to_owned(), "feeds"),
+        ("/moderation/import".to_owned(), "import-sheet"),
         ("/moderation?lang=bn".to_owned(), "moderation-queue-bengali"),
     ] {
         moderator.goto(format!("{base}{path}")).await.unwrap();
         audit(&moderator, &tools, name).await;
         shot(&moderator, name).await;
     }
+    // Staged feed records, each with what it would change.
+    moderator
+        .goto(format!("{base}/moderation/feeds"))
+        .await
+        .unwrap();
+    let feeds_text = text_of(&moderator, "main").await;
+    for expected in [
+        "Chess club at the library (new)",
+        "(their name) (changed)",
+        "Matched to the listing",
+        "withdrawn: the feed no longer lists it",
+    ] {
+        assert!(feeds_text.contains(expected), "{expected} in {feeds_text}");
+    }
+    // A sheet with a bad cell, uploaded through the page: the bad cells are listed.
+    let upload = tempfile::tempdir().unwrap();
+    let sheet_path = upload.path().join("listings.csv");
+    std::fs::write(
+        &sheet_path,
+        "organisation_name,organisation_description,service_name,service_description,postcode,address_1\n\
+         Poplar Knitters,A knitting circle.,Knitting circle,Knit and chat.,E14 XXX,1 Chrisp Street\n",
+    )
+    .unwrap();
+    moderator
+        .goto(format!("{base}/moderation/import"))
+        .await
+        .unwrap();
+    moderator
+        .find(By::Id("sheet"))
+        .await
+        .unwrap()
+        .send_keys(sheet_path.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&moderator, "main form button[type=submit]").await;
+    let result = text_of(&moderator, "main").await;
+    assert!(
+        result.contains("One bad cell: nothing was imported"),
+        "{result}"
+    );
+    assert!(result.contains("postcode"), "{result}");
+    audit(&moderator, &tools, "import-sheet with bad cells").await;
+    shot(&moderator, "import-sheet-errors").await;
     moderator
         .goto(format!("{base}/moderation/proposals/{proposal}"))
         .await
@@ -998,6 +1119,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/moderation/freshness".to_owned(),
                 "/moderation/outbox".to_owned(),
                 "/moderation/feeds".to_owned(),
+                "/moderation/import".to_owned(),
                 format!("/account/assure?token={}", "ab".repeat(32)),
             ],
         ),

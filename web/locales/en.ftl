@@ -611,3 +611,22 @@ template-level-organisation = the organisation
 template-level-service = the service
 template-level-place = this place (this row)
 template-open-data = The whole directory is open data, in ORUK 3.0:
+
+## Spreadsheet import by moderators (/moderation/import)
+import-link = Import a spreadsheet
+import-title = Import a spreadsheet of listings
+import-intro = Upload a CSV file in the template's columns. Every bad cell is listed with its row, column and what is wrong; nothing is imported from a file with a bad cell unless you tick the box below. Listings already in the directory change only where the sheet changes them.
+import-file = CSV file (2 MB at most)
+import-valid-rows = Import the services whose rows are all good, even if other rows have bad cells
+import-submit = Import
+import-errors-title = Bad cells
+import-col-row = Row
+import-col-column = Column
+import-col-why = What is wrong
+import-nothing = { $errors ->
+    [one] One bad cell: nothing was imported. Correct it and upload the file again, or tick the box to import the services whose rows are all good.
+   *[other] { $errors } bad cells: nothing was imported. Correct them and upload the file again, or tick the box to import the services whose rows are all good.
+}
+import-done = { $services } services in the file: { $created } new, { $updated } changed, { $unchanged } unchanged, { $skipped } left out for bad cells.
+import-no-file = Choose a CSV file to import.
+import-too-large = The file is larger than 2 MB; split it into smaller files.

@@ -123,6 +123,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/moderation/outbox").route(web::get().to(moderation::outbox)))
         .service(web::resource("/moderation/feeds").route(web::get().to(moderation::feeds)))
         .service(
+            web::resource("/moderation/import")
+                .route(web::get().to(data::import_form))
+                .route(web::post().to(data::import)),
+        )
+        .service(
             web::resource("/moderation/feeds/{name}")
                 .route(web::post().to(moderation::publish_feed)),
         )

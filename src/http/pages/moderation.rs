@@ -27,7 +27,7 @@ fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError
 }
 
 /// A moderator (or administrator), or a refusal.
-async fn require_moderator(
+pub(super) async fn require_moderator(
     state: &AppState,
     request: &HttpRequest,
     context: &PageContext,
