@@ -99,8 +99,8 @@ enum Command {
         #[arg(long, env = "SIGNPOST_POSTCODE_LOOKUP_SECONDS", default_value_t = 3)]
         postcode_lookup_seconds: u64,
     },
-    /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv`
-    /// sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
+    /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv` /
+    /// `.xlsx` sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
     /// with a bad cell imports nothing unless --valid-rows is given. Exit code 0: all
     /// imported; 2: some records rejected or cells bad; 1: failure.
     Import {
@@ -458,7 +458,7 @@ fn import_files(data: &DataArgs, files: &[PathBuf], valid_rows: bool) -> anyhow:
     for path in files {
         if path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("xlsx"))
         {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;

@@ -464,16 +464,79 @@ fn split_list(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Reads a CSV sheet in the template's columns.
-pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
-    let mut checker = Checker { errors: Vec::new() };
+/// A sheet's cells as text: the header row, then each row (or why it cannot be read).
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Result<Vec<String>, String>>,
+}
+
+/// Whether `bytes` are an XLSX workbook (a zip file).
+fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+fn csv_table(bytes: &[u8]) -> Result<Table, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
-    let headers = match reader.headers() {
-        Ok(headers) => headers.clone(),
-        Err(error) => {
-            checker.bad(1, "(header)", format!("the file is not CSV: {error}"));
+    let headers = reader
+        .headers()
+        .map_err(|error| format!("the file is not CSV: {error}"))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|record| {
+            record
+                .map(|r| r.iter().map(str::to_owned).collect())
+                .map_err(|error| format!("cannot be read: {error}"))
+        })
+        .collect();
+    Ok(Table { headers, rows })
+}
+
+/// The first worksheet of an XLSX workbook, its cells as text (whole numbers without a
+/// decimal point: spreadsheets store ages as numbers).
+fn xlsx_table(bytes: &[u8]) -> Result<Table, String> {
+    use calamine::{Data, Reader};
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|error| format!("the file is not a readable XLSX workbook: {error}"))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or("the workbook has no worksheet")?
+        .map_err(|error| format!("the first worksheet cannot be read: {error}"))?;
+    let text = |cell: &Data| match cell {
+        Data::Float(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        Data::Empty => String::new(),
+        other => other.to_string().trim().to_owned(),
+    };
+    let mut rows = range.rows();
+    let headers = rows
+        .next()
+        .ok_or("the first worksheet is empty")?
+        .iter()
+        .map(text)
+        .collect();
+    let rows = rows.map(|row| Ok(row.iter().map(text).collect())).collect();
+    Ok(Table { headers, rows })
+}
+
+/// Reads a sheet in the template's columns: CSV (UTF-8), or an XLSX workbook's first
+/// worksheet.
+pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
+    let mut checker = Checker { errors: Vec::new() };
+    let table = if is_xlsx(bytes) {
+        xlsx_table(bytes)
+    } else {
+        csv_table(bytes)
+    };
+    let table = match table {
+        Ok(table) => table,
+        Err(why) => {
+            checker.bad(1, "(header)", why);
             return Sheet {
                 records: Vec::new(),
                 errors: checker.errors,
@@ -481,6 +544,7 @@ pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
             };
         }
     };
+    let headers = table.headers;
     let mut positions: Vec<Option<&'static str>> = Vec::new();
     for header in headers.iter() {
         let name = header.trim().to_lowercase().replace(' ', "_");
@@ -507,12 +571,12 @@ pub fn read(bytes: &[u8], terms: &[TermChoice]) -> Sheet {
         }
     }
     let mut rows = Vec::new();
-    for (at, record) in reader.records().enumerate() {
+    for (at, record) in table.rows.into_iter().enumerate() {
         let number = at + 2;
         let record = match record {
             Ok(record) => record,
-            Err(error) => {
-                checker.bad(number, "(row)", format!("cannot be read: {error}"));
+            Err(why) => {
+                checker.bad(number, "(row)", why);
                 continue;
             }
         };
@@ -1649,6 +1713,15 @@ mod tests {
         #[test]
         fn any_bytes_give_a_report_never_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
             let _ = read(&bytes, &terms());
+        }
+
+        #[test]
+        fn any_bytes_that_look_like_a_workbook_give_a_report_never_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            let mut workbook = b"PK\x03\x04".to_vec();
+            workbook.extend(bytes);
+            let read = read(&workbook, &terms());
+            proptest::prop_assert!(read.records.is_empty());
+            proptest::prop_assert_eq!(read.errors[0].row, 1);
         }
     }
 }

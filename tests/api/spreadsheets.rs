@@ -355,3 +355,129 @@ async fn a_moderator_uploads_a_sheet_sees_every_bad_cell_and_imports_the_good_ro
         .await;
     assert_eq!(refused.status, 413);
 }
+
+/// A minimal XLSX workbook of `rows` (the first is the header): numbers as numbers, the rest
+/// as inline strings, as a spreadsheet program would save them.
+fn xlsx(rows: &[Vec<&str>]) -> Vec<u8> {
+    use std::io::Write;
+    let column = |n: usize| {
+        let mut name = String::new();
+        let mut n = n + 1;
+        while n > 0 {
+            name.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+            n = (n - 1) / 26;
+        }
+        name
+    };
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let at = format!("{}{}", column(c), r + 1);
+            if cell.is_empty() {
+                continue;
+            }
+            if r > 0 && cell.parse::<u32>().is_ok() {
+                sheet.push_str(&format!(r#"<c r="{at}"><v>{cell}</v></c>"#));
+            } else {
+                sheet.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                    escape(cell)
+                ));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let files = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Listings" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in files {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn an_xlsx_workbook_is_read_like_a_csv_sheet() {
+    let app = spawn_empty_app().await;
+    let header = vec![
+        "organisation_name",
+        "organisation_description",
+        "service_name",
+        "service_description",
+        "minimum_age",
+        "address_1",
+        "postcode",
+        "opening_hours",
+    ];
+    let good = vec![
+        "Poplar Knitters",
+        "A knitting circle.",
+        "Knitting circle",
+        "Knit and chat.",
+        "18",
+        "1 Chrisp Street",
+        "E14 6AQ",
+        "Wed 10:00-12:00",
+    ];
+    let mut bad = good.clone();
+    bad[2] = "Knit and natter";
+    bad[6] = "E14 XXX";
+    let workbook = xlsx(&[header, good, bad]);
+    let refused =
+        import::import_sheet(&app.catalog, &workbook, false, &import::Origin::default()).unwrap();
+    assert!(refused.imported.is_none());
+    assert_eq!(refused.errors.len(), 1, "{:?}", refused.errors);
+    assert_eq!(
+        (refused.errors[0].row, refused.errors[0].column.as_str()),
+        (3, "postcode")
+    );
+    let imported =
+        import::import_sheet(&app.catalog, &workbook, true, &import::Origin::default()).unwrap();
+    assert_eq!(imported.imported.unwrap().created, 1);
+    app.catalog.wait_for_index().unwrap();
+    let found = app.get_json("/services?search=knitting").await;
+    assert_eq!(found["contents"][0]["name"], "Knitting circle");
+    let id = found["contents"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.get_json(&format!("/services/{id}")).await["minimum_age"],
+        18,
+        "a number cell reads as 18, not 18.0"
+    );
+
+    // Not a workbook after all: reported, never a panic.
+    let mut broken = workbook.clone();
+    broken.truncate(200);
+    let report =
+        import::import_sheet(&app.catalog, &broken, false, &import::Origin::default()).unwrap();
+    assert_eq!(report.errors[0].row, 1);
+    assert!(report.errors[0].why.contains("XLSX"), "{:?}", report.errors);
+}

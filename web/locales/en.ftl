@@ -594,7 +594,7 @@ source-from = From { $feed }
 
 ## The spreadsheet template (/data/template)
 template-title = Spreadsheet template for listings
-template-lede = Organisations that keep their services in a spreadsheet can send them to us in this template: one row for each service at each place it is delivered. Download it, fill it in (Excel, LibreOffice or Google Sheets, saved as CSV) and send it to the directory team.
+template-lede = Organisations that keep their services in a spreadsheet can send them to us in this template: one row for each service at each place it is delivered. Download it, fill it in (Excel, LibreOffice or Google Sheets; save it as CSV or as an Excel workbook, whose first worksheet is read) and send it to the directory team.
 template-download = Download the template (CSV)
 template-rules-title = How it is read
 template-rule-rows = A service delivered at two places takes two rows. Its service columns can be repeated on each row or left blank after the first, but must not disagree.
@@ -615,8 +615,8 @@ template-open-data = The whole directory is open data, in ORUK 3.0:
 ## Spreadsheet import by moderators (/moderation/import)
 import-link = Import a spreadsheet
 import-title = Import a spreadsheet of listings
-import-intro = Upload a CSV file in the template's columns. Every bad cell is listed with its row, column and what is wrong; nothing is imported from a file with a bad cell unless you tick the box below. Listings already in the directory change only where the sheet changes them.
-import-file = CSV file (2 MB at most)
+import-intro = Upload a CSV file or an Excel workbook (XLSX: its first worksheet is read) in the template's columns. Every bad cell is listed with its row, column and what is wrong; nothing is imported from a file with a bad cell unless you tick the box below. Listings already in the directory change only where the sheet changes them.
+import-file = CSV or XLSX file (2 MB at most)
 import-valid-rows = Import the services whose rows are all good, even if other rows have bad cells
 import-submit = Import
 import-errors-title = Bad cells
@@ -628,5 +628,5 @@ import-nothing = { $errors ->
    *[other] { $errors } bad cells: nothing was imported. Correct them and upload the file again, or tick the box to import the services whose rows are all good.
 }
 import-done = { $services } services in the file: { $created } new, { $updated } changed, { $unchanged } unchanged, { $skipped } left out for bad cells.
-import-no-file = Choose a CSV file to import.
+import-no-file = Choose a CSV or XLSX file to import.
 import-too-large = The file is larger than 2 MB; split it into smaller files.
