@@ -397,6 +397,17 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
 
     // Live and searchable, with its source; gone from staging; in the record's history.
     assert_eq!(app.get(&format!("/services/{id}")).await.status, 200);
+    let name = app.get_json(&format!("/services/{id}")).await["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let word = name
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .to_owned();
+    let found = app.names(&format!("/services?search={word}")).await;
+    assert!(found.contains(&name), "searchable: {found:?}");
     let service_page = Visitor::new(&app).get(&format!("/service/{id}")).await;
     assert!(
         service_page.text.contains("From mock"),
