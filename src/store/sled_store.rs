@@ -250,6 +250,51 @@ impl SledStore {
         }
     }
 
+    /// Every value kept under a feed's name in `table`.
+    fn all_under<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        feed: &str,
+        kind: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        self.tree(table)
+            .scan_prefix(staged_prefix(feed))
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode(kind, &key, &bytes)
+            })
+            .collect()
+    }
+
+    /// Replaces what is kept under a feed's name in `table` with `items` (key suffix,
+    /// value), in one batch, flushed.
+    fn replace_under<'a, T: Serialize + 'a>(
+        &self,
+        table: Table,
+        feed: &str,
+        items: impl Iterator<Item = (&'a [u8], &'a T)>,
+    ) -> Result<(), StoreError> {
+        let prefix = staged_prefix(feed);
+        let tree = self.tree(table);
+        let old: Vec<sled::IVec> = tree
+            .scan_prefix(&prefix)
+            .keys()
+            .collect::<Result<_, _>>()
+            .map_err(engine)?;
+        let mut batch = sled::Batch::default();
+        for key in old {
+            batch.remove(key);
+        }
+        for (suffix, value) in items {
+            let mut key = prefix.clone();
+            key.extend_from_slice(suffix);
+            batch.insert(key, encode(value)?);
+        }
+        tree.apply_batch(batch).map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
+    }
+
     fn put_flushed(&self, table: Table, key: &[u8], bytes: &[u8]) -> Result<(), StoreError> {
         self.tree(table).insert(key, bytes).map_err(engine)?;
         self.db.flush().map_err(engine)?;
@@ -1012,67 +1057,29 @@ impl Store for SledStore {
     }
 
     fn stage(&self, feed: &str, records: &[StagedRecord]) -> Result<(), StoreError> {
-        let prefix = staged_prefix(feed);
-        let tree = self.tree(Table::Staged);
-        let old: Vec<sled::IVec> = tree
-            .scan_prefix(&prefix)
-            .keys()
-            .collect::<Result<_, _>>()
-            .map_err(engine)?;
-        let mut batch = sled::Batch::default();
-        for key in old {
-            batch.remove(key);
-        }
-        for record in records {
-            let mut key = prefix.clone();
-            key.extend_from_slice(record.service_id.as_bytes());
-            batch.insert(key, encode(record)?);
-        }
-        tree.apply_batch(batch).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.replace_under(
+            Table::Staged,
+            feed,
+            records
+                .iter()
+                .map(|r| (r.service_id.as_bytes().as_slice(), r)),
+        )
     }
 
     fn feed_cache(&self, feed: &str) -> Result<Vec<CachedRecord>, StoreError> {
-        self.tree(Table::FeedCache)
-            .scan_prefix(staged_prefix(feed))
-            .map(|entry| {
-                let (key, bytes) = entry.map_err(engine)?;
-                decode("cached feed record", &key, &bytes)
-            })
-            .collect()
+        self.all_under(Table::FeedCache, feed, "cached feed record")
     }
 
     fn put_feed_cache(&self, feed: &str, records: &[CachedRecord]) -> Result<(), StoreError> {
-        let prefix = staged_prefix(feed);
-        let tree = self.tree(Table::FeedCache);
-        let old: Vec<sled::IVec> = tree
-            .scan_prefix(&prefix)
-            .keys()
-            .collect::<Result<_, _>>()
-            .map_err(engine)?;
-        let mut batch = sled::Batch::default();
-        for key in old {
-            batch.remove(key);
-        }
-        for record in records {
-            let mut key = prefix.clone();
-            key.extend_from_slice(record.remote_id.as_bytes());
-            batch.insert(key, encode(record)?);
-        }
-        tree.apply_batch(batch).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.replace_under(
+            Table::FeedCache,
+            feed,
+            records.iter().map(|r| (r.remote_id.as_bytes(), r)),
+        )
     }
 
     fn staged(&self, feed: &str) -> Result<Vec<StagedRecord>, StoreError> {
-        self.tree(Table::Staged)
-            .scan_prefix(staged_prefix(feed))
-            .map(|entry| {
-                let (key, bytes) = entry.map_err(engine)?;
-                decode("staged record", &key, &bytes)
-            })
-            .collect()
+        self.all_under(Table::Staged, feed, "staged record")
     }
 
     fn source_of(&self, service: ServiceId) -> Result<Option<Source>, StoreError> {

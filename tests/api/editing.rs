@@ -21,6 +21,30 @@ async fn post_fields(visitor: &mut Visitor<'_>, path: &str, fields: &[(String, S
 }
 
 /// A signed-in visitor with a new account holding `role`.
+/// A signed-in moderator of the whole borough.
+pub async fn borough_moderator<'a>(app: &'a TestApp) -> Visitor<'a> {
+    staff(
+        app,
+        "mo@council.example.org",
+        Role::Moderator {
+            localities: Default::default(),
+        },
+    )
+    .await
+}
+
+/// A signed-in moderator of the north-west locality only.
+pub async fn local_moderator<'a>(app: &'a TestApp) -> Visitor<'a> {
+    staff(
+        app,
+        "local@council.example.org",
+        Role::Moderator {
+            localities: ["north-west".to_owned()].into(),
+        },
+    )
+    .await
+}
+
 pub async fn staff<'a>(app: &'a TestApp, email: &str, role: Role) -> Visitor<'a> {
     let link = create(app, email, role);
     let mut visitor = Visitor::new(app);

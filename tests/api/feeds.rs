@@ -354,14 +354,7 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
     assert_eq!(app.get(&format!("/services/{id}")).await.status, 404);
 
     // A moderator of one locality may not publish feeds; a borough-wide one may.
-    let mut local = crate::editing::staff(
-        &app,
-        "local@council.example.org",
-        signpost::domain::account::Role::Moderator {
-            localities: ["north-west".to_owned()].into(),
-        },
-    )
-    .await;
+    let mut local = crate::editing::local_moderator(&app).await;
     let csrf = local.csrf();
     let id_text = id.to_string();
     let refused = local
@@ -371,29 +364,14 @@ async fn a_moderator_publishes_staged_records_which_then_show_their_source() {
         )
         .await;
     assert_eq!(refused.status, 403);
-    let mut moderator = crate::editing::staff(
-        &app,
-        "mo@council.example.org",
-        signpost::domain::account::Role::Moderator {
-            localities: Default::default(),
-        },
-    )
-    .await;
+    let mut moderator = crate::editing::borough_moderator(&app).await;
     let page = moderator.get("/moderation/feeds").await;
     assert_eq!(page.status, 200);
     assert!(
         page.text.contains(&format!("publish-{id}")),
         "the staged record is offered"
     );
-    let csrf = moderator.csrf();
-    let published = moderator
-        .post(
-            "/moderation/feeds/mock",
-            &[("csrf", &csrf), ("id", &id_text)],
-        )
-        .await;
-    assert_eq!(published.status, 200, "{}", published.text);
-    assert!(published.text.contains("1 published, 0 refused"));
+    publish(&mut moderator, "mock", &id_text).await;
 
     // Live and searchable, with its source; gone from staging; in the record's history.
     assert_eq!(app.get(&format!("/services/{id}")).await.status, 200);
@@ -469,6 +447,23 @@ async fn a_running_server_pulls_scheduled_feeds_into_staging() {
     assert!(
         store.staged("by-hand").unwrap().is_empty(),
         "no schedule, no pull"
+    );
+}
+
+/// Publishes one staged record through the feeds page, which must say so.
+async fn publish(moderator: &mut Visitor<'_>, feed: &str, id: &str) {
+    let csrf = moderator.csrf();
+    let published = moderator
+        .post(
+            &format!("/moderation/feeds/{feed}"),
+            &[("csrf", &csrf), ("id", id)],
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.text);
+    assert!(
+        published.text.contains("1 published, 0 refused"),
+        "{}",
+        published.text
     );
 }
 
@@ -560,33 +555,15 @@ async fn a_feed_record_of_a_listed_service_updates_that_listing_and_its_withdraw
         Some(remote)
     );
 
-    let mut moderator = crate::editing::staff(
-        &app,
-        "mo@council.example.org",
-        signpost::domain::account::Role::Moderator {
-            localities: Default::default(),
-        },
-    )
-    .await;
+    let mut moderator = crate::editing::borough_moderator(&app).await;
     let page = moderator.get("/moderation/feeds").await;
     assert!(
         page.text.contains("Matched to the listing"),
         "{}",
         page.text
     );
-    let csrf = moderator.csrf();
     let id_text = id.to_string();
-    let published = moderator
-        .post(
-            "/moderation/feeds/other-directory",
-            &[("csrf", &csrf), ("id", &id_text)],
-        )
-        .await;
-    assert!(
-        published.text.contains("1 published, 0 refused"),
-        "{}",
-        published.text
-    );
+    publish(&mut moderator, "other-directory", &id_text).await;
     // The listing changed in place: one listing, not two, in the directory's own organisation.
     let live = app.get_json(&format!("/services/{id}")).await;
     assert_eq!(live["name"], theirs["name"]);
@@ -614,18 +591,7 @@ async fn a_feed_record_of_a_listed_service_updates_that_listing_and_its_withdraw
     );
     let page = moderator.get("/moderation/feeds").await;
     assert!(page.text.contains("withdrawn: the feed no longer lists it"));
-    let csrf = moderator.csrf();
-    let published = moderator
-        .post(
-            "/moderation/feeds/other-directory",
-            &[("csrf", &csrf), ("id", &id_text)],
-        )
-        .await;
-    assert!(
-        published.text.contains("1 published, 0 refused"),
-        "{}",
-        published.text
-    );
+    publish(&mut moderator, "other-directory", &id_text).await;
     assert_eq!(
         app.get_json(&format!("/services/{id}")).await["status"],
         "inactive"

@@ -302,11 +302,17 @@ impl<'a> Visitor<'a> {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
+        self.send_post(path, "application/x-www-form-urlencoded", body.into_bytes())
+            .await
+    }
+
+    /// POSTs `body` as `content_type`, with the visitor's cookies.
+    async fn send_post(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let response = self
             .client
             .post(format!("{}{path}", self.app.address))
             .header("accept", "text/html")
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", content_type)
             .header("cookie", self.cookie_header())
             .body(body)
             .send()
@@ -343,20 +349,12 @@ impl<'a> Visitor<'a> {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let response = self
-            .client
-            .post(format!("{}{path}", self.app.address))
-            .header("accept", "text/html")
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header("cookie", self.cookie_header())
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        self.read(response).await
+        self.send_post(
+            path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await
     }
 
     pub fn csrf(&self) -> String {

@@ -255,24 +255,10 @@ async fn a_moderator_uploads_a_sheet_sees_every_bad_cell_and_imports_the_good_ro
     let mut visitor = crate::helpers::Visitor::new(&app);
     let page = visitor.get("/moderation/import").await;
     assert_eq!(page.status, 303, "sign in first");
-    let mut local = crate::editing::staff(
-        &app,
-        "local@council.example.org",
-        signpost::domain::account::Role::Moderator {
-            localities: ["north-west".to_owned()].into(),
-        },
-    )
-    .await;
+    let mut local = crate::editing::local_moderator(&app).await;
     assert_eq!(local.get("/moderation/import").await.status, 403);
 
-    let mut moderator = crate::editing::staff(
-        &app,
-        "mo@council.example.org",
-        signpost::domain::account::Role::Moderator {
-            localities: Default::default(),
-        },
-    )
-    .await;
+    let mut moderator = crate::editing::borough_moderator(&app).await;
     let form = moderator.get("/moderation/import").await;
     assert_eq!(form.status, 200);
     let csrf = moderator.csrf();
