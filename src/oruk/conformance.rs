@@ -301,8 +301,20 @@ fn is_uuid(text: &str) -> bool {
     text.len() == 36 && uuid::Uuid::parse_str(text).is_ok()
 }
 
-/// The publishing rules every answer is held to (besides its schema).
-fn rule_problems(value: &Value, path: &str, found: &mut Vec<String>) {
+/// The publishing rules every answer is held to (besides its schema): no nulls, empty
+/// strings or empty arrays (but `contents`), and ids that are UUIDs. Problems are added to
+/// `found`, each naming its path from `path`.
+pub fn rule_problems(value: &Value, path: &str, found: &mut Vec<String>) {
+    check_rules(value, path, true, found);
+}
+
+/// [`rule_problems`] without the rule on ids, for answers that are not ORUK records
+/// (Signpost's own endpoints name localities by slug).
+pub fn empty_value_problems(value: &Value, path: &str, found: &mut Vec<String>) {
+    check_rules(value, path, false, found);
+}
+
+fn check_rules(value: &Value, path: &str, ids: bool, found: &mut Vec<String>) {
     match value {
         Value::Null => found.push(format!("{path} is null (leave the field out)")),
         Value::String(text) if text.trim().is_empty() => {
@@ -313,19 +325,20 @@ fn rule_problems(value: &Value, path: &str, found: &mut Vec<String>) {
         }
         Value::Array(items) => {
             for (at, item) in items.iter().enumerate() {
-                rule_problems(item, &format!("{path}[{at}]"), found);
+                check_rules(item, &format!("{path}[{at}]"), ids, found);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
                 let at = format!("{path}.{key}");
-                if (key == "id" || key.ends_with("_id"))
+                if ids
+                    && (key == "id" || key.ends_with("_id"))
                     && let Value::String(id) = item
                     && !is_uuid(id)
                 {
                     found.push(format!("{at} is {id:?}, not a UUID"));
                 }
-                rule_problems(item, &at, found);
+                check_rules(item, &at, ids, found);
             }
         }
         _ => {}

@@ -461,7 +461,7 @@ async fn facet_counts_agree_with_filtering() {
         let filtered = app
             .get_json(&format!(
                 "/services?search=advice&locality={}",
-                facet["id"].as_str().unwrap()
+                facet["code"].as_str().unwrap()
             ))
             .await;
         assert_eq!(facet["count"], filtered["total_items"], "{facet}");

@@ -743,11 +743,11 @@ fn schemas() -> Map<String, Value> {
                             "locality",
                             list(object(
                                 vec![
-                                    ("id", text()),
+                                    ("code", text()),
                                     ("name", text()),
                                     ("count", json!({"type": "integer", "minimum": 0})),
                                 ],
-                                &["id", "name", "count"],
+                                &["code", "name", "count"],
                             )),
                         ),
                         (

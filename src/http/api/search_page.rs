@@ -41,7 +41,8 @@ struct SearchArea<'a> {
 
 #[derive(Serialize)]
 struct LocalityCount<'a> {
-    id: &'a str,
+    /// The locality's code (`north-west`): a slug, not an ORUK id.
+    code: &'a str,
     name: &'a str,
     count: usize,
 }
@@ -291,7 +292,7 @@ fn facets<'a>(
             .filter_map(|(id, count)| {
                 let locality = &geography.localities()[geography.locality_by_key(id)?];
                 Some(LocalityCount {
-                    id: &locality.id,
+                    code: &locality.id,
                     name: &locality.name,
                     count: *count,
                 })
