@@ -454,6 +454,12 @@ fn feeds(command: FeedsCommand) -> anyhow::Result<ExitCode> {
 
 fn import_files(data: &DataArgs, files: &[PathBuf], valid_rows: bool) -> anyhow::Result<ExitCode> {
     let catalog = data.open()?;
+    // A new data directory gets Signpost's own vocabulary (needs, suitable for) first, as
+    // one made by `serve` does: sheets name those terms.
+    if catalog.store().generation()? == 0 {
+        signpost::seed::load_taxonomies(&catalog)?;
+        eprintln!("a new data directory: Signpost's taxonomies loaded first");
+    }
     let mut all_imported = true;
     for path in files {
         if path

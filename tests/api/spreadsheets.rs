@@ -33,6 +33,8 @@ fn good(name: &str) -> Vec<(&str, &str)> {
         ("postcode", "E14 6AQ"),
         ("opening_hours", "Wed 10:00-12:00"),
         ("languages", "English; Bengali"),
+        // A term of Signpost's own vocabulary, which a new data directory is given.
+        ("needs", "Loneliness and social isolation"),
     ]
 }
 
