@@ -140,6 +140,10 @@ impl Table {
 const FORMAT_KEY: &[u8] = b"format_version";
 /// How long a locked store is retried before it is reported as in use.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// sled's page cache. Its default (1 GiB) let a 100k-service directory hold about a
+/// gigabyte resident; pages a search needs are few and the operating system caches the file
+/// too (see BENCHMARKS.md).
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 const GENERATION_KEY: &[u8] = b"generation";
 const SAMPLE_DATA_KEY: &[u8] = b"sample_data";
 
@@ -165,7 +169,11 @@ impl SledStore {
         let path_text = dir.display().to_string();
         let started = std::time::Instant::now();
         let db = loop {
-            match sled::Config::new().path(dir).open() {
+            match sled::Config::new()
+                .path(dir)
+                .cache_capacity(CACHE_BYTES)
+                .open()
+            {
                 Ok(db) => break db,
                 Err(error) if error.to_string().contains("could not acquire lock") => {
                     if started.elapsed() >= LOCK_WAIT {

@@ -1,0 +1,318 @@
+//! The benchmark suite (BENCHMARKS.md): synthetic directories of 1k, 100k and 1M services
+//! (`support::synth`), built into a fresh data directory, then the query mixes of
+//! `benches/queries.json` run as the `/services` handler runs them (parameters parsed, index
+//! searched, the page of 20 read from the store and rendered to JSON), and the operations:
+//! bulk build to searchable, an update to visible in search (idle and right after the bulk
+//! load), restart to first answer and the first 100 answers, memory and disk.
+//!
+//! ```sh
+//! cargo bench --bench suite                              # tiers 1k and 100k
+//! SIGNPOST_BENCH_TIERS=1k,100k,1m cargo bench --bench suite
+//! SIGNPOST_GEO_DIR=../shared/data/geo cargo bench --bench suite   # exact geography
+//! ```
+//!
+//! Run by `cargo test` (without `--bench`), it is a smoke run: tier 1k, two runs a query,
+//! checking only that the suite works. Latency is measured here, never asserted.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use signpost::catalog::{Catalog, import};
+use signpost::http::params::{Params, SearchContext};
+use signpost::search::assets::SearchAssets;
+use signpost::search::query::{ServiceQuery, Target, london_now};
+use support::synth::Generator;
+
+/// The generator's seed: the same directory every run.
+const SEED: u64 = 20_261_122;
+/// Records imported at a time while building.
+const CHUNK: u64 = 10_000;
+
+struct Settings {
+    full: bool,
+    tiers: Vec<(String, u64)>,
+    geo_dir: Option<std::path::PathBuf>,
+}
+
+fn settings() -> Settings {
+    let full = std::env::args().any(|a| a == "--bench");
+    let wanted = std::env::var("SIGNPOST_BENCH_TIERS")
+        .unwrap_or_else(|_| if full { "1k,100k" } else { "1k" }.to_owned());
+    let tiers = wanted
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|tier| {
+            let count = match tier.to_lowercase().as_str() {
+                "1k" => 1_000,
+                "100k" => 100_000,
+                "1m" => 1_000_000,
+                other => other
+                    .parse()
+                    .unwrap_or_else(|_| panic!("unknown tier {other}")),
+            };
+            (tier.to_owned(), count)
+        })
+        .collect();
+    let geo_dir = std::env::var_os("SIGNPOST_GEO_DIR").map(Into::into);
+    Settings {
+        full,
+        tiers,
+        geo_dir,
+    }
+}
+
+fn open(dir: &Path, geo_dir: Option<&Path>) -> Catalog {
+    let geography = Arc::new(signpost::geography::load(geo_dir).unwrap());
+    let (catalog, _) = Catalog::open(dir, geography, Arc::new(SearchAssets::built_in())).unwrap();
+    catalog
+}
+
+fn parse(catalog: &Catalog, query_string: &str) -> ServiceQuery {
+    let context = SearchContext {
+        now: london_now(),
+        geography: catalog.geography(),
+        features: &catalog.index().assets().features,
+        online: None,
+    };
+    Params::new(query_string)
+        .service_query(Target::Services, &context)
+        .unwrap_or_else(|e| panic!("{query_string}: {e:?}"))
+}
+
+/// One search as the handler makes it; returns its time.
+fn search(catalog: &Catalog, query_string: &str) -> Duration {
+    let started = Instant::now();
+    let query = parse(catalog, query_string);
+    let body = signpost::http::api::search_page::render(catalog, &query).unwrap();
+    std::hint::black_box(body);
+    started.elapsed()
+}
+
+fn mixes() -> Vec<(String, Vec<String>)> {
+    let file: Value = serde_json::from_str(include_str!("queries.json")).unwrap();
+    file["mixes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, queries)| {
+            let queries = queries
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| format!("{}&per_page=20", q.as_str().unwrap()))
+                .collect();
+            (name.clone(), queries)
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], share: f64) -> Duration {
+    let at = ((sorted.len() as f64 - 1.0) * share).round() as usize;
+    sorted[at]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1_000.0
+}
+
+/// p50, p90, p99 and max, in milliseconds.
+fn summary(mut timings: Vec<Duration>) -> String {
+    timings.sort();
+    format!(
+        "{:.2} | {:.2} | {:.2} | {:.2}",
+        ms(percentile(&timings, 0.5)),
+        ms(percentile(&timings, 0.9)),
+        ms(percentile(&timings, 0.99)),
+        ms(*timings.last().unwrap())
+    )
+}
+
+/// Resident memory of this process, in MB (Linux).
+fn rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn disk_mb(dir: &Path) -> f64 {
+    fn walk(dir: &Path) -> u64 {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| match entry.metadata() {
+                Ok(meta) if meta.is_dir() => walk(&entry.path()),
+                Ok(meta) => meta.len(),
+                Err(_) => 0,
+            })
+            .sum()
+    }
+    walk(dir) as f64 / 1_048_576.0
+}
+
+/// Builds a directory of `count` services; returns the time to searchable.
+fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
+    let started = Instant::now();
+    signpost::seed::load_taxonomies(catalog).unwrap();
+    let mut n = 0;
+    while n < count {
+        let end = (n + CHUNK).min(count);
+        let records = (n..end)
+            .map(|i| import::SourceRecord {
+                position: import::Position::Item(i as usize + 1),
+                value: Ok(generator.service(SEED, i)),
+            })
+            .collect();
+        let report = import::import(catalog, records).unwrap();
+        assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());
+        n = end;
+    }
+    catalog.wait_for_index().unwrap();
+    started.elapsed()
+}
+
+/// Renames `updates` services one at a time, each searchable before the next: the time
+/// from the write to visible in search.
+fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Duration> {
+    (0..updates)
+        .map(|k| {
+            let id = signpost::domain::ids::ServiceId::parse(&support::synth::service_id(
+                k * 7919 % count,
+            ))
+            .unwrap();
+            let mut service = catalog.store().service(id).unwrap().unwrap();
+            service.name = format!("Renamed service {k} ({round})");
+            service.last_modified = None;
+            let started = Instant::now();
+            catalog
+                .apply(&signpost::store::ChangeSet {
+                    services: vec![service],
+                    ..Default::default()
+                })
+                .unwrap();
+            catalog.wait_for_index().unwrap();
+            started.elapsed()
+        })
+        .collect()
+}
+
+fn main() {
+    if let Some(dir) = std::env::var_os(RESTART_DIR) {
+        restart(Path::new(&dir));
+        return;
+    }
+    let settings = settings();
+    let generator = Generator::new();
+    let mixes = mixes();
+    let (warm, timed) = if settings.full { (2, 20) } else { (1, 2) };
+    println!(
+        "# Benchmark suite ({} run)\n",
+        if settings.full { "full" } else { "smoke" }
+    );
+    for (tier, count) in &settings.tiers {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = open(dir.path(), settings.geo_dir.as_deref());
+        let built = build(&catalog, &generator, *count);
+        let after_bulk = updates(
+            &catalog,
+            *count,
+            if settings.full { 20 } else { 3 },
+            "after the bulk load",
+        );
+        println!(
+            "## {tier}: {count} services, {} index documents\n\nbulk build to searchable: {:.2} s\n",
+            catalog.index().num_docs(),
+            built.as_secs_f64()
+        );
+        println!(
+            "| mix | queries | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
+        );
+        for (mix, queries) in &mixes {
+            for query in queries {
+                for _ in 0..warm {
+                    search(&catalog, query);
+                }
+            }
+            let timings: Vec<Duration> = queries
+                .iter()
+                .flat_map(|query| {
+                    (0..timed)
+                        .map(|_| search(&catalog, query))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            println!("| {mix} | {} | {} |", queries.len(), summary(timings));
+        }
+        let idle = updates(&catalog, *count, if settings.full { 50 } else { 3 }, "idle");
+        println!(
+            "\nupdate to visible in search (p50 | p90 | p99 | max ms): idle {}; right after the bulk load {}",
+            summary(idle),
+            summary(after_bulk)
+        );
+        if let Some(rss) = rss_mb() {
+            println!("resident memory after building and the query run: {rss:.0} MB");
+        }
+        catalog.close();
+        drop(catalog);
+        println!(
+            "disk: {:.0} MB (store {:.0} MB, index {:.0} MB)",
+            disk_mb(dir.path()),
+            disk_mb(&dir.path().join("store")),
+            disk_mb(&dir.path().join("index"))
+        );
+        // A restart is a new process: this program again, told to open the directory.
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .env(RESTART_DIR, dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            child.status.success(),
+            "{}",
+            String::from_utf8_lossy(&child.stderr)
+        );
+        print!("{}", String::from_utf8_lossy(&child.stdout));
+    }
+}
+
+/// Set for the child process that measures a restart: the data directory to open.
+const RESTART_DIR: &str = "SIGNPOST_BENCH_RESTART_DIR";
+
+/// In a fresh process: opens the directory, answers the first query (the time from start),
+/// the first 100 answers, then a whole run of the mixes; memory after that.
+fn restart(dir: &Path) {
+    let settings = settings();
+    let mixes = mixes();
+    let restarted = Instant::now();
+    let catalog = open(dir, settings.geo_dir.as_deref());
+    search(&catalog, &mixes[0].1[0]);
+    let to_first = restarted.elapsed();
+    let first_hundred: Vec<Duration> = mixes
+        .iter()
+        .flat_map(|(_, queries)| queries.iter())
+        .cycle()
+        .take(100)
+        .map(|query| search(&catalog, query))
+        .collect();
+    for (_, queries) in &mixes {
+        for query in queries {
+            search(&catalog, query);
+        }
+    }
+    println!(
+        "restart (a new process) to first answer: {:.0} ms; the first 100 answers after it: {}",
+        ms(to_first),
+        summary(first_hundred)
+    );
+    if let Some(rss) = rss_mb() {
+        println!(
+            "resident memory of the restarted process after a run of every mix: {rss:.0} MB\n"
+        );
+    }
+    catalog.close();
+}
