@@ -9,6 +9,7 @@
 //! cargo bench --bench suite                              # tiers 1k and 100k
 //! SIGNPOST_BENCH_TIERS=1k,100k,1m cargo bench --bench suite
 //! SIGNPOST_GEO_DIR=../shared/data/geo cargo bench --bench suite   # exact geography
+//! SIGNPOST_BENCH_MIXES=text,typo cargo bench --bench suite        # some mixes only
 //! ```
 //!
 //! Run by `cargo test` (without `--bench`), it is a smoke run: tier 1k, two runs a query,
@@ -93,12 +94,19 @@ fn search(catalog: &Catalog, query_string: &str) -> Duration {
     started.elapsed()
 }
 
+/// The query mixes (only those named in `SIGNPOST_BENCH_MIXES`, when set).
 fn mixes() -> Vec<(String, Vec<String>)> {
     let file: Value = serde_json::from_str(include_str!("queries.json")).unwrap();
+    let wanted = std::env::var("SIGNPOST_BENCH_MIXES").ok();
     file["mixes"]
         .as_object()
         .unwrap()
         .iter()
+        .filter(|(name, _)| {
+            wanted
+                .as_deref()
+                .is_none_or(|w| w.split(',').any(|m| m.trim() == name.as_str()))
+        })
         .map(|(name, queries)| {
             let queries = queries
                 .as_array()

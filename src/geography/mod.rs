@@ -183,6 +183,10 @@ pub struct Geography {
     postcodes: HashMap<String, PostcodeEntry>,
     outward_centroids: HashMap<String, LatLon>,
     fingerprint: u64,
+    /// The borough's name and code as free text mentions them (normalised, padded).
+    borough_keys: Vec<String>,
+    /// Each ward's name, code and former name as free text mentions them.
+    ward_keys: Vec<Vec<String>>,
 }
 
 /// Lower-case, `&` as "and", apostrophes dropped, other punctuation as spaces, single
@@ -363,6 +367,28 @@ impl Geography {
                 LatLon::new(lat / count as f64, lon / count as f64).expect("mean of valid points");
             outward_centroids.insert(outward, centroid);
         }
+        let padded = |key: String| (!key.is_empty()).then(|| format!(" {key} "));
+        let borough_keys = [
+            name_key(&parts.borough.name),
+            parts.borough.code.to_ascii_lowercase(),
+        ]
+        .into_iter()
+        .filter_map(padded)
+        .collect();
+        let ward_keys = wards
+            .iter()
+            .map(|ward: &Ward| {
+                [
+                    Some(name_key(&ward.name)),
+                    Some(ward.code.to_ascii_lowercase()),
+                    ward.former_name.as_deref().map(name_key),
+                ]
+                .into_iter()
+                .flatten()
+                .filter_map(padded)
+                .collect()
+            })
+            .collect();
         Ok(Geography {
             precision: parts.precision,
             source: parts.source,
@@ -374,6 +400,8 @@ impl Geography {
             postcodes,
             outward_centroids,
             fingerprint: parts.fingerprint,
+            borough_keys,
+            ward_keys,
         })
     }
 
@@ -648,22 +676,14 @@ impl Geography {
             coverage.wards.extend(0..self.wards.len());
             return;
         }
-        if mentions(&name_key(&self.borough.name))
-            || mentions(&self.borough.code.to_ascii_lowercase())
-        {
+        let mentioned = |keys: &[String]| keys.iter().any(|key| padded.contains(key.as_str()));
+        if mentioned(&self.borough_keys) {
             coverage.declared = true;
             coverage.wards.extend(0..self.wards.len());
             return;
         }
-        for (at, ward) in self.wards.iter().enumerate() {
-            let named =
-                mentions(&name_key(&ward.name)) || mentions(&ward.code.to_ascii_lowercase());
-            if named
-                || ward
-                    .former_name
-                    .as_deref()
-                    .is_some_and(|former| mentions(&name_key(former)))
-            {
+        for (at, keys) in self.ward_keys.iter().enumerate() {
+            if mentioned(keys) {
                 coverage.declared = true;
                 coverage.wards.insert(at);
             }

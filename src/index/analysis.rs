@@ -62,6 +62,9 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
 }
 
@@ -72,13 +75,16 @@ impl Tokenizer for WordTokenizer {
         let mut tokens = Vec::new();
         let mut start: Option<usize> = None;
         let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
-            let word: String = text[from..to]
-                .nfc()
-                .filter(|c| !is_apostrophe(*c))
-                .collect();
-            let word = match bengali_stem(&word) {
-                Some(stem) => stem.to_owned(),
-                None => word,
+            let raw = &text[from..to];
+            // Most words are plain ASCII: already in NFC, with no Bengali ending to strip.
+            let word = if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                raw.to_owned()
+            } else {
+                let word: String = raw.nfc().filter(|c| !is_apostrophe(*c)).collect();
+                match bengali_stem(&word) {
+                    Some(stem) => stem.to_owned(),
+                    None => word,
+                }
             };
             let position = tokens.len();
             tokens.push(Token {

@@ -32,6 +32,31 @@ pub struct FeatureValue {
     pub phrases: Vec<String>,
     /// Phrases that mean it does not apply.
     pub not: Vec<String>,
+    /// The phrases as matched: normalised (`name_key`) and padded with spaces.
+    pub keys: Vec<String>,
+    /// The "not" phrases as matched.
+    pub not_keys: Vec<String>,
+}
+
+impl FeatureValue {
+    /// A value with its phrases, normalised once for matching.
+    pub fn new(value: &str, phrases: Vec<String>, not: Vec<String>) -> Self {
+        let keys = |phrases: &[String]| {
+            phrases
+                .iter()
+                .map(|p| crate::geography::name_key(p))
+                .filter(|k| !k.is_empty())
+                .map(|k| format!(" {k} "))
+                .collect()
+        };
+        Self {
+            value: value.trim().to_owned(),
+            keys: keys(&phrases),
+            not_keys: keys(&not),
+            phrases,
+            not,
+        }
+    }
 }
 
 /// The feature vocabulary, by filter.
@@ -171,11 +196,7 @@ pub fn parse_features(file: &str, text: &str) -> Result<Features, AssetError> {
             }
             None => (rest, Vec::new()),
         };
-        let entry = FeatureValue {
-            value: value.trim().to_owned(),
-            phrases: phrases(wanted),
-            not,
-        };
+        let entry = FeatureValue::new(value, phrases(wanted), not);
         if entry.phrases.is_empty() {
             return Err(error(format!("{} has no phrases", entry.value)));
         }

@@ -15,13 +15,10 @@ pub const IN_PERSON: &str = "in_person";
 /// The values whose phrases appear in `text` and whose "not" phrases do not.
 pub fn values_in(text: &str, vocabulary: &[FeatureValue]) -> BTreeSet<String> {
     let padded = format!(" {} ", name_key(text));
-    let mentions = |phrase: &String| {
-        let key = name_key(phrase);
-        !key.is_empty() && padded.contains(&format!(" {key} "))
-    };
+    let mentions = |key: &String| padded.contains(key.as_str());
     vocabulary
         .iter()
-        .filter(|value| value.phrases.iter().any(mentions) && !value.not.iter().any(mentions))
+        .filter(|value| value.keys.iter().any(mentions) && !value.not_keys.iter().any(mentions))
         .map(|value| value.value.clone())
         .collect()
 }
