@@ -10,6 +10,7 @@
 //! SIGNPOST_BENCH_TIERS=1k,100k,1m cargo bench --bench suite
 //! SIGNPOST_GEO_DIR=../shared/data/geo cargo bench --bench suite   # exact geography
 //! SIGNPOST_BENCH_MIXES=text,typo cargo bench --bench suite        # some mixes only
+//! SIGNPOST_BENCH_TIERS=100k SIGNPOST_BENCH_EXPORT=/tmp/100k.ndjson cargo bench --bench suite
 //! ```
 //!
 //! Run by `cargo test` (without `--bench`), it is a smoke run: tier 1k, two runs a query,
@@ -210,12 +211,29 @@ fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Dura
         .collect()
 }
 
+/// Set to a file path: writes the first tier's services there as NDJSON (for loading into
+/// a server or a baseline database) and runs nothing.
+const EXPORT_TO: &str = "SIGNPOST_BENCH_EXPORT";
+
 fn main() {
     if let Some(dir) = std::env::var_os(RESTART_DIR) {
         restart(Path::new(&dir));
         return;
     }
     let settings = settings();
+    if let Some(path) = std::env::var_os(EXPORT_TO) {
+        use std::io::Write;
+        let (_, count) = settings.tiers[0];
+        let generator = Generator::new();
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for n in 0..count {
+            serde_json::to_writer(&mut out, &generator.service(SEED, n)).unwrap();
+            out.write_all(b"\n").unwrap();
+        }
+        out.flush().unwrap();
+        eprintln!("wrote {count} services to {}", Path::new(&path).display());
+        return;
+    }
     let generator = Generator::new();
     let mixes = mixes();
     let (warm, timed) = if settings.full { (2, 20) } else { (1, 2) };
