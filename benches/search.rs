@@ -13,14 +13,19 @@
 //! is measured here, never asserted in tests).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use signpost::catalog::{Catalog, import};
-use signpost::http::params::{Params, SearchContext};
-use signpost::search::assets::SearchAssets;
-use signpost::search::query::{ServiceQuery, Target, london_now};
+
+// Shared with the suite; this bench uses only part of it.
+#[allow(dead_code)]
+mod support;
+use support::parse;
+
+fn open(dir: &std::path::Path) -> Catalog {
+    support::open(dir, None)
+}
 
 const WARM_UP_RUNS: usize = 2;
 const TIMED_RUNS: usize = 20;
@@ -45,24 +50,6 @@ fn judged_queries() -> Vec<String> {
             pairs.finish()
         })
         .collect()
-}
-
-fn open(dir: &std::path::Path) -> Catalog {
-    let geography = Arc::new(signpost::geography::builtin::geography());
-    let (catalog, _) = Catalog::open(dir, geography, Arc::new(SearchAssets::built_in())).unwrap();
-    catalog
-}
-
-fn parse(catalog: &Catalog, query_string: &str) -> ServiceQuery {
-    let context = SearchContext {
-        now: london_now(),
-        geography: catalog.geography(),
-        features: &catalog.index().assets().features,
-        online: None,
-    };
-    Params::new(query_string)
-        .service_query(Target::Services, &context)
-        .unwrap_or_else(|e| panic!("{query_string}: {e:?}"))
 }
 
 fn percentile(sorted: &[Duration], share: f64) -> Duration {

@@ -19,15 +19,12 @@
 mod support;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use signpost::catalog::{Catalog, import};
-use signpost::http::params::{Params, SearchContext};
-use signpost::search::assets::SearchAssets;
-use signpost::search::query::{ServiceQuery, Target, london_now};
 use support::synth::Generator;
+use support::{open, parse};
 
 /// The generator's seed: the same directory every run.
 const SEED: u64 = 20_261_122;
@@ -66,24 +63,6 @@ fn settings() -> Settings {
         tiers,
         geo_dir,
     }
-}
-
-fn open(dir: &Path, geo_dir: Option<&Path>) -> Catalog {
-    let geography = Arc::new(signpost::geography::load(geo_dir).unwrap());
-    let (catalog, _) = Catalog::open(dir, geography, Arc::new(SearchAssets::built_in())).unwrap();
-    catalog
-}
-
-fn parse(catalog: &Catalog, query_string: &str) -> ServiceQuery {
-    let context = SearchContext {
-        now: london_now(),
-        geography: catalog.geography(),
-        features: &catalog.index().assets().features,
-        online: None,
-    };
-    Params::new(query_string)
-        .service_query(Target::Services, &context)
-        .unwrap_or_else(|e| panic!("{query_string}: {e:?}"))
 }
 
 /// One search as the handler makes it; returns its time.
