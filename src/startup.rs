@@ -151,6 +151,7 @@ impl Application {
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .wrap(from_fn(http::observe))
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap(from_fn(http::prefer_zstd))
                 .configure(http::configure)
                 .default_service(web::to(http::not_found))
         })

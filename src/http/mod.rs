@@ -15,7 +15,7 @@ use actix_web::{HttpResponse, Resource, web};
 use crate::catalog::Catalog;
 use error::ApiError;
 
-pub use middleware::observe;
+pub use middleware::{observe, prefer_zstd};
 
 /// The largest request body accepted (a listing form in Bengali, percent-encoded, fits
 /// several times over); larger bodies are refused with 413 before a handler runs.

@@ -666,3 +666,35 @@ async fn pages_are_small_compressed_and_cached() {
     .unwrap();
     assert_eq!(again.status(), 304, "an unchanged page is not sent again");
 }
+
+#[tokio::test]
+async fn clients_that_accept_zstd_get_it_and_others_keep_their_own_order() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    for (accept, expected) in [
+        ("gzip, deflate, br, zstd", Some("zstd")),
+        ("br;q=1.0, zstd;q=0.5", Some("zstd")),
+        ("br, gzip", Some("br")),
+        ("gzip", Some("gzip")),
+        ("zstd;q=0, gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let reply = client
+            .get(format!("{}/services?per_page=20", app.address))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200);
+        let got = reply
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(got.as_deref(), expected, "Accept-Encoding: {accept}");
+        let body = reply.bytes().await.unwrap();
+        if expected == Some("zstd") {
+            // What crossed the wire is a zstd frame.
+            assert_eq!(&body[..4], [0x28, 0xb5, 0x2f, 0xfd]);
+        }
+    }
+}
