@@ -402,6 +402,23 @@ fn field_label(t: &Messages, field: &str) -> String {
     t.try_get(&id).unwrap_or_else(|| field.to_owned())
 }
 
+/// A form's field errors as its error summary lists them.
+fn error_lines(t: &Messages, errors: &[FieldError]) -> Vec<ErrorLine> {
+    errors
+        .iter()
+        .map(|e| ErrorLine {
+            field: e.field.clone(),
+            text: t.format(
+                "edit-error",
+                &[
+                    ("field", Arg::Text(&field_label(t, &e.field))),
+                    ("problem", Arg::Text(&e.problem)),
+                ],
+            ),
+        })
+        .collect()
+}
+
 fn edit_page(
     context: &PageContext,
     editing: &Editing,
@@ -431,19 +448,7 @@ fn edit_page(
         heading,
         action,
         f,
-        errors: errors
-            .iter()
-            .map(|e| ErrorLine {
-                field: e.field.clone(),
-                text: t.format(
-                    "edit-error",
-                    &[
-                        ("field", Arg::Text(&field_label(t, &e.field))),
-                        ("problem", Arg::Text(&e.problem)),
-                    ],
-                ),
-            })
-            .collect(),
+        errors: error_lines(t, errors),
         refused,
         open: editing
             .open
@@ -1129,19 +1134,7 @@ fn organisation_page(
         heading,
         action: format!("/manage/organisations/{}", organisation.id),
         f,
-        errors: errors
-            .iter()
-            .map(|e| ErrorLine {
-                field: e.field.clone(),
-                text: t.format(
-                    "edit-error",
-                    &[
-                        ("field", Arg::Text(&field_label(t, &e.field))),
-                        ("problem", Arg::Text(&e.problem)),
-                    ],
-                ),
-            })
-            .collect(),
+        errors: error_lines(t, errors),
         open: open.map(|p| t.with("edit-open-proposal", "status", &status_text(t, p))),
     }
 }
