@@ -430,7 +430,15 @@ async fn a_running_server_pulls_scheduled_feeds_into_staging() {
     store.put_feed(&scheduled).unwrap();
     store.put_feed(&manual).unwrap();
     let mut waited = 0;
-    while store.staged("mock").unwrap().is_empty() {
+    // The records are staged first, then the pull is recorded on the feed: wait for both.
+    let recorded = || {
+        store
+            .feeds()
+            .unwrap()
+            .iter()
+            .any(|f| f.name == "mock" && f.last_pull.is_some())
+    };
+    while store.staged("mock").unwrap().is_empty() || !recorded() {
         assert!(waited < 200, "the scheduled feed was not pulled");
         tokio::time::sleep(Duration::from_millis(50)).await;
         waited += 1;
