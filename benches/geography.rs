@@ -98,6 +98,7 @@ fn benches(c: &mut Criterion) {
             point: found.point,
             ward_code: found.ward.map(|w| geography.wards()[w].code.clone()),
             radius_metres: radius,
+            by_distance: false,
         }),
     };
     let mut group = c.benchmark_group(format!("search ({precision} geography)"));

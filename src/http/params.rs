@@ -344,6 +344,19 @@ impl Params {
                 .filter(|metres| metres.is_finite() && *metres > 0.0 && *metres <= MAX_PROXIMITY_METRES)
                 .ok_or_else(|| format!("must be a distance in metres, more than 0 and at most {MAX_PROXIMITY_METRES}"))
         });
+        let by_distance = self
+            .parsed("sort", |text| match text {
+                "distance" => Ok(true),
+                "relevance" => Ok(false),
+                _ => Err("must be relevance or distance".to_owned()),
+            })
+            .unwrap_or(false);
+        if by_distance && located.is_none() && !self.was_given("postcode") {
+            self.problem(
+                "sort",
+                "distance needs a postcode: give postcode=E14 3BY with sort=distance",
+            );
+        }
         match located {
             Some(found) => {
                 geo.near = Some(Near {
@@ -351,6 +364,7 @@ impl Params {
                     point: found.point,
                     ward_code: found.ward.map(|w| geography.wards()[w].code.clone()),
                     radius_metres: radius,
+                    by_distance,
                 });
             }
             None if radius.is_some() && !self.was_given("postcode") => {

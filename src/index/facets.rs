@@ -1,13 +1,20 @@
 //! Facet counts: for each dimension asked for, how many results each value would give, with
-//! the search's other filters applied but not the dimension's own. Value dimensions are
-//! counted in one pass each (a terms aggregation on the field); localities and wards by one
-//! count each (they match by place or coverage, not by a single field).
+//! the search's other filters applied but not the dimension's own.
+//!
+//! A dimension the search does not filter on is counted in the search's own pass (the
+//! [`InPass`] collector, beside the page and the total): one pass whatever the number of
+//! dimensions. A dimension the search filters on needs a pass of its own, without its
+//! filter: a terms aggregation for value dimensions, a count per area for localities and
+//! wards (they match by place or coverage).
+
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
-use tantivy::Searcher;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::collector::Count;
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::IndexError;
 use super::query::{TextPlan, Variant, build};
@@ -29,7 +36,272 @@ fn field_name(dimension: FacetDimension) -> &'static str {
     }
 }
 
-/// Counts the facets of `request` for `query`.
+/// Whether `query` filters on `dimension` (its facet then needs a pass without the filter).
+fn filters_on(query: &ServiceQuery, dimension: FacetDimension) -> bool {
+    let filters = &query.filters;
+    match dimension {
+        FacetDimension::Need => !filters.taxonomy_term_ids.is_empty(),
+        FacetDimension::Language => !filters.languages.is_empty(),
+        FacetDimension::Accessibility => !filters.accessibility.is_empty(),
+        FacetDimension::SuitableFor => !filters.suitable_for.is_empty(),
+        FacetDimension::Delivery => !filters.delivery.is_empty(),
+        FacetDimension::ReferralRoute => !filters.referral_routes.is_empty(),
+        FacetDimension::Cost => filters.free_only,
+        // Counted with the filter added, in a pass of its own.
+        FacetDimension::OpenNow => true,
+    }
+}
+
+fn filters_on_areas(query: &ServiceQuery, kinds: &[AreaKind]) -> bool {
+    query
+        .geo
+        .area_groups
+        .iter()
+        .any(|group| kinds.contains(&group.kind))
+}
+
+const LOCALITY_KINDS: [AreaKind; 2] = [AreaKind::Locality, AreaKind::Pcn];
+const WARD_KINDS: [AreaKind; 1] = [AreaKind::Ward];
+
+/// The facets of a request that the search's own pass can count.
+#[derive(Debug, Clone, Default)]
+pub struct InPass {
+    dimensions: Vec<FacetDimension>,
+    localities: Vec<String>,
+    wards: Vec<String>,
+}
+
+impl InPass {
+    /// What of `request` can be counted in `query`'s own pass.
+    pub fn of(query: &ServiceQuery, request: &FacetRequest) -> Self {
+        Self {
+            dimensions: request
+                .dimensions
+                .iter()
+                .copied()
+                .filter(|dimension| !filters_on(query, *dimension))
+                .collect(),
+            localities: if filters_on_areas(query, &LOCALITY_KINDS) {
+                Vec::new()
+            } else {
+                request.localities.clone()
+            },
+            wards: if filters_on_areas(query, &WARD_KINDS) {
+                Vec::new()
+            } else {
+                request.wards.clone()
+            },
+        }
+    }
+}
+
+/// Counts of an [`InPass`]: documents per value of each dimension, and per area.
+#[derive(Debug, Default)]
+pub struct PassCounts {
+    dimensions: Vec<(FacetDimension, HashMap<String, usize>)>,
+    localities: Vec<(String, usize)>,
+    wards: Vec<(String, usize)>,
+}
+
+/// An area's ordinals in one segment: its value in the place column and in the coverage
+/// column (absent when no document of the segment has it).
+struct AreaOrds {
+    place: Option<u64>,
+    cover: Option<u64>,
+}
+
+/// Areas counted in one segment: the columns and each area's ordinals.
+struct AreaCounter {
+    place: Option<StrColumn>,
+    cover: Option<StrColumn>,
+    areas: Vec<AreaOrds>,
+    counts: Vec<usize>,
+}
+
+impl AreaCounter {
+    fn new(segment: &SegmentReader, fields: [&str; 2], ids: &[String]) -> tantivy::Result<Self> {
+        let fast = segment.fast_fields();
+        let (place, cover) = (fast.str(fields[0])?, fast.str(fields[1])?);
+        let ord = |column: &Option<StrColumn>, id: &str| -> tantivy::Result<Option<u64>> {
+            Ok(match column {
+                Some(column) => column.dictionary().term_ord(id)?,
+                None => None,
+            })
+        };
+        let areas = ids
+            .iter()
+            .map(|id| {
+                Ok(AreaOrds {
+                    place: ord(&place, id)?,
+                    cover: ord(&cover, id)?,
+                })
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Self {
+            place,
+            cover,
+            counts: vec![0; areas.len()],
+            areas,
+        })
+    }
+
+    fn collect(&mut self, doc: DocId, national: bool) {
+        if national {
+            self.counts.iter_mut().for_each(|count| *count += 1);
+            return;
+        }
+        let has = |column: &Option<StrColumn>, ord: Option<u64>| match (column, ord) {
+            (Some(column), Some(ord)) => column.term_ords(doc).any(|found| found == ord),
+            _ => false,
+        };
+        for (area, count) in self.areas.iter().zip(&mut self.counts) {
+            if has(&self.place, area.place) || has(&self.cover, area.cover) {
+                *count += 1;
+            }
+        }
+    }
+}
+
+/// [`InPass`] on one segment.
+pub struct InPassSegment {
+    dimensions: Vec<(FacetDimension, Option<StrColumn>, Vec<usize>)>,
+    national: Option<StrColumn>,
+    localities: (Vec<String>, Option<AreaCounter>),
+    wards: (Vec<String>, Option<AreaCounter>),
+    seen: Vec<u64>,
+}
+
+impl Collector for InPass {
+    type Fruit = PassCounts;
+    type Child = InPassSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<InPassSegment> {
+        let fast = segment.fast_fields();
+        let dimensions = self
+            .dimensions
+            .iter()
+            .map(|dimension| {
+                let column = fast.str(field_name(*dimension))?;
+                let terms = column.as_ref().map_or(0, |c| c.num_terms());
+                Ok((*dimension, column, vec![0; terms]))
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let areas = |ids: &[String], fields: [&str; 2]| -> tantivy::Result<_> {
+            Ok((
+                ids.to_vec(),
+                if ids.is_empty() {
+                    None
+                } else {
+                    Some(AreaCounter::new(segment, fields, ids)?)
+                },
+            ))
+        };
+        Ok(InPassSegment {
+            dimensions,
+            national: fast.str(names::NATIONAL)?,
+            localities: areas(&self.localities, [names::LOCALITY, names::COVER_LOCALITY])?,
+            wards: areas(&self.wards, [names::WARD, names::COVER_WARD])?,
+            seen: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<PassCounts>) -> tantivy::Result<PassCounts> {
+        let mut merged = PassCounts {
+            dimensions: self
+                .dimensions
+                .iter()
+                .map(|dimension| (*dimension, HashMap::new()))
+                .collect(),
+            localities: self.localities.iter().map(|id| (id.clone(), 0)).collect(),
+            wards: self.wards.iter().map(|code| (code.clone(), 0)).collect(),
+        };
+        for fruit in fruits {
+            for ((_, into), (_, from)) in merged.dimensions.iter_mut().zip(fruit.dimensions) {
+                for (value, count) in from {
+                    *into.entry(value).or_default() += count;
+                }
+            }
+            for (into, from) in merged
+                .localities
+                .iter_mut()
+                .chain(merged.wards.iter_mut())
+                .zip(fruit.localities.iter().chain(&fruit.wards))
+            {
+                into.1 += from.1;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for InPassSegment {
+    type Fruit = PassCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (_, column, counts) in &mut self.dimensions {
+            let Some(column) = column else { continue };
+            // A document counts once per value, however many times it holds it.
+            self.seen.clear();
+            self.seen.extend(column.term_ords(doc));
+            self.seen.sort_unstable();
+            self.seen.dedup();
+            for ord in &self.seen {
+                counts[*ord as usize] += 1;
+            }
+        }
+        let national = self
+            .national
+            .as_ref()
+            .is_some_and(|column| column.term_ords(doc).next().is_some());
+        for counter in [&mut self.localities.1, &mut self.wards.1]
+            .into_iter()
+            .flatten()
+        {
+            counter.collect(doc, national);
+        }
+    }
+
+    fn harvest(self) -> PassCounts {
+        let dimensions = self
+            .dimensions
+            .into_iter()
+            .map(|(dimension, column, counts)| {
+                let mut values = HashMap::new();
+                if let Some(column) = column {
+                    let mut text = String::new();
+                    for (ord, count) in counts.into_iter().enumerate() {
+                        if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
+                            values.insert(text.clone(), count);
+                        }
+                    }
+                }
+                (dimension, values)
+            })
+            .collect();
+        let areas = |(ids, counter): (Vec<String>, Option<AreaCounter>)| -> Vec<(String, usize)> {
+            let counts = counter.map(|c| c.counts).unwrap_or_default();
+            ids.into_iter()
+                .zip(counts.into_iter().chain(std::iter::repeat(0)))
+                .collect()
+        };
+        PassCounts {
+            dimensions,
+            localities: areas(self.localities),
+            wards: areas(self.wards),
+        }
+    }
+}
+
+/// Counts the facets of `request` for `query`: those of `in_pass` are taken from it, the
+/// rest counted in passes of their own.
 pub fn count(
     searcher: &Searcher,
     fields: &Fields,
@@ -37,6 +309,7 @@ pub fn count(
     plan: Option<&TextPlan>,
     required: Option<usize>,
     request: &FacetRequest,
+    in_pass: PassCounts,
 ) -> Result<FacetCounts, IndexError> {
     let count_with = |query: &ServiceQuery, variant: Variant<'_>| -> Result<usize, IndexError> {
         Ok(searcher.search(
@@ -53,10 +326,16 @@ pub fn count(
         )?)
     };
     let mut counts = FacetCounts::default();
+    let mut counted_localities = in_pass.localities.into_iter();
     for id in &request.localities {
+        if !filters_on_areas(query, &LOCALITY_KINDS) {
+            let counted = counted_localities.next().map_or(0, |(_, n)| n);
+            counts.localities.push((id.clone(), counted));
+            continue;
+        }
         let area = Area::Locality(id.clone());
         let variant = Variant {
-            without_areas: &[AreaKind::Locality, AreaKind::Pcn],
+            without_areas: &LOCALITY_KINDS,
             with_area: Some(&area),
             ..Variant::default()
         };
@@ -64,10 +343,16 @@ pub fn count(
             .localities
             .push((id.clone(), count_with(query, variant)?));
     }
+    let mut counted_wards = in_pass.wards.into_iter();
     for code in &request.wards {
+        if !filters_on_areas(query, &WARD_KINDS) {
+            let counted = counted_wards.next().map_or(0, |(_, n)| n);
+            counts.wards.push((code.clone(), counted));
+            continue;
+        }
         let area = Area::Ward(code.clone());
         let variant = Variant {
-            without_areas: &[AreaKind::Ward],
+            without_areas: &WARD_KINDS,
             with_area: Some(&area),
             ..Variant::default()
         };
@@ -75,11 +360,15 @@ pub fn count(
             .wards
             .push((code.clone(), count_with(query, variant)?));
     }
+    let mut counted_dimensions = in_pass.dimensions;
     for dimension in &request.dimensions {
         let values = if *dimension == FacetDimension::OpenNow {
             let mut open = query.clone();
             open.filters.open_now = true;
             vec![("true".to_owned(), count_with(&open, Variant::default())?)]
+        } else if let Some(at) = counted_dimensions.iter().position(|(d, _)| d == dimension) {
+            let (_, values) = counted_dimensions.swap_remove(at);
+            largest_first(values.into_iter().collect())
         } else {
             let variant = Variant {
                 without_dimension: Some(*dimension),
@@ -97,6 +386,12 @@ pub fn count(
     Ok(counts)
 }
 
+/// Values largest count first, then by value.
+fn largest_first(mut buckets: Vec<(String, usize)>) -> Vec<(String, usize)> {
+    buckets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    buckets
+}
+
 /// Documents per value of a fast string field, largest first (then by value).
 fn terms(
     searcher: &Searcher,
@@ -112,7 +407,7 @@ fn terms(
     )?;
     let value = serde_json::to_value(results)
         .map_err(|error| tantivy::TantivyError::InvalidArgument(error.to_string()))?;
-    let mut buckets: Vec<(String, usize)> = value["values"]["buckets"]
+    let buckets: Vec<(String, usize)> = value["values"]["buckets"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or_default()
@@ -124,6 +419,5 @@ fn terms(
             ))
         })
         .collect();
-    buckets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(buckets)
+    Ok(largest_first(buckets))
 }

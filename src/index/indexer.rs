@@ -5,10 +5,18 @@
 //! harmless and a job for a deleted service removes it. Jobs that arrive together are applied
 //! in one commit; after each commit the reader is reloaded, so a change is searchable within
 //! milliseconds of its job being queued. `Flush` waits for everything queued before it.
+//!
+//! Commits leave segments behind (a bulk load leaves a dozen), and every search pays for
+//! each segment: its dictionaries are walked for typos and prefixes, its postings opened.
+//! When the queue has been idle for [`IDLE`] and the segments are many or the small ones
+//! hold a fair share of the documents, they are merged into one in the background; the
+//! reader is reloaded when the merge is done (searches go on meanwhile).
 
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use tantivy::{IndexWriter, TantivyDocument};
 
@@ -19,6 +27,13 @@ use crate::store::{Store, join};
 
 /// Most service ids applied in one commit.
 const BATCH_LIMIT: usize = 2_000;
+/// How long the queue must be empty before segments are merged.
+const IDLE: Duration = Duration::from_secs(2);
+/// More segments than this are merged when idle...
+const MOST_SEGMENTS: usize = 4;
+/// ...and so are fewer, when those beside the largest hold more than this share of the
+/// documents.
+const SMALL_SHARE: f64 = 0.1;
 
 enum Job {
     Update {
@@ -94,6 +109,7 @@ impl Indexer {
                     geography,
                     writer,
                     generation,
+                    merging: Arc::new(AtomicBool::new(false)),
                 }
                 .run(receiver)
             })
@@ -139,11 +155,24 @@ struct Worker {
     geography: Arc<Geography>,
     writer: IndexWriter<TantivyDocument>,
     generation: u64,
+    /// Set while a merge runs in the background.
+    merging: Arc<AtomicBool>,
 }
 
 impl Worker {
     fn run(mut self, receiver: Receiver<Job>) {
-        while let Ok(first) = receiver.recv() {
+        loop {
+            let first = match receiver.recv_timeout(IDLE) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.merge_when_worth_it();
+                    match receiver.recv() {
+                        Ok(job) => job,
+                        Err(_) => return,
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
             let mut pending = vec![first];
             while pending.len() < BATCH_LIMIT {
                 match receiver.try_recv() {
@@ -250,6 +279,53 @@ impl Worker {
             "search index rebuilt from the store"
         );
         Ok(())
+    }
+
+    /// Starts merging every segment into one when they are [many](MOST_SEGMENTS) or the
+    /// small ones hold [enough](SMALL_SHARE) of the documents, unless a merge is running.
+    fn merge_when_worth_it(&mut self) {
+        if self.merging.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(segments) = self.index.index.searchable_segment_metas() else {
+            return;
+        };
+        let docs: Vec<u32> = segments.iter().map(|s| s.num_docs()).collect();
+        let total: u32 = docs.iter().sum();
+        let largest = docs.iter().copied().max().unwrap_or(0);
+        let small_share = f64::from(total - largest) / f64::from(total.max(1));
+        if segments.len() < 2 || (segments.len() <= MOST_SEGMENTS && small_share <= SMALL_SHARE) {
+            return;
+        }
+        let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
+        let merge = self.writer.merge(&ids);
+        self.merging.store(true, Ordering::Release);
+        let (merging, index) = (Arc::clone(&self.merging), Arc::clone(&self.index));
+        let count = ids.len();
+        let spawned = std::thread::Builder::new()
+            .name("signpost-merge".to_owned())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                match merge.wait() {
+                    Ok(_) => {
+                        let reloaded = index.reload();
+                        tracing::info!(
+                            index.segments = count,
+                            index.documents = total,
+                            duration_ms = started.elapsed().as_millis() as u64,
+                            reloaded = reloaded.is_ok(),
+                            "search index segments merged"
+                        );
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %error, "merging search index segments failed")
+                    }
+                }
+                merging.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.merging.store(false, Ordering::Release);
+        }
     }
 
     fn commit(&mut self) -> Result<(), String> {

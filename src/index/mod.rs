@@ -159,6 +159,12 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Number of segments searched now (each search pays for each one; idle merges keep
+    /// them few).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// The analysed plan of a search's text.
     pub fn plan(&self, text: &str) -> TextPlan {
         let words = SearchWords::analyse(
@@ -201,8 +207,28 @@ impl SearchIndex {
     ) -> Result<(SearchHits, Option<Highlighter>), IndexError> {
         let searcher = self.reader.searcher();
         let mut plan = self.resolved_plan(&searcher, query)?;
-        let (_, required) = self.matching_level(&searcher, query, plan.as_mut())?;
-        let mut hits = self.ranked(&searcher, query, plan.as_ref(), required)?;
+        // The page at the plan's own level counts its results too: most searches need no
+        // other pass. Only a multi-unit search with too few results looks for a wider level.
+        let in_pass = query
+            .facets
+            .as_ref()
+            .map(|request| facets::InPass::of(query, request));
+        let (mut hits, mut counted) =
+            self.ranked(&searcher, query, plan.as_ref(), None, in_pass.as_ref())?;
+        let mut required = None;
+        if let Some(plan) = plan.as_mut()
+            && hits.total < RELAXED_WHEN_FEWER
+            && plan.required() >= 2
+        {
+            required =
+                self.relaxed_level(&searcher, query.target, hits.total, plan, |plan, fewer| {
+                    count(&searcher, &self.fields, query, Some(plan), Some(fewer))
+                })?;
+            if required.is_some() {
+                (hits, counted) =
+                    self.ranked(&searcher, query, Some(plan), required, in_pass.as_ref())?;
+            }
+        }
         hits.relaxed = required.is_some();
         if hits.relaxed {
             hits.unmatched = plan
@@ -220,6 +246,7 @@ impl SearchIndex {
                 plan.as_ref(),
                 required,
                 request,
+                counted.unwrap_or_default(),
             )?);
         }
         let highlighter = match plan.as_ref().filter(|_| highlight) {
@@ -260,23 +287,40 @@ impl SearchIndex {
         query: &ServiceQuery,
         plan: Option<&mut TextPlan>,
     ) -> Result<(usize, Option<usize>), IndexError> {
-        let count = |plan: Option<&TextPlan>, required: Option<usize>| {
-            let variant = query::Variant {
-                required,
-                ..query::Variant::default()
-            };
-            searcher.search(&query::build(&self.fields, query, plan, variant), &Count)
-        };
         let Some(plan) = plan else {
-            return Ok((count(None, None)?, None));
+            return Ok((count(searcher, &self.fields, query, None, None)?, None));
         };
-        let mut best = (count(Some(plan), None)?, None);
-        if best.0 >= RELAXED_WHEN_FEWER || plan.required() < 2 {
-            return Ok(best);
+        let total = count(searcher, &self.fields, query, Some(plan), None)?;
+        if total >= RELAXED_WHEN_FEWER || plan.required() < 2 {
+            return Ok((total, None));
         }
-        self.mark_common_units(searcher, query.target, plan)?;
+        let required = self.relaxed_level(searcher, query.target, total, plan, |plan, fewer| {
+            count(searcher, &self.fields, query, Some(plan), Some(fewer))
+        })?;
+        match required {
+            Some(fewer) => Ok((
+                count(searcher, &self.fields, query, Some(plan), Some(fewer))?,
+                required,
+            )),
+            None => Ok((total, None)),
+        }
+    }
+
+    /// For a search whose own level gives `total` (< [`RELAXED_WHEN_FEWER`]) results: the
+    /// fewer units to require, when that gives more results (down to one unit, stopping at
+    /// the first level with enough); `None` when no level gives more.
+    fn relaxed_level(
+        &self,
+        searcher: &tantivy::Searcher,
+        target: crate::search::query::Target,
+        total: usize,
+        plan: &mut TextPlan,
+        count: impl Fn(&TextPlan, usize) -> tantivy::Result<usize>,
+    ) -> Result<Option<usize>, IndexError> {
+        self.mark_common_units(searcher, target, plan)?;
+        let mut best = (total, None);
         for fewer in (1..plan.required()).rev() {
-            let total = count(Some(plan), Some(fewer))?;
+            let total = count(plan, fewer)?;
             if total > best.0 {
                 best = (total, Some(fewer));
             }
@@ -284,7 +328,7 @@ impl SearchIndex {
                 break;
             }
         }
-        Ok(best)
+        Ok(best.1)
     }
 
     /// Marks the units that match more than [`COMMON_SHARE`] of the documents, and those
@@ -311,7 +355,8 @@ impl SearchIndex {
         query: &ServiceQuery,
         plan: Option<&TextPlan>,
         required: Option<usize>,
-    ) -> Result<SearchHits, IndexError> {
+        in_pass: Option<&facets::InPass>,
+    ) -> Result<(SearchHits, Option<facets::PassCounts>), IndexError> {
         let engine_query = query::build(
             &self.fields,
             query,
@@ -325,6 +370,7 @@ impl SearchIndex {
             Some(near) => rank::Mode::Nearby {
                 centre: near.point,
                 text: query.text.is_some(),
+                by_distance: near.by_distance,
             },
             None if query.text.is_some() || !query.geo.area_groups.is_empty() => {
                 rank::Mode::Relevance
@@ -337,7 +383,8 @@ impl SearchIndex {
         let page = TopDocs::with_limit(query.page.size)
             .and_offset(query.page.offset())
             .order_by(rank::Rank::new(mode, today));
-        let (hits, total) = searcher.search(&engine_query, &(page, Count))?;
+        let (hits, total, counted) =
+            searcher.search(&engine_query, &(page, Count, in_pass.cloned()))?;
         let mut ids = Vec::with_capacity(hits.len());
         for (_, address) in hits {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -348,13 +395,14 @@ impl SearchIndex {
                 ids.push(id.to_owned());
             }
         }
-        Ok(Hits {
+        let hits = Hits {
             total,
             ids,
             facets: None,
             relaxed: false,
             unmatched: Vec::new(),
-        })
+        };
+        Ok((hits, counted))
     }
 
     /// Spelling suggestions for the words of a text: each word the listings do not use,
@@ -383,6 +431,21 @@ impl SearchIndex {
     pub(crate) fn reload(&self) -> Result<(), IndexError> {
         Ok(self.reader.reload()?)
     }
+}
+
+/// How many documents a query (at `required` units of its text) matches.
+fn count(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    query: &ServiceQuery,
+    plan: Option<&TextPlan>,
+    required: Option<usize>,
+) -> tantivy::Result<usize> {
+    let variant = query::Variant {
+        required,
+        ..query::Variant::default()
+    };
+    searcher.search(&query::build(fields, query, plan, variant), &Count)
 }
 
 fn open_existing(

@@ -5,7 +5,8 @@
 //!   quality.
 //! - Near a postcode: documents with places first, by relevance times quality times a
 //!   distance decay that halves every [`HALF_RELEVANCE_METRES`] (nearest first without
-//!   text); then area-wide documents by relevance times quality.
+//!   text or when sorting by distance: distance alone, so that distances never go down
+//!   the list); then area-wide documents by relevance times quality.
 //! - Browsing (no text, no area): by quality alone.
 //!
 //! Quality puts an equally relevant fresh, open service first: a record last checked more
@@ -45,8 +46,10 @@ pub enum Mode {
     Nearby {
         /// The searcher's point.
         centre: LatLon,
-        /// Whether there is text to be relevant to.
+        /// Whether there is text to be relevant to (and tiers to score).
         text: bool,
+        /// Nearest first, whatever the relevance.
+        by_distance: bool,
     },
     /// By quality alone.
     Browse,
@@ -157,6 +160,7 @@ impl RankSegment {
             Mode::Nearby {
                 centre,
                 text: has_text,
+                by_distance,
             } => {
                 let nearest = self.sites.as_ref().and_then(|column| {
                     column
@@ -164,10 +168,16 @@ impl RankSegment {
                         .map(|bits| distance_metres(centre, decode_point(bits)))
                         .min_by(f64::total_cmp)
                 });
-                let relevance = has_text.then_some(text * quality);
-                rank_key(nearest, relevance)
-                    + tiers * TIER_KEY
-                    + if has_text { 0.0 } else { quality * 0.5 }
+                let relevance = (has_text && !by_distance).then_some(text * quality);
+                // Nearest first is distance alone: a quality bonus here would put an open
+                // service a fraction of a metre further before a closed one.
+                // Area-wide services without text go open and fresh first.
+                let area_wide = if nearest.is_none() && relevance.is_none() {
+                    quality
+                } else {
+                    0.0
+                };
+                rank_key(nearest, relevance) + tiers * TIER_KEY + area_wide
             }
         }
     }

@@ -11,7 +11,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -134,6 +134,16 @@ pub mod names {
     pub const NAME_ORDER: [&str; 2] = ["name_order_0", "name_order_1"];
     /// Id tie-break.
     pub const TIEBREAK: &str = "tiebreak";
+    /// Wards of the places.
+    pub const WARD: &str = "ward";
+    /// Localities of the places.
+    pub const LOCALITY: &str = "locality";
+    /// Wards covered.
+    pub const COVER_WARD: &str = "cover_ward";
+    /// Localities covered.
+    pub const COVER_LOCALITY: &str = "cover_locality";
+    /// National coverage.
+    pub const NATIONAL: &str = "national";
 }
 
 /// Builds the schema and its resolved fields.
@@ -171,11 +181,11 @@ pub fn build() -> (Schema, Fields) {
         max_age: builder.add_f64_field("max_age", INDEXED | FAST),
         modified: builder.add_date_field("modified", INDEXED | FAST),
         opening: builder.add_u64_field(names::OPENING, FAST),
-        ward: builder.add_text_field("ward", STRING),
-        locality: builder.add_text_field("locality", STRING),
-        cover_ward: builder.add_text_field("cover_ward", STRING),
-        cover_locality: builder.add_text_field("cover_locality", STRING),
-        national: builder.add_text_field("national", STRING),
+        ward: builder.add_text_field(names::WARD, facet.clone()),
+        locality: builder.add_text_field(names::LOCALITY, facet.clone()),
+        cover_ward: builder.add_text_field(names::COVER_WARD, facet.clone()),
+        cover_locality: builder.add_text_field(names::COVER_LOCALITY, facet.clone()),
+        national: builder.add_text_field(names::NATIONAL, facet.clone()),
         coverage: builder.add_text_field("coverage", STRING),
         site_point: builder.add_u64_field(names::SITE_POINT, FAST),
         latitude: builder.add_f64_field("latitude", INDEXED | FAST),

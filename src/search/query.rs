@@ -168,6 +168,9 @@ pub struct Near {
     pub ward_code: Option<String>,
     /// Only places within this many metres (ORUK `proximity`), when given.
     pub radius_metres: Option<f64>,
+    /// Nearest first even with text (`sort=distance`); otherwise text results near a
+    /// postcode rank by relevance decaying with distance.
+    pub by_distance: bool,
 }
 
 /// Where the searcher is interested in.

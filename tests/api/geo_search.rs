@@ -447,6 +447,121 @@ async fn text_near_a_postcode_blends_relevance_with_distance() {
 }
 
 #[tokio::test]
+async fn sorting_by_distance_never_lists_a_further_place_first() {
+    let Some(geo) = geo_dir("geo_search::sort_distance") else {
+        return;
+    };
+    let app = spawn_app_with_pack(&geo).await;
+    let truth = truth(&geo);
+    // Distances to confidential places are shown rounded to 500 m (ranked by the exact
+    // distance to their ward's centroid): they are left out of the comparison.
+    let exact = |item: &&Value| {
+        truth
+            .listings
+            .iter()
+            .find(|l| l.id == item["id"])
+            .is_some_and(|l| l.places.iter().all(|p| !p.confidential))
+    };
+    for path in [
+        "/services?search=advice&postcode=E1+6AN&proximity=5000&sort=distance&per_page=100",
+        "/services?search=food&postcode=E14+3BY&sort=distance&per_page=100",
+        // Without text nearest first is the only order: an open service a fraction of a
+        // metre further must not jump a temporarily closed one.
+        "/services?postcode=E2+0QN&per_page=1000",
+        "/services?postcode=E14+9WU&proximity=3000&per_page=1000",
+    ] {
+        let body = app.get_json(path).await;
+        let shown: Vec<u64> = body["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["match"]["reason"] == "nearby")
+            .filter(exact)
+            .map(|i| i["match"]["distance_metres"].as_u64().unwrap())
+            .collect();
+        assert!(shown.len() > 3, "{path}: {shown:?}");
+        assert!(
+            shown.windows(2).all(|w| w[0] <= w[1]),
+            "{path}: distances go down the list: {shown:?}"
+        );
+    }
+    let relevance = app
+        .get_json("/services?search=food&postcode=E14+3BY&per_page=100")
+        .await;
+    let shown: Vec<u64> = relevance["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["match"]["distance_metres"].as_u64())
+        .collect();
+    assert!(
+        shown.windows(2).any(|w| w[0] > w[1]),
+        "by default, text near a postcode is ranked by relevance decaying with distance: {shown:?}"
+    );
+    let problem = app.get("/services?search=food&sort=distance").await;
+    assert_eq!(problem.status, 400);
+    let problem = app
+        .get("/services?search=food&postcode=E14+3BY&sort=nearest")
+        .await;
+    assert_eq!(problem.status, 400);
+}
+
+#[tokio::test]
+async fn every_facet_count_is_the_total_that_filtering_by_it_gives() {
+    let Some(geo) = geo_dir("geo_search::facet_totals") else {
+        return;
+    };
+    let app = spawn_app_with_pack(&geo).await;
+    // Facets are counted in the search's own pass when it does not filter on them, in a
+    // pass of their own when it does: both must agree with filtering.
+    for base in [
+        "search=advice",
+        "search=food&postcode=E1+6AN&proximity=3000",
+        "taxonomy_term_id=0cfc378b-b2f0-51c7-9380-e00fa71c1942",
+        "search=support&locality=south-east&language=ben&cost=free",
+        "",
+    ] {
+        let body = app
+            .get_json(&format!(
+                "/services?{base}&facets=locality,ward,need,cost,language"
+            ))
+            .await;
+        let mut checked = 0;
+        for (facet, parameter, key) in [
+            ("locality", "locality", "code"),
+            ("ward", "ward", "code"),
+            ("need", "taxonomy_term_id", "value"),
+            ("language", "language", "value"),
+            ("cost", "cost", "value"),
+        ] {
+            for value in body["facets"][facet].as_array().unwrap() {
+                let code = value[key].as_str().unwrap();
+                if facet == "cost" && code != "free" {
+                    continue;
+                }
+                // The facet's own filter is replaced, the others kept.
+                let others: Vec<&str> = base
+                    .split('&')
+                    .filter(|p| !p.is_empty() && !p.starts_with(&format!("{parameter}=")))
+                    .collect();
+                let filtered = app
+                    .get_json(&format!(
+                        "/services?{}&{parameter}={code}&per_page=1",
+                        others.join("&")
+                    ))
+                    .await;
+                assert_eq!(
+                    value["count"], filtered["total_items"],
+                    "{base}: {facet} {code}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "{base}: only {checked} values");
+    }
+}
+
+#[tokio::test]
 async fn facet_counts_agree_with_filtering() {
     let Some(geo) = geo_dir("geo_search::facets") else {
         return;
