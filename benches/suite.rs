@@ -194,9 +194,18 @@ fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Dura
 /// a server or a baseline database) and runs nothing.
 const EXPORT_TO: &str = "SIGNPOST_BENCH_EXPORT";
 
+/// Set to a directory: the first tier is built there once and kept; later runs with the
+/// same directory only run the query mixes against it (for comparing a change to the query
+/// path without rebuilding: the `min` column is the least disturbed by other work).
+const KEEP_DIR: &str = "SIGNPOST_BENCH_DIR";
+
 fn main() {
     if let Some(dir) = std::env::var_os(RESTART_DIR) {
         restart(Path::new(&dir));
+        return;
+    }
+    if let Some(dir) = std::env::var_os(KEEP_DIR) {
+        kept(Path::new(&dir));
         return;
     }
     let settings = settings();
@@ -285,6 +294,36 @@ fn main() {
     }
 }
 
+/// Builds the first tier into `dir` unless it is there, then times the mixes (50 runs a
+/// query after 2 warm-up runs); `min` is the mean of each query's fastest run.
+fn kept(dir: &Path) {
+    let settings = settings();
+    let (tier, count) = &settings.tiers[0];
+    let built = dir.join("index").exists();
+    let catalog = open(dir, settings.geo_dir.as_deref());
+    if !built {
+        let took = build(&catalog, &Generator::new(), *count);
+        println!("built {tier} in {dir:?}: {:.2} s", took.as_secs_f64());
+    }
+    catalog.wait_for_index().unwrap();
+    println!("segments: {}", merged(&catalog).0);
+    println!("| mix | min ms | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|");
+    for (mix, queries) in &mixes() {
+        let mut timings = Vec::new();
+        let mut least = 0.0;
+        for query in queries {
+            search(&catalog, query);
+            search(&catalog, query);
+            let runs: Vec<Duration> = (0..50).map(|_| search(&catalog, query)).collect();
+            least += ms(*runs.iter().min().unwrap()) / queries.len() as f64;
+            timings.extend(runs);
+        }
+        let min = least;
+        println!("| {mix} | {min:.2} | {} |", summary(timings));
+    }
+    catalog.close();
+}
+
 /// Set for the child process that measures a restart: the data directory to open.
 const RESTART_DIR: &str = "SIGNPOST_BENCH_RESTART_DIR";
 
@@ -320,4 +359,14 @@ fn restart(dir: &Path) {
         );
     }
     catalog.close();
+}
+
+/// Waits (up to five minutes) for the indexer's idle merge to leave one segment; returns
+/// the number of segments then and the time waited.
+fn merged(catalog: &Catalog) -> (usize, Duration) {
+    let started = Instant::now();
+    while catalog.index().num_segments() > 1 && started.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (catalog.index().num_segments(), started.elapsed())
 }
