@@ -592,7 +592,7 @@ def main():
     out.append("|---|---|---|---|---|")
     labels = {
         "text_locality": "text_locality: each hit inside the locality polygon (or covering the borough), /services and /service_at_locations",
-        "text_postcode": "text_postcode: each hit within the radius (or covering), distance shown = PostGIS, local before area-wide; order (warning)",
+        "text_postcode": "text_postcode: each hit within the radius (or covering), distance shown = PostGIS, local before area-wide; distances non-decreasing with sort=distance (without it, a warning)",
         "postcode_only": "postcode and radius without text: as above, distances non-decreasing, same set as ST_DWithin",
         "facets_browse": "browse_need with facets: every count = baseline SQL; total_items = baseline count",
         "facets_text": "facets mix: every count = PostgreSQL over the ids Signpost matched",
@@ -606,8 +606,9 @@ def main():
     extras = []
     if "text_postcode" in parity.sections:
         extras.append(f"text_postcode: {parity.sections['text_postcode'].get('inversions', 0)} results "
-                      "closer than the local result ranked before them (Signpost ranks text near a "
-                      "postcode by relevance × 0.5^(distance / 1,500 m), not by distance)")
+                      "closer than the local result ranked before them (a failure for queries with "
+                      "sort=distance; without it Signpost ranks text near a postcode by relevance "
+                      "× 0.5^(distance / 1,500 m), and an inversion is a warning)")
     if "postcode_only" in parity.sections:
         extras.append(f"postcode only: {parity.sections['postcode_only'].get('band', 0)} results within "
                       f"the radius on the sphere but beyond it on the spheroid (allowed: within "

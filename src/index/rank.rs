@@ -95,7 +95,12 @@ impl SortKeyComputer for Rank {
     fn requires_scoring(&self) -> bool {
         matches!(
             *self.mode,
-            Mode::Relevance | Mode::Nearby { text: true, .. }
+            Mode::Relevance
+                | Mode::Nearby {
+                    text: true,
+                    by_distance: false,
+                    ..
+                }
         )
     }
 
@@ -177,7 +182,10 @@ impl RankSegment {
                 } else {
                     0.0
                 };
-                rank_key(nearest, relevance) + tiers * TIER_KEY + area_wide
+                // By distance, a relaxed search's results are not tiered by words matched
+                // either: nearest first means nearest first.
+                let tiers = if by_distance { 0.0 } else { tiers * TIER_KEY };
+                rank_key(nearest, relevance) + tiers + area_wide
             }
         }
     }

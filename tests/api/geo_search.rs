@@ -465,6 +465,9 @@ async fn sorting_by_distance_never_lists_a_further_place_first() {
     for path in [
         "/services?search=advice&postcode=E1+6AN&proximity=5000&sort=distance&per_page=100",
         "/services?search=food&postcode=E14+3BY&sort=distance&per_page=100",
+        // A relaxed search (not every word matches anything): by distance, results matching
+        // fewer words are not put after the others.
+        "/services?search=ski+club+for+young+people&postcode=E1+6AN&proximity=5000&sort=distance&per_page=100",
         // Without text nearest first is the only order: an open service a fraction of a
         // metre further must not jump a temporarily closed one.
         "/services?postcode=E2+0QN&per_page=1000",
