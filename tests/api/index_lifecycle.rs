@@ -160,3 +160,47 @@ fn an_index_behind_the_store_is_rebuilt() {
     assert!(rebuilt.unwrap().contains("store is at"));
     assert_eq!(search(&catalog, "kickboxing"), ["Youth Kickboxing"]);
 }
+
+#[test]
+fn segments_left_by_many_commits_are_merged_when_the_indexer_is_idle() {
+    let dir = fixture_dir();
+    let (catalog, _) = reopen(dir.path());
+    let ids: Vec<_> = catalog.store().service_ids().unwrap();
+    // One commit (one segment) per change, each to another service (a segment whose
+    // documents are all replaced is dropped at once).
+    for (n, id) in ids.iter().enumerate() {
+        let mut service = catalog.store().service(*id).unwrap().unwrap();
+        service.name = format!("{} (edit {n})", service.name);
+        catalog
+            .apply(&ChangeSet {
+                services: vec![service],
+                ..Default::default()
+            })
+            .unwrap();
+        catalog.wait_for_index().unwrap();
+    }
+    // (tantivy's own policy merges its smallest segments eight at a time.)
+    let before = catalog.index().num_segments();
+    assert!(before > 1, "one segment per commit: {before}");
+    let found = search(&catalog, "edit");
+    assert!(found.len() > 3, "{found:?}");
+    let started = std::time::Instant::now();
+    while catalog.index().num_segments() > 1 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "still {} segments",
+            catalog.index().num_segments()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        search(&catalog, "edit"),
+        found,
+        "every edit still searchable after the merge"
+    );
+    catalog.close();
+    drop(catalog);
+    let (reopened, rebuilt) = reopen(dir.path());
+    assert_eq!(rebuilt, None, "the merge kept the commit record");
+    assert_eq!(reopened.index().num_segments(), 1);
+}
