@@ -21,6 +21,13 @@ use super::query::{PREFIX_MIN_CHARS, TextPlan, typo_distance};
 pub const MAX_TYPO_WORDS: usize = 20;
 /// Most words a prefix may stand for.
 pub const MAX_PREFIX_WORDS: usize = 30;
+/// A word the listings use this often (one document in this many, and at least
+/// [`KNOWN_WORD_MIN_DOCS`]) is taken as meant: no typos or longer words are looked for. Its
+/// typos are other words ("class" would find "glass" and "clash") and cost a search dozens of
+/// extra terms in every field.
+pub const KNOWN_WORD_ONE_IN: u64 = 1_000;
+/// See [`KNOWN_WORD_ONE_IN`].
+pub const KNOWN_WORD_MIN_DOCS: u64 = 20;
 
 /// Adds to each unit of `plan` the words of `fields` its typos and prefix reach.
 pub fn resolve(
@@ -29,10 +36,14 @@ pub fn resolve(
     plan: &mut TextPlan,
 ) -> Result<(), IndexError> {
     let count = plan.units.len();
+    let known_from = (searcher.num_docs() / KNOWN_WORD_ONE_IN).max(KNOWN_WORD_MIN_DOCS);
     for (at, unit) in plan.units.iter_mut().enumerate() {
         let Some(word) = unit.original.single().map(str::to_owned) else {
             continue;
         };
+        if documents_with(searcher, fields, &word)? >= known_from {
+            continue;
+        }
         let distance = typo_distance(&word, unit.typed.chars().count());
         if distance > 0 {
             unit.typos = fuzzy_words(searcher, fields, &word, distance)?;
@@ -46,6 +57,16 @@ pub fn resolve(
         }
     }
     Ok(())
+}
+
+/// Documents using `word` in any of `fields` (a document using it in several counts for
+/// each: an upper bound, enough to tell a known word).
+fn documents_with(searcher: &Searcher, fields: &[Field], word: &str) -> Result<u64, IndexError> {
+    let mut documents = 0;
+    for field in fields {
+        documents += searcher.doc_freq(&Term::from_field_text(*field, word))?;
+    }
+    Ok(documents)
 }
 
 /// The `limit` most frequent words of `counts`, `word` itself left out, in word order.

@@ -545,3 +545,47 @@ async fn a_partial_match_says_which_words_nothing_matches() {
         "{exact}"
     );
 }
+
+#[tokio::test]
+async fn a_word_the_listings_use_often_is_taken_as_meant_not_as_a_typo() {
+    // Twenty-five pilates listings and one pilot training: "pilates" is a known word, so it
+    // does not also find "pilots" (one edit away once stemmed); a misspelling ("pilatis")
+    // still finds pilates.
+    let mut listings: Vec<Value> = (1..=25)
+        .map(|n| {
+            service(
+                n,
+                &format!("Chair pilates {n}"),
+                "Gentle pilates for beginners.",
+                json!({}),
+            )
+        })
+        .collect();
+    listings.push(service(
+        90,
+        "Pilots training",
+        "A quiet morning.",
+        json!({}),
+    ));
+    let app = app_with(&listings).await;
+    let names = |page: &Value| -> Vec<String> {
+        page["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let page = app.get_json("/services?search=pilates&per_page=50").await;
+    assert_eq!(page["total_items"], 25, "{:?}", names(&page));
+    let page = app.get_json("/services?search=pilatis&per_page=50").await;
+    let found = names(&page);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|n| n.starts_with("Chair pilates"))
+            .count(),
+        25,
+        "{found:?}"
+    );
+}
