@@ -42,6 +42,14 @@ pub struct ServeConfig {
     pub postcode_lookup_url: Option<String>,
     /// How long a postcode lookup may take before the outward code stands in.
     pub postcode_lookup_timeout: std::time::Duration,
+    /// Searches running or waiting for a thread at once; more are answered 503 at once.
+    pub max_searches: usize,
+}
+
+/// Searches at once by default: 4 per CPU core (a search is CPU work; a few more than the
+/// cores keep them busy while others render and send, without a queue that grows).
+pub fn default_max_searches() -> usize {
+    4 * std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 impl ServeConfig {
@@ -63,6 +71,7 @@ impl ServeConfig {
             feed_check_every: std::time::Duration::from_secs(60),
             postcode_lookup_url: None,
             postcode_lookup_timeout: std::time::Duration::from_secs(3),
+            max_searches: default_max_searches(),
         }
     }
 }

@@ -98,6 +98,10 @@ enum Command {
         /// Seconds a postcode lookup may take before the outward code stands in.
         #[arg(long, env = "SIGNPOST_POSTCODE_LOOKUP_SECONDS", default_value_t = 3)]
         postcode_lookup_seconds: u64,
+        /// Searches run at once (queued ones included); more get a quick 503 with
+        /// Retry-After instead of a growing queue. Default: 4 per CPU core.
+        #[arg(long, env = "SIGNPOST_MAX_SEARCHES")]
+        max_searches: Option<usize>,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv` /
     /// `.xlsx` sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
@@ -238,6 +242,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             reminder_minutes,
             postcode_lookup_url,
             postcode_lookup_seconds,
+            max_searches,
         } => {
             let config = ServeConfig {
                 addr,
@@ -257,6 +262,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 postcode_lookup_timeout: std::time::Duration::from_secs(
                     postcode_lookup_seconds.max(1),
                 ),
+                max_searches: max_searches.unwrap_or_else(signpost::config::default_max_searches),
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)

@@ -112,6 +112,7 @@ impl Application {
             limits: Default::default(),
             secure_cookies: config.secure_cookies,
             mail_enabled: config.smtp_url.is_some(),
+            searches: Arc::new(tokio::sync::Semaphore::new(config.max_searches.max(1))),
             postcodes: Arc::new(crate::catalog::postcodes::OnlinePostcodes::new(
                 match &config.postcode_lookup_url {
                     Some(url) => Some(

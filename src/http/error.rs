@@ -49,6 +49,9 @@ pub enum ApiError {
     /// Too many writes with this token for now.
     #[error("too many requests")]
     TooManyRequests,
+    /// Too many searches at once: try again in a moment.
+    #[error("busy")]
+    Busy,
     /// Something failed inside the server.
     #[error("internal error")]
     Internal(String),
@@ -105,6 +108,11 @@ impl ApiError {
                 "too-many-requests",
                 "Too many requests",
             ),
+            ApiError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Too many searches at once",
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal-error",
@@ -159,6 +167,11 @@ impl ResponseError for ApiError {
                 "This API is read-only: use GET (or HEAD).".to_owned(),
                 no_params,
             ),
+            ApiError::Busy => (
+                "The directory is answering as many searches as it can; try again in a second."
+                    .to_owned(),
+                no_params,
+            ),
             ApiError::Internal(cause) => {
                 tracing::error!(error.cause = %cause, "request failed");
                 (
@@ -187,6 +200,9 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests => {
                 response.insert_header(("Retry-After", "600"));
+            }
+            ApiError::Busy => {
+                response.insert_header(("Retry-After", "1"));
             }
             _ => {}
         }

@@ -37,6 +37,8 @@ pub struct AppState {
     pub mail_enabled: bool,
     /// Online lookup of postcodes the geo pack does not list (off unless configured).
     pub postcodes: Arc<crate::catalog::postcodes::OnlinePostcodes>,
+    /// Slots for searches running at once (see [`api::search_blocking`]).
+    pub searches: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -161,3 +161,51 @@ async fn trailing_slashes_and_unknown_parameters_are_tolerated() {
         200
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn past_its_search_slots_the_api_answers_a_quick_503_with_retry_after() {
+    let Some(geo) = crate::geography::geo_dir("errors::overload") else {
+        return;
+    };
+    let app = crate::helpers::spawn_app_with_pack_and(&geo, |config| {
+        config.max_searches = 1;
+    })
+    .await;
+    let path = "/services?search=support&facets=locality,ward,need,cost,language&per_page=100";
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..48 {
+        let (client, url) = (app.client.clone(), format!("{}{path}", app.address));
+        requests.spawn(async move {
+            let response = client.get(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (status, retry, kind)
+        });
+    }
+    let (mut answered, mut refused) = (0, 0);
+    while let Some(outcome) = requests.join_next().await {
+        match outcome.unwrap() {
+            (200, _, _) => answered += 1,
+            (503, retry, kind) => {
+                refused += 1;
+                assert_eq!(retry.as_deref(), Some("1"));
+                assert_eq!(kind.as_deref(), Some("application/problem+json"));
+            }
+            other => panic!("neither answered nor refused: {other:?}"),
+        }
+    }
+    assert!(
+        answered > 0 && refused > 0,
+        "{answered} answered, {refused} refused"
+    );
+    // The refusal is for the moment only: a search alone is answered again.
+    let reply = app.get(path).await;
+    assert_eq!(reply.status, 200);
+}

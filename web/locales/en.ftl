@@ -351,6 +351,8 @@ error-forbidden = You cannot open this page
 error-forbidden-body = Your account does not give you access to this page. Ask an administrator if you need it.
 error-too-many-attempts = Too many attempts
 error-too-many-attempts-body = Wait a few minutes and try again.
+error-busy = Busy for a moment
+error-busy-body = Many people are searching the directory right now. Please try again in a few seconds.
 
 ## Editing listings (organisation editors)
 manage-title = Your listings

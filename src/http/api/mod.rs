@@ -13,6 +13,8 @@ pub mod service_at_locations;
 pub mod services;
 pub mod taxonomies;
 
+use std::sync::Arc;
+
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -70,6 +72,24 @@ pub async fn blocking<T: Send + 'static>(
     web::block(move || span.in_scope(work))
         .await
         .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))?
+}
+
+/// Runs a search (CPU work) on the blocking pool when one of the
+/// [`AppState::searches`] slots is free; otherwise answers [`ApiError::Busy`] at once, so that
+/// an overload gets quick refusals rather than a queue whose every request times out.
+pub async fn search_blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let Ok(slot) = Arc::clone(&state.searches).try_acquire_owned() else {
+        tracing::warn!("search refused: too many at once");
+        return Err(ApiError::Busy);
+    };
+    blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
 }
 
 /// Serialises a value for a JSON body.

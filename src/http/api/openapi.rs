@@ -1016,7 +1016,7 @@ fn services_operation() -> Value {
         "A page of services (one-to-one fields).",
         "ServiceSummaryPage",
         parameters,
-        &["400"],
+        &["400", "503"],
         "ORUK",
     );
     operation["get"]["responses"]["200"]["content"]["application/json"]["schema"] = json!({
@@ -1110,6 +1110,12 @@ fn operation(
             problem("No record with this id (or the id is not a UUID)."),
         );
     }
+    if errors.contains(&"503") {
+        let mut busy =
+            problem("Too many searches at once: try again after the seconds Retry-After gives.");
+        busy["headers"] = json!({"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}});
+        responses.insert("503".to_owned(), busy);
+    }
     json!({"get": {"operationId": id, "summary": summary, "tags": [tag], "parameters": parameters, "responses": responses}})
 }
 
@@ -1138,7 +1144,7 @@ fn build() -> Value {
         "/": operation("getApiDetails", "What this API is: HSDS-UK-3.0.", "ApiDetails", vec![], &[], "ORUK"),
         "/services": services_operation(),
         "/services/{id}": operation("getService", "A fully nested service.", "Service", id_parameter("service"), &["404"], "ORUK"),
-        "/service_at_locations": operation("listServiceAtLocations", "A page of services at locations: one row per service at each place.", "ServiceAtLocationSummaryPage", search_parameters(), &["400"], "ORUK"),
+        "/service_at_locations": operation("listServiceAtLocations", "A page of services at locations: one row per service at each place.", "ServiceAtLocationSummaryPage", search_parameters(), &["400", "503"], "ORUK"),
         "/service_at_locations/{id}": operation("getServiceAtLocation", "A fully nested service_at_location (the ORUK validator checks it against the service_at_location schema).", "ServiceAtLocation", id_parameter("service_at_location"), &["404"], "ORUK"),
         "/taxonomies": operation("listTaxonomies", "A page of taxonomies, in name order.", "TaxonomyPage", paging(), &["400"], "ORUK"),
         "/taxonomies/{id}": operation("getTaxonomy", "A taxonomy.", "Taxonomy", id_parameter("taxonomy"), &["404"], "ORUK"),

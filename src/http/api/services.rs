@@ -141,7 +141,8 @@ pub async fn search(
         online,
     };
     let query = Params::new(request.query_string()).service_query(target, &context)?;
-    let body = blocking(move || search_page::render(&catalog, &query)).await?;
+    let body =
+        super::search_blocking(&state, move || search_page::render(&catalog, &query)).await?;
     Ok(json_ok(body))
 }
 

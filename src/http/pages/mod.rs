@@ -470,6 +470,9 @@ pub enum PageError {
     /// The account must set up its authenticator app first: to its page, then back.
     #[error("second factor needed")]
     SecondFactor(Locale, String),
+    /// Too many searches at once.
+    #[error("busy")]
+    Busy(Locale),
     /// Something failed inside the server.
     #[error("internal error: {1}")]
     Internal(Locale, String),
@@ -487,7 +490,10 @@ struct ErrorPage {
 impl PageError {
     /// An internal error while showing a page in `locale`.
     pub fn internal(locale: Locale) -> impl Fn(crate::http::error::ApiError) -> PageError {
-        move |error| PageError::Internal(locale, error.to_string())
+        move |error| match error {
+            crate::http::error::ApiError::Busy => PageError::Busy(locale),
+            other => PageError::Internal(locale, other.to_string()),
+        }
     }
 
     fn locale(&self) -> Locale {
@@ -499,6 +505,7 @@ impl PageError {
             | PageError::SignIn(l, _)
             | PageError::SecondFactor(l, _)
             | PageError::Forbidden(l)
+            | PageError::Busy(l)
             | PageError::Internal(l, _) => *l,
         }
     }
@@ -512,6 +519,7 @@ impl ResponseError for PageError {
             PageError::TooMany(_) | PageError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::SignIn(..) | PageError::SecondFactor(..) => StatusCode::SEE_OTHER,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -527,6 +535,7 @@ impl ResponseError for PageError {
                 ("error-too-many-attempts", "error-too-many-attempts-body")
             }
             PageError::Forbidden(_) => ("error-forbidden", "error-forbidden-body"),
+            PageError::Busy(_) => ("error-busy", "error-busy-body"),
             PageError::SignIn(_, next) | PageError::SecondFactor(_, next) => {
                 let mut query = forms::Pairs::default();
                 query.push("next", next);
@@ -586,6 +595,9 @@ impl ResponseError for PageError {
             .insert_header((header::CACHE_CONTROL, "no-store"));
         if matches!(self, PageError::TooMany(_) | PageError::TooManyAttempts(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("600")));
+        }
+        if matches!(self, PageError::Busy(_)) {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
         }
         response.body(body)
     }

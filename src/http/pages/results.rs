@@ -192,7 +192,7 @@ pub async fn get(
         Ok(query) => {
             let searched = query.clone();
             let search_catalog = catalog.clone();
-            let outcome = blocking(move || {
+            let outcome = crate::http::api::search_blocking(&state, move || {
                 let page = search_catalog.search(&searched)?;
                 let empty = if page.total == 0 && searched.page.number == 1 {
                     Some(no_results(&search_catalog, &searched)?)
@@ -258,7 +258,9 @@ pub async fn count(
         api.push("per_page", "1");
         Params::new(&api.encode()).service_query(Target::Services, &search_context)?
     };
-    let total = blocking(move || Ok(catalog.search(&query)?.total)).await?;
+    let total =
+        crate::http::api::search_blocking(&state, move || Ok(catalog.search(&query)?.total))
+            .await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({
