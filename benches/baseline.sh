@@ -22,10 +22,7 @@
 #   PG_BIN=dir                       PostgreSQL server binaries (initdb, pg_ctl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tier="${1:-1k}"
-shared="${SIGNPOST_SHARED_DIR:-../shared}"
-geo="$shared/data/geo"
-seconds="${SIGNPOST_BENCH_SECONDS:-10}"
+. benches/common.sh "$@"
 say() { echo "baseline: $*" >&2; }
 
 packages="postgresql postgresql-15-postgis-3 postgresql-contrib"
@@ -121,14 +118,7 @@ PGDATABASE=signpost python3 benches/baseline/load.py --ndjson "$ndjson" --geo-di
     --taxonomies seed/taxonomies.json --work "$work" >"$work/load.json"
 
 port=$(free_port)
-"$bin" serve --addr "127.0.0.1:$port" --data-dir "$work/data" --geo-dir "$geo" \
-    --no-seed >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { tail -20 "$work/server.log" >&2; exit 1; }
+serve "$bin" "$port" "$work"
 
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"

@@ -6,10 +6,7 @@
 #   benches/http.sh 100k            # tier: 1k, 100k or 1m
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tier="${1:-1k}"
-shared="${SIGNPOST_SHARED_DIR:-../shared}"
-geo="$shared/data/geo"
-seconds="${SIGNPOST_BENCH_SECONDS:-10}"
+. benches/common.sh "$@"
 port=18093
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -20,13 +17,7 @@ SIGNPOST_BENCH_TIERS="$tier" SIGNPOST_BENCH_EXPORT="$work/services.ndjson" \
 started=$(date +%s%N)
 target/release/signpost import --data-dir "$work/data" --geo-dir "$geo" "$work/services.ndjson" >/dev/null 2>&1
 echo "import to searchable (command line, JSON parse + sled + tantivy): $(( ($(date +%s%N) - started) / 1000000 )) ms"
-target/release/signpost serve --addr "127.0.0.1:$port" --data-dir "$work/data" --geo-dir "$geo" \
-    --no-seed >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.2
-done
+serve target/release/signpost "$port" "$work"
 
 echo "| mix | connections | requests/s | p50 ms | p90 ms | p99 ms |"
 echo "|---|---|---|---|---|---|"

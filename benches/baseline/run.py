@@ -170,6 +170,18 @@ class Parity:
         return self.sections.setdefault(name, {"queries": 0, "hits": 0, "failures": 0,
                                                "warnings": 0})
 
+    def fetch_all(self, name, query_string):
+        """Every page of Signpost's answer (a query of section `name`): the section, the
+        items and their ids; paging that loses or repeats a result is a failure."""
+        sec = self.section(name)
+        sec["queries"] += 1
+        items, total = self.api.everything(query_string)
+        ids = [item["id"] for item in items]
+        if len(ids) != total or len(set(ids)) != len(ids):
+            self.fail(name, f"{query_string}: paging gave {len(ids)} results "
+                            f"({len(set(ids))} distinct), total_items {total}")
+        return sec, items, ids
+
     def fail(self, name, message):
         self.section(name)["failures"] += 1
         self.failures.append(f"[{name}] {message}")
@@ -187,13 +199,7 @@ class Parity:
     def locality(self, query_string):
         name = "text_locality"
         q = Q.Query(query_string)
-        sec = self.section(name)
-        sec["queries"] += 1
-        items, total = self.api.everything(query_string)
-        ids = [item["id"] for item in items]
-        if len(ids) != total or len(set(ids)) != len(ids):
-            self.fail(name, f"{query_string}: paging gave {len(ids)} results "
-                            f"({len(set(ids))} distinct), total_items {total}")
+        sec, items, ids = self.fetch_all(name, query_string)
         facts = {r["id"]: r for r in self.pg.rows(f"""
             SELECT CAST(s.id AS text) AS id, s.covers_borough,
                    EXISTS (SELECT 1 FROM locations l JOIN localities g ON g.code = {Q.literal(q.locality)}
@@ -259,13 +265,7 @@ class Parity:
         # results is compared with PostGIS's only without text (text matching differs).
         same_set = order_is_distance
         order_is_distance = order_is_distance or q.by_distance
-        sec = self.section(name)
-        sec["queries"] += 1
-        items, total = self.api.everything(query_string)
-        ids = [item["id"] for item in items]
-        if len(ids) != total or len(set(ids)) != len(ids):
-            self.fail(name, f"{query_string}: paging gave {len(ids)} results "
-                            f"({len(set(ids))} distinct), total_items {total}")
+        sec, items, ids = self.fetch_all(name, query_string)
         postcode = Q.literal(Q.canonical_postcode(q.postcode))
         facts = {r["id"]: r for r in self.pg.rows(f"""
             SELECT CAST(s.id AS text) AS id, s.covers_borough, p.in_borough, s.status,
@@ -634,18 +634,15 @@ def main():
     out.append(f"Versions: {versions(pg, args.oha)}.")
     for note in notes:
         out.append(f"Note: {note}")
-    if parity.warnings:
-        out.append("\nWarnings (not failures):\n")
-        for w in parity.warnings[:10]:
-            out.append(f"- {w}")
-        if len(parity.warnings) > 10:
-            out.append(f"- ... and {len(parity.warnings) - 10} more (SIGNPOST_BASELINE_KEEP=dir keeps results.json with all)")
-    if parity.failures:
-        out.append("\nFailures:\n")
-        for f in parity.failures[:60]:
-            out.append(f"- {f}")
-        if len(parity.failures) > 60:
-            out.append(f"- ... and {len(parity.failures) - 60} more")
+    def listed(title, messages, limit, more=""):
+        if messages:
+            out.append(f"\n{title}:\n")
+            out.extend(f"- {m}" for m in messages[:limit])
+            if len(messages) > limit:
+                out.append(f"- ... and {len(messages) - limit} more{more}")
+    listed("Warnings (not failures)", parity.warnings, 10,
+           " (SIGNPOST_BASELINE_KEEP=dir keeps results.json with all)")
+    listed("Failures", parity.failures, 60)
     print("\n".join(out))
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump({"timings": timings, "found": found, "load": load,
