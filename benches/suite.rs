@@ -364,11 +364,19 @@ fn restart(dir: &Path) {
     catalog.close();
 }
 
-/// Waits (up to five minutes) for the indexer's idle merge to leave one segment; returns
-/// the number of segments then and the time waited.
+/// Waits for the index to settle: one segment, or no merge running nor started for longer
+/// than the indexer's idle wait (its policy left the segments as they are); at most 30
+/// minutes. Returns the number of segments then and the time waited.
 fn merged(catalog: &Catalog) -> (usize, Duration) {
     let started = Instant::now();
-    while catalog.index().num_segments() > 1 && started.elapsed() < Duration::from_secs(300) {
+    let mut quiet_since = Instant::now();
+    while catalog.index().num_segments() > 1
+        && quiet_since.elapsed() < Duration::from_secs(4)
+        && started.elapsed() < Duration::from_secs(1_800)
+    {
+        if catalog.index_merging() {
+            quiet_since = Instant::now();
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
     (catalog.index().num_segments(), started.elapsed())

@@ -205,6 +205,11 @@ impl Catalog {
             .map_err(CatalogError::Indexing)
     }
 
+    /// Whether the index is merging its segments in the background (searches go on).
+    pub fn index_merging(&self) -> bool {
+        self.indexer_handle.merging()
+    }
+
     /// Rebuilds the index from the store and waits for it.
     pub fn rebuild_index(&self) -> Result<(), CatalogError> {
         self.indexer_handle.rebuild();

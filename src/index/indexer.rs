@@ -49,6 +49,7 @@ enum Job {
 #[derive(Clone)]
 pub struct IndexerHandle {
     sender: Sender<Job>,
+    merging: Arc<AtomicBool>,
 }
 
 impl IndexerHandle {
@@ -69,6 +70,11 @@ impl IndexerHandle {
     /// Queues a full rebuild from the store.
     pub fn rebuild(&self) {
         let _ = self.sender.send(Job::Rebuild);
+    }
+
+    /// Whether segments are being merged in the background now.
+    pub fn merging(&self) -> bool {
+        self.merging.load(Ordering::Acquire)
     }
 
     /// Waits until every job queued before this call is committed and searchable.
@@ -100,6 +106,8 @@ impl Indexer {
     ) -> Result<Self, IndexError> {
         let writer = index.writer()?;
         let (sender, receiver) = mpsc::channel();
+        let merging = Arc::new(AtomicBool::new(false));
+        let shared = Arc::clone(&merging);
         let thread = std::thread::Builder::new()
             .name("signpost-indexer".to_owned())
             .spawn(move || {
@@ -109,7 +117,7 @@ impl Indexer {
                     geography,
                     writer,
                     generation,
-                    merging: Arc::new(AtomicBool::new(false)),
+                    merging: shared,
                 }
                 .run(receiver)
             })
@@ -118,7 +126,7 @@ impl Indexer {
                 source,
             })?;
         Ok(Self {
-            handle: IndexerHandle { sender },
+            handle: IndexerHandle { sender, merging },
             thread: Some(thread),
         })
     }
