@@ -171,34 +171,49 @@ async fn past_its_search_slots_the_api_answers_a_quick_503_with_retry_after() {
         config.max_searches = 1;
     })
     .await;
-    let path = "/services?search=support&facets=locality,ward,need,cost,language&per_page=100";
+    let api = "/services?search=support&facets=locality,ward,need,cost,language&per_page=100";
+    // People searching the site share the slots: their refusal is a page that says so.
+    let page = "/search?q=support&per_page=50";
     let mut requests = tokio::task::JoinSet::new();
-    for _ in 0..48 {
+    for n in 0..48 {
+        let path = if n % 2 == 0 { api } else { page };
         let (client, url) = (app.client.clone(), format!("{}{path}", app.address));
         requests.spawn(async move {
             let response = client.get(url).send().await.unwrap();
             let status = response.status().as_u16();
-            let retry = response
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap().to_owned());
-            let kind = response
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_owned());
-            (status, retry, kind)
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            let (retry, kind) = (header("retry-after"), header("content-type"));
+            (
+                n % 2 == 0,
+                status,
+                retry,
+                kind,
+                response.text().await.unwrap(),
+            )
         });
     }
     let (mut answered, mut refused) = (0, 0);
     while let Some(outcome) = requests.join_next().await {
         match outcome.unwrap() {
-            (200, _, _) => answered += 1,
-            (503, retry, kind) => {
+            (_, 200, ..) => answered += 1,
+            (from_api, 503, retry, kind, body) => {
                 refused += 1;
-                assert_eq!(retry.as_deref(), Some("1"));
-                assert_eq!(kind.as_deref(), Some("application/problem+json"));
+                assert_eq!(retry, "1");
+                if from_api {
+                    assert_eq!(kind, "application/problem+json");
+                    assert!(body.contains("try again"), "{body}");
+                } else {
+                    assert!(kind.starts_with("text/html"), "{kind}");
+                    assert!(body.contains("Busy for a moment"), "{body}");
+                }
             }
-            other => panic!("neither answered nor refused: {other:?}"),
+            (_, status, _, _, body) => panic!("neither answered nor refused: {status} {body}"),
         }
     }
     assert!(
@@ -206,6 +221,6 @@ async fn past_its_search_slots_the_api_answers_a_quick_503_with_retry_after() {
         "{answered} answered, {refused} refused"
     );
     // The refusal is for the moment only: a search alone is answered again.
-    let reply = app.get(path).await;
-    assert_eq!(reply.status, 200);
+    assert_eq!(app.get(api).await.status, 200);
+    assert_eq!(app.get(page).await.status, 200);
 }
