@@ -325,14 +325,18 @@ pub fn count(
             &Count,
         )?)
     };
-    let mut counts = FacetCounts::default();
-    let mut counted_localities = in_pass.localities.into_iter();
-    for id in &request.localities {
-        if !filters_on_areas(query, &LOCALITY_KINDS) {
-            let counted = counted_localities.next().map_or(0, |(_, n)| n);
-            counts.localities.push((id.clone(), counted));
-            continue;
-        }
+    // Areas counted in the pass come back as asked for; the others need a pass each.
+    let mut counts = FacetCounts {
+        localities: in_pass.localities,
+        wards: in_pass.wards,
+        dimensions: Vec::new(),
+    };
+    let localities = if counts.localities.is_empty() {
+        request.localities.as_slice()
+    } else {
+        &[]
+    };
+    for id in localities {
         let area = Area::Locality(id.clone());
         let variant = Variant {
             without_areas: &LOCALITY_KINDS,
@@ -343,13 +347,12 @@ pub fn count(
             .localities
             .push((id.clone(), count_with(query, variant)?));
     }
-    let mut counted_wards = in_pass.wards.into_iter();
-    for code in &request.wards {
-        if !filters_on_areas(query, &WARD_KINDS) {
-            let counted = counted_wards.next().map_or(0, |(_, n)| n);
-            counts.wards.push((code.clone(), counted));
-            continue;
-        }
+    let wards = if counts.wards.is_empty() {
+        request.wards.as_slice()
+    } else {
+        &[]
+    };
+    for code in wards {
         let area = Area::Ward(code.clone());
         let variant = Variant {
             without_areas: &WARD_KINDS,

@@ -220,10 +220,7 @@ impl SearchIndex {
             && hits.total < RELAXED_WHEN_FEWER
             && plan.required() >= 2
         {
-            required =
-                self.relaxed_level(&searcher, query.target, hits.total, plan, |plan, fewer| {
-                    count(&searcher, &self.fields, query, Some(plan), Some(fewer))
-                })?;
+            required = self.relaxed_level(&searcher, query, hits.total, plan)?.1;
             if required.is_some() {
                 (hits, counted) =
                     self.ranked(&searcher, query, Some(plan), required, in_pass.as_ref())?;
@@ -294,33 +291,24 @@ impl SearchIndex {
         if total >= RELAXED_WHEN_FEWER || plan.required() < 2 {
             return Ok((total, None));
         }
-        let required = self.relaxed_level(searcher, query.target, total, plan, |plan, fewer| {
-            count(searcher, &self.fields, query, Some(plan), Some(fewer))
-        })?;
-        match required {
-            Some(fewer) => Ok((
-                count(searcher, &self.fields, query, Some(plan), Some(fewer))?,
-                required,
-            )),
-            None => Ok((total, None)),
-        }
+        self.relaxed_level(searcher, query, total, plan)
     }
 
     /// For a search whose own level gives `total` (< [`RELAXED_WHEN_FEWER`]) results: the
     /// fewer units to require, when that gives more results (down to one unit, stopping at
-    /// the first level with enough); `None` when no level gives more.
+    /// the first level with enough), with its number of results; `(total, None)` when no
+    /// level gives more.
     fn relaxed_level(
         &self,
         searcher: &tantivy::Searcher,
-        target: crate::search::query::Target,
+        query: &ServiceQuery,
         total: usize,
         plan: &mut TextPlan,
-        count: impl Fn(&TextPlan, usize) -> tantivy::Result<usize>,
-    ) -> Result<Option<usize>, IndexError> {
-        self.mark_common_units(searcher, target, plan)?;
+    ) -> Result<(usize, Option<usize>), IndexError> {
+        self.mark_common_units(searcher, query.target, plan)?;
         let mut best = (total, None);
         for fewer in (1..plan.required()).rev() {
-            let total = count(plan, fewer)?;
+            let total = count(searcher, &self.fields, query, Some(plan), Some(fewer))?;
             if total > best.0 {
                 best = (total, Some(fewer));
             }
@@ -328,7 +316,7 @@ impl SearchIndex {
                 break;
             }
         }
-        Ok(best.1)
+        Ok(best)
     }
 
     /// Marks the units that match more than [`COMMON_SHARE`] of the documents, and those

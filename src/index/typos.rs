@@ -41,18 +41,18 @@ pub fn resolve(
         let Some(word) = unit.original.single().map(str::to_owned) else {
             continue;
         };
-        if documents_with(searcher, fields, &word)? >= known_from {
+        let distance = typo_distance(&word, unit.typed.chars().count());
+        let last_of_short = count <= 3 && at + 1 == count;
+        let prefix = last_of_short
+            && word.chars().count() >= PREFIX_MIN_CHARS
+            && !word.chars().any(char::is_numeric);
+        if (distance == 0 && !prefix) || documents_with(searcher, fields, &word)? >= known_from {
             continue;
         }
-        let distance = typo_distance(&word, unit.typed.chars().count());
         if distance > 0 {
             unit.typos = fuzzy_words(searcher, fields, &word, distance)?;
         }
-        let last_of_short = count <= 3 && at + 1 == count;
-        if last_of_short
-            && word.chars().count() >= PREFIX_MIN_CHARS
-            && !word.chars().any(char::is_numeric)
-        {
+        if prefix {
             unit.completions = prefixed_words(searcher, fields, &word)?;
         }
     }
