@@ -471,7 +471,30 @@ fn open_existing(
     if payload.derived_from != derived_from {
         return Err("index built from other geography data or search assets".to_owned());
     }
+    check_files(&index)?;
     Ok((index, payload.generation))
+}
+
+/// Every file of every segment the commit names is there, whole (tantivy's checksums) and
+/// opens: a truncated, overwritten or missing file means a rebuild, never a search on half
+/// an index (or a panic at the first query that reaches the damage).
+fn check_files(index: &Index) -> Result<(), String> {
+    let damaged = index
+        .validate_checksum()
+        .map_err(|error| format!("index files unreadable ({error})"))?;
+    if let Some(file) = damaged.iter().min() {
+        return Err(format!(
+            "index damaged: {} file(s) fail their checksum, e.g. {}",
+            damaged.len(),
+            file.display()
+        ));
+    }
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map(|_: IndexReader| ())
+        .map_err(|error| format!("index segments unreadable ({error})"))
 }
 
 fn recreate_directory(dir: &Path) -> Result<(), IndexError> {

@@ -106,6 +106,67 @@ fn a_corrupt_index_is_rebuilt() {
     );
 }
 
+/// The index's segment files (everything but tantivy's own bookkeeping), largest first.
+fn segment_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("index"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            !name.starts_with('.') && name != "meta.json"
+        })
+        .collect();
+    files.sort_by_key(|path| std::cmp::Reverse(std::fs::metadata(path).unwrap().len()));
+    assert!(files.len() > 3, "{files:?}");
+    files
+}
+
+#[test]
+fn a_truncated_segment_file_is_found_and_the_index_rebuilt() {
+    let dir = fixture_dir();
+    let file = segment_files(dir.path()).remove(0);
+    let length = std::fs::metadata(&file).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(length / 2)
+        .unwrap();
+    let (catalog, rebuilt) = reopen(dir.path());
+    let reason = rebuilt.expect("rebuilt");
+    assert!(reason.contains("index"), "{reason}");
+    assert_eq!(search(&catalog, "boxing"), ["Youth Boxing"]);
+}
+
+#[test]
+fn every_damaged_byte_of_a_segment_file_is_found_and_the_index_rebuilt() {
+    let dir = fixture_dir();
+    for file in segment_files(dir.path()) {
+        let mut bytes = std::fs::read(&file).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x5a;
+        std::fs::write(&file, &bytes).unwrap();
+    }
+    let (catalog, rebuilt) = reopen(dir.path());
+    let reason = rebuilt.expect("rebuilt");
+    assert!(reason.contains("checksum"), "{reason}");
+    assert_eq!(search(&catalog, "boxing"), ["Youth Boxing"]);
+    // And the rebuilt index is whole: the next start reuses it.
+    drop(catalog);
+    assert_eq!(reopen(dir.path()).1, None);
+}
+
+#[test]
+fn a_missing_segment_file_is_found_and_the_index_rebuilt() {
+    let dir = fixture_dir();
+    let file = segment_files(dir.path()).remove(0);
+    std::fs::remove_file(&file).unwrap();
+    let (catalog, rebuilt) = reopen(dir.path());
+    let reason = rebuilt.expect("rebuilt");
+    assert!(reason.contains("unreadable"), "{reason}");
+    assert_eq!(search(&catalog, "lunch"), ["Bow Lunch Club"]);
+}
+
 /// Rewrites the commit record of the index in `dir`: its schema version, and its
 /// fingerprint of geography and search assets (XORed with `fingerprint_change`).
 fn rewrite_payload(dir: &Path, schema_version: u32, fingerprint_change: u64) {
