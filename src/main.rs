@@ -130,6 +130,27 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write a consistent backup of a data directory's store (every record, account, pending
+    /// change and audit entry; the search index is rebuilt from it). Works on a stopped data
+    /// directory, and on one a server is running on (through that server, which writes a
+    /// control file into the data directory when it starts).
+    Backup {
+        /// Data directory.
+        #[arg(long, env = "SIGNPOST_DATA_DIR", default_value = "index/data")]
+        data_dir: PathBuf,
+        /// The backup file to write (replaced only once the new backup is complete).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty or new data directory; the search index is rebuilt
+    /// when the directory is first opened (by `serve`, or `reindex`).
+    Restore {
+        /// Data directory (empty or absent).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -324,6 +345,23 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!("{link}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup { data_dir, out } => backup(&data_dir, &out),
+        Command::Restore { data_dir, file } => {
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let summary = signpost::catalog::backup::restore(
+                &data_dir,
+                std::io::BufReader::with_capacity(1 << 20, input),
+            )
+            .with_context(|| format!("cannot restore {}", file.display()))?;
+            eprintln!(
+                "restored {} entries into {} ({}); the search index is built when it is first opened",
+                summary.entries(),
+                data_dir.display(),
+                describe_tables(&summary)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Reindex { data } => {
             let catalog = data.open()?;
             catalog.rebuild_index()?;
@@ -334,6 +372,118 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `signpost backup`: straight from a stopped data directory, or through the server that
+/// has it open; written beside `out` and renamed into place once checked.
+fn backup(data_dir: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    use signpost::catalog::backup::{BACKUP_PATH, Control};
+    use signpost::store::{SledStore, Store, StoreError};
+    let store_dir = data_dir.join("store");
+    if !store_dir.is_dir() {
+        anyhow::bail!("{} holds no store", data_dir.display());
+    }
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    let taken = match SledStore::open(&store_dir) {
+        Ok(store) => store
+            .backup(&mut writer)
+            .map(|_| "the stopped data directory".to_owned())
+            .map_err(anyhow::Error::from),
+        Err(StoreError::Locked { .. }) => match Control::read(data_dir)? {
+            Some(control) => backup_through(&control, BACKUP_PATH, &mut writer)
+                .map(|()| format!("the server at {}", control.url)),
+            None => Err(anyhow::anyhow!(
+                "{} is in use, but its server left no control file ({}); is it an older Signpost?",
+                data_dir.display(),
+                signpost::catalog::backup::CONTROL_FILE
+            )),
+        },
+        Err(error) => Err(error.into()),
+    };
+    let checked = taken.and_then(|source| {
+        use std::io::Write;
+        writer.flush()?;
+        writer.get_ref().sync_all()?;
+        let summary = signpost::store::backup::verify(std::io::BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(&partial)?,
+        ))?;
+        Ok((source, summary))
+    });
+    match checked {
+        Ok((source, summary)) => {
+            std::fs::rename(&partial, out)
+                .with_context(|| format!("cannot move the backup to {}", out.display()))?;
+            eprintln!(
+                "backed up {} entries from {source} to {} ({} bytes; {})",
+                summary.entries(),
+                out.display(),
+                summary.bytes,
+                describe_tables(&summary)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(error.context("the backup failed; no backup file was written"))
+        }
+    }
+}
+
+/// Streams the running server's backup into `out`.
+fn backup_through(
+    control: &signpost::catalog::backup::Control,
+    path: &str,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut response = reqwest::Client::new()
+            .post(format!("{}{path}", control.url))
+            .bearer_auth(&control.secret)
+            .send()
+            .await
+            .with_context(|| format!("cannot reach the server at {}", control.url))?;
+        if !response.status().is_success() {
+            anyhow::bail!(
+                "the server at {} refused the backup ({})",
+                control.url,
+                response.status()
+            );
+        }
+        while let Some(chunk) = response.chunk().await? {
+            out.write_all(&chunk)?;
+        }
+        Ok(())
+    })
+}
+
+fn describe_tables(summary: &signpost::store::backup::BackupSummary) -> String {
+    [
+        "services",
+        "organizations",
+        "locations",
+        "accounts",
+        "proposals",
+        "audit",
+        "history",
+    ]
+    .iter()
+    .map(|table| {
+        format!(
+            "{table} {}",
+            summary.tables.get(*table).copied().unwrap_or(0)
+        )
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 #[actix_web::main]

@@ -98,13 +98,16 @@ impl Application {
             addr: config.addr.clone(),
             source,
         })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| StartupError::Bind {
-                addr: config.addr.clone(),
-                source,
-            })?
-            .port();
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr.clone(),
+            source,
+        })?;
+        let port = local_addr.port();
+        let control = crate::catalog::backup::Control::new(local_addr);
+        if let Err(error) = control.write(&config.data_dir) {
+            // Backups of the running server are then unavailable; serving is not.
+            tracing::warn!(error = %error, "cannot write the control file: `signpost backup` cannot reach this server");
+        }
         let state = web::Data::new(AppState {
             catalog: Arc::clone(&catalog),
             public_url: config.public_url.clone(),
@@ -113,6 +116,7 @@ impl Application {
             secure_cookies: config.secure_cookies,
             mail_enabled: config.smtp_url.is_some(),
             searches: Arc::new(tokio::sync::Semaphore::new(config.max_searches.max(1))),
+            control: Some(Arc::new(control)),
             postcodes: Arc::new(crate::catalog::postcodes::OnlinePostcodes::new(
                 match &config.postcode_lookup_url {
                     Some(url) => Some(
@@ -188,6 +192,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         let catalog = self.catalog;
+        crate::catalog::backup::Control::remove(catalog.data_dir());
         tokio::task::spawn_blocking(move || catalog.close())
             .await
             .ok();

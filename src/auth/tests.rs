@@ -5,7 +5,7 @@ use crate::store::SledStore;
 
 fn store() -> (tempfile::TempDir, SledStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
     (dir, store)
 }
 

@@ -7,6 +7,7 @@
 //! under one lock, so the index never records a store generation whose changes it has not
 //! been given.
 
+pub mod backup;
 pub mod export;
 pub mod feeds;
 pub mod import;

@@ -39,6 +39,8 @@ pub struct AppState {
     pub postcodes: Arc<crate::catalog::postcodes::OnlinePostcodes>,
     /// Slots for searches running at once (see [`api::search_blocking`]).
     pub searches: Arc<tokio::sync::Semaphore>,
+    /// What opens the server's internal endpoints (`signpost backup`); `None`: closed.
+    pub control: Option<Arc<crate::catalog::backup::Control>>,
 }
 
 impl AppState {
@@ -139,6 +141,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/api/manage/services/{id}/assure",
             api::manage::assure,
         ))
+        .service(
+            web::resource(crate::catalog::backup::BACKUP_PATH)
+                .route(web::post().to(api::backup::backup)),
+        )
         .configure(pages::configure);
 }
 

@@ -10,7 +10,9 @@
 //! The search index is derived from the store; [`Store::generation`] counts applied changes
 //! so the index can tell whether it is behind.
 
+pub mod backup;
 pub mod join;
+mod seal;
 mod sled_store;
 
 use std::collections::BTreeSet;
@@ -132,6 +134,19 @@ pub enum StoreError {
         /// Format this build understands.
         expected: u32,
     },
+    /// The store holds fewer writes than were acknowledged: its files were damaged (sled
+    /// opens a damaged log as an older store).
+    #[error(
+        "the store in {path} is damaged: it holds {found} writes, but {acknowledged} were acknowledged. It is not served, so that nothing is lost or overwritten. Restore the latest backup into a new data directory (`signpost restore --data-dir NEW_DIR BACKUP_FILE`); keep the damaged directory for investigation"
+    )]
+    Damaged {
+        /// The store's directory.
+        path: String,
+        /// Writes the store holds.
+        found: u64,
+        /// Writes acknowledged (the seal).
+        acknowledged: u64,
+    },
     /// A stored record could not be read back.
     #[error("the stored {kind} {key} is unreadable ({detail}); the store may be damaged")]
     Corrupt {
@@ -145,6 +160,9 @@ pub enum StoreError {
     /// The write would break a uniqueness rule (an e-mail address already in use).
     #[error("{0}")]
     Conflict(String),
+    /// A backup could not be written or read.
+    #[error(transparent)]
+    Backup(#[from] backup::BackupError),
     /// The storage engine failed (disk full, I/O error, damaged files).
     #[error("storage failure: {0}")]
     Engine(String),
@@ -193,6 +211,10 @@ pub trait Store: Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
+
+    /// Writes a consistent snapshot of every table (writes wait until it is done) in the
+    /// [`backup`] format.
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<backup::BackupSummary, StoreError>;
 
     /// Keeps a problem report for the moderators (durably, before returning).
     fn add_report(&self, report: &ProblemReport) -> Result<(), StoreError>;

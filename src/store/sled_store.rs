@@ -17,6 +17,8 @@ use serde::de::DeserializeOwned;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
+use super::backup::{BackupError, BackupReader, BackupSummary, BackupWriter, Item};
+use super::seal::Seal;
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::claim::ClaimRequest;
@@ -137,6 +139,10 @@ impl Table {
     }
 }
 
+/// What [`SledStore::transact`] did: services written with their outcomes, what else
+/// changed, and the generation after it.
+type Transacted = (Vec<(ServiceId, WriteOutcome)>, Changed, u64);
+
 const FORMAT_KEY: &[u8] = b"format_version";
 /// How long a locked store is retried before it is reported as in use.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -145,6 +151,8 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// too (see BENCHMARKS.md).
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 const GENERATION_KEY: &[u8] = b"generation";
+/// Durable writes made (every kind, not only changes to records): compared with the seal.
+const WRITES_KEY: &[u8] = b"writes";
 const SAMPLE_DATA_KEY: &[u8] = b"sample_data";
 
 /// The sled-backed store.
@@ -153,6 +161,7 @@ pub struct SledStore {
     trees: Vec<sled::Tree>,
     writer: Mutex<()>,
     path: PathBuf,
+    seal: Seal,
 }
 
 fn engine(error: sled::Error) -> StoreError {
@@ -169,11 +178,19 @@ impl SledStore {
         let path_text = dir.display().to_string();
         let started = std::time::Instant::now();
         let db = loop {
-            match sled::Config::new()
-                .path(dir)
-                .cache_capacity(CACHE_BYTES)
-                .open()
-            {
+            // sled may panic on some damage rather than return an error: reported as damage.
+            let opened = std::panic::catch_unwind(|| {
+                sled::Config::new()
+                    .path(dir)
+                    .cache_capacity(CACHE_BYTES)
+                    .open()
+            })
+            .map_err(|_| {
+                StoreError::Engine(format!(
+                    "cannot open the store in {path_text}: the storage engine failed reading it (damaged files?)"
+                ))
+            })?;
+            match opened {
                 Ok(db) => break db,
                 Err(error) if error.to_string().contains("could not acquire lock") => {
                     if started.elapsed() >= LOCK_WAIT {
@@ -198,9 +215,230 @@ impl SledStore {
             trees,
             writer: Mutex::new(()),
             path: dir.to_path_buf(),
+            seal: Seal::of(dir),
         };
+        store.check_seal()?;
         store.check_format()?;
         Ok(store)
+    }
+
+    /// The transaction of [`Store::apply`]: the services written with their outcomes, what
+    /// else changed, and the generation after it.
+    fn transact(
+        &self,
+        changes: &ChangeSet,
+        now: DateTime<Utc>,
+    ) -> Result<Transacted, StoreError> {
+        let outcome = self.trees.as_slice().transaction(|trees| {
+            let tx = Tx { trees };
+            let mut changed = Changed::default();
+            let mut wrote_anything = false;
+            // (before, after) of every organization, location and service written.
+            let mut history: Vec<(Option<Record>, Record)> = Vec::new();
+            for organization in &changes.organizations {
+                let key = organization.id.as_bytes();
+                let before: Option<Organization> =
+                    Tx::decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
+                if tx.write_organization(organization, &mut changed)? {
+                    wrote_anything = true;
+                    history.push((
+                        before.map(Record::Organization),
+                        Record::Organization(organization.clone()),
+                    ));
+                }
+            }
+            for location in &changes.locations {
+                let key = location.id.as_bytes();
+                let (outcome, old) = tx.put(Table::Locations, key, location)?;
+                if outcome != WriteOutcome::Unchanged {
+                    wrote_anything = true;
+                    let before: Option<Location> = Tx::decode_old("location", key, old)?;
+                    if before.is_some() {
+                        changed.locations.push(location.id);
+                    }
+                    history.push((
+                        before.map(Record::Location),
+                        Record::Location(location.clone()),
+                    ));
+                }
+            }
+            for taxonomy in &changes.taxonomies {
+                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), taxonomy)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+            }
+            for term in &changes.taxonomy_terms {
+                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), term)?;
+                wrote_anything |= outcome != WriteOutcome::Unchanged;
+                if outcome == WriteOutcome::Updated {
+                    changed.terms.push(term.id);
+                }
+            }
+            let mut services = Vec::with_capacity(changes.services.len());
+            for service in &changes.services {
+                let (outcome, before, after) = tx.write_service(service, now)?;
+                if outcome != WriteOutcome::Unchanged {
+                    wrote_anything = true;
+                    history.push((
+                        before.map(|s| Record::Service(Box::new(s))),
+                        Record::Service(Box::new(after)),
+                    ));
+                }
+                services.push((service.id, outcome));
+            }
+            let generation = if wrote_anything {
+                tx.add_to_counter(GENERATION_KEY, 1)?
+            } else {
+                tx.get_raw(Table::Meta, GENERATION_KEY)?
+                    .map_or(0, |bytes| read_u64(&bytes))
+            };
+            let provenance = changes
+                .provenance
+                .clone()
+                .unwrap_or_else(|| Provenance::system("import", "imported"));
+            for (before, after) in history.drain(..) {
+                let entry = HistoryEntry {
+                    key: after.key(),
+                    at: now,
+                    provenance: provenance.clone(),
+                    before,
+                    after,
+                };
+                tx.insert(
+                    Table::History,
+                    &history_key(entry.key, generation),
+                    &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
+            for (service, source) in &changes.sources {
+                tx.insert(
+                    Table::Sources,
+                    service.as_bytes(),
+                    &encode(source).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
+            for proposal in &changes.proposals {
+                tx.insert(
+                    Table::Proposals,
+                    proposal.id.as_bytes(),
+                    &encode(proposal).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
+            Ok((services, changed, generation))
+        });
+        outcome.map_err(|error| match error {
+            TransactionError::Abort(store_error) => store_error,
+            TransactionError::Storage(engine_error) => engine(engine_error),
+        })
+    }
+
+    /// Makes a store in `dir` (which must not hold one) from a backup, and seals it. Nothing
+    /// is left in `dir` when the backup turns out damaged or of another format.
+    pub fn restore(dir: &Path, input: impl std::io::Read) -> Result<BackupSummary, StoreError> {
+        let seal = Seal::of(dir);
+        let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+        if occupied || seal.read()?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} already holds a store; restore into an empty data directory",
+                dir.display()
+            )));
+        }
+        let restored = Self::restore_into(dir, input, &seal);
+        if restored.is_err() {
+            let _ = std::fs::remove_dir_all(dir);
+            let _ = seal.remove();
+        }
+        restored
+    }
+
+    fn restore_into(
+        dir: &Path,
+        input: impl std::io::Read,
+        seal: &Seal,
+    ) -> Result<BackupSummary, StoreError> {
+        /// Entries written to sled in one batch.
+        const BATCH: usize = 10_000;
+        let mut backup = BackupReader::new(input)?;
+        if backup.store_format() != FORMAT_VERSION {
+            return Err(StoreError::IncompatibleFormat {
+                path: "the backup".to_owned(),
+                found: backup.store_format().to_string(),
+                expected: FORMAT_VERSION,
+            });
+        }
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(engine)?;
+        let mut tree: Option<sled::Tree> = None;
+        let mut batch = sled::Batch::default();
+        let mut batched = 0;
+        let write = |tree: &Option<sled::Tree>, batch: &mut sled::Batch, batched: &mut usize| {
+            if let Some(tree) = tree {
+                tree.apply_batch(std::mem::take(batch)).map_err(engine)?;
+            }
+            *batched = 0;
+            Ok::<_, StoreError>(())
+        };
+        while let Some(item) = backup.next_item()? {
+            match item {
+                Item::Table(name) => {
+                    write(&tree, &mut batch, &mut batched)?;
+                    if !Table::ALL.iter().any(|table| table.tree_name() == name) {
+                        return Err(BackupError::Invalid(format!("unknown table {name}")).into());
+                    }
+                    tree = Some(db.open_tree(&name).map_err(engine)?);
+                }
+                Item::Record(key, value) => {
+                    batch.insert(key, value);
+                    batched += 1;
+                    if batched >= BATCH {
+                        write(&tree, &mut batch, &mut batched)?;
+                    }
+                }
+            }
+        }
+        write(&tree, &mut batch, &mut batched)?;
+        db.flush().map_err(engine)?;
+        let writes = db
+            .open_tree(Table::Meta.tree_name())
+            .and_then(|meta| meta.get(WRITES_KEY))
+            .map_err(engine)?
+            .map_or(0, |bytes| read_u64(&bytes));
+        seal.record(writes)?;
+        Ok(backup.summary().clone())
+    }
+
+    /// A store behind its seal has lost acknowledged writes: refuse it.
+    fn check_seal(&self) -> Result<(), StoreError> {
+        let found = self.meta_u64(WRITES_KEY)?;
+        match self.seal.read()? {
+            Some(acknowledged) if found < acknowledged => Err(StoreError::Damaged {
+                path: self.path.display().to_string(),
+                found,
+                acknowledged,
+            }),
+            // No seal yet (a new store, or one made before seals): start one.
+            None if found > 0 => self.seal.record(found),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `write` as the only writer, then counts it, flushes, and seals: when this
+    /// returns `Ok`, the write is on disk and the seal records it.
+    fn durably<T>(&self, write: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let _one_writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let value = write()?;
+        let writes = self.meta_u64(WRITES_KEY)? + 1;
+        self.tree(Table::Meta)
+            .insert(WRITES_KEY, &writes.to_be_bytes())
+            .map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        self.seal.record(writes)?;
+        Ok(value)
     }
 
     /// Where the store lives.
@@ -298,15 +536,14 @@ impl SledStore {
             key.extend_from_slice(suffix);
             batch.insert(key, encode(value)?);
         }
-        tree.apply_batch(batch).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.durably(|| tree.apply_batch(batch).map_err(engine))
     }
 
     fn put_flushed(&self, table: Table, key: &[u8], bytes: &[u8]) -> Result<(), StoreError> {
-        self.tree(table).insert(key, bytes).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.durably(|| {
+            self.tree(table).insert(key, bytes).map_err(engine)?;
+            Ok(())
+        })
     }
 
     fn all<T: DeserializeOwned>(
@@ -636,111 +873,7 @@ impl Tx<'_> {
 
 impl Store for SledStore {
     fn apply(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Applied, StoreError> {
-        let _one_writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let outcome = self.trees.as_slice().transaction(|trees| {
-            let tx = Tx { trees };
-            let mut changed = Changed::default();
-            let mut wrote_anything = false;
-            // (before, after) of every organization, location and service written.
-            let mut history: Vec<(Option<Record>, Record)> = Vec::new();
-            for organization in &changes.organizations {
-                let key = organization.id.as_bytes();
-                let before: Option<Organization> =
-                    Tx::decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
-                if tx.write_organization(organization, &mut changed)? {
-                    wrote_anything = true;
-                    history.push((
-                        before.map(Record::Organization),
-                        Record::Organization(organization.clone()),
-                    ));
-                }
-            }
-            for location in &changes.locations {
-                let key = location.id.as_bytes();
-                let (outcome, old) = tx.put(Table::Locations, key, location)?;
-                if outcome != WriteOutcome::Unchanged {
-                    wrote_anything = true;
-                    let before: Option<Location> = Tx::decode_old("location", key, old)?;
-                    if before.is_some() {
-                        changed.locations.push(location.id);
-                    }
-                    history.push((
-                        before.map(Record::Location),
-                        Record::Location(location.clone()),
-                    ));
-                }
-            }
-            for taxonomy in &changes.taxonomies {
-                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), taxonomy)?;
-                wrote_anything |= outcome != WriteOutcome::Unchanged;
-            }
-            for term in &changes.taxonomy_terms {
-                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), term)?;
-                wrote_anything |= outcome != WriteOutcome::Unchanged;
-                if outcome == WriteOutcome::Updated {
-                    changed.terms.push(term.id);
-                }
-            }
-            let mut services = Vec::with_capacity(changes.services.len());
-            for service in &changes.services {
-                let (outcome, before, after) = tx.write_service(service, now)?;
-                if outcome != WriteOutcome::Unchanged {
-                    wrote_anything = true;
-                    history.push((
-                        before.map(|s| Record::Service(Box::new(s))),
-                        Record::Service(Box::new(after)),
-                    ));
-                }
-                services.push((service.id, outcome));
-            }
-            let generation = if wrote_anything {
-                tx.add_to_counter(GENERATION_KEY, 1)?
-            } else {
-                tx.get_raw(Table::Meta, GENERATION_KEY)?
-                    .map_or(0, |bytes| read_u64(&bytes))
-            };
-            let provenance = changes
-                .provenance
-                .clone()
-                .unwrap_or_else(|| Provenance::system("import", "imported"));
-            for (before, after) in history.drain(..) {
-                let entry = HistoryEntry {
-                    key: after.key(),
-                    at: now,
-                    provenance: provenance.clone(),
-                    before,
-                    after,
-                };
-                tx.insert(
-                    Table::History,
-                    &history_key(entry.key, generation),
-                    &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
-                )?;
-            }
-            for (service, source) in &changes.sources {
-                tx.insert(
-                    Table::Sources,
-                    service.as_bytes(),
-                    &encode(source).map_err(ConflictableTransactionError::Abort)?,
-                )?;
-            }
-            for proposal in &changes.proposals {
-                tx.insert(
-                    Table::Proposals,
-                    proposal.id.as_bytes(),
-                    &encode(proposal).map_err(ConflictableTransactionError::Abort)?,
-                )?;
-            }
-            Ok((services, changed, generation))
-        });
-        let (services, changed, generation) = outcome.map_err(|error| match error {
-            TransactionError::Abort(store_error) => store_error,
-            TransactionError::Storage(engine_error) => engine(engine_error),
-        })?;
-        self.db.flush().map_err(engine)?;
+        let (services, changed, generation) = self.durably(|| self.transact(changes, now))?;
         let mut affected = self.dependants(&changed)?;
         affected.extend(
             services
@@ -851,6 +984,22 @@ impl Store for SledStore {
         self.meta_u64(GENERATION_KEY)
     }
 
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {
+        let _one_writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut backup = BackupWriter::new(out, FORMAT_VERSION)?;
+        for table in Table::ALL {
+            backup.table(table.tree_name())?;
+            for entry in self.tree(table).iter() {
+                let (key, value) = entry.map_err(engine)?;
+                backup.record(&key, &value)?;
+            }
+        }
+        Ok(backup.finish()?.0)
+    }
+
     fn add_report(&self, report: &ProblemReport) -> Result<(), StoreError> {
         // Keys sort oldest first: the time received, then the report's id.
         let nanos = report
@@ -861,11 +1010,7 @@ impl Store for SledStore {
         let mut key = nanos.to_be_bytes().to_vec();
         key.extend_from_slice(report.id.as_bytes());
         let bytes = serde_json::to_vec(report).map_err(|e| StoreError::Engine(e.to_string()))?;
-        self.tree(Table::Reports)
-            .insert(key, bytes)
-            .map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.put_flushed(Table::Reports, &key, &bytes)
     }
 
     fn reports(&self) -> Result<Vec<ProblemReport>, StoreError> {
@@ -913,11 +1058,7 @@ impl Store for SledStore {
     }
 
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError> {
-        self.tree(Table::Meta)
-            .insert(SAMPLE_DATA_KEY, &[u8::from(sample)])
-            .map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.put_flushed(Table::Meta, SAMPLE_DATA_KEY, &[u8::from(sample)])
     }
 
     fn is_sample_data(&self) -> Result<bool, StoreError> {
@@ -929,41 +1070,37 @@ impl Store for SledStore {
     }
 
     fn put_account(&self, account: &Account) -> Result<(), StoreError> {
-        let _writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let bytes = encode(account)?;
         let id = *account.id.0.as_bytes();
         let email = account.email.as_str().as_bytes().to_vec();
         let accounts = self.tree(Table::Accounts);
         let emails = self.tree(Table::AccountEmails);
-        let result = (accounts, emails).transaction(|(accounts, emails)| {
-            if let Some(owner) = emails.get(&email)?
-                && owner.as_ref() != id
-            {
-                return Err(ConflictableTransactionError::Abort(StoreError::Conflict(
-                    "another account has this e-mail address".to_owned(),
-                )));
-            }
-            if let Some(old) = accounts.get(id)? {
-                let old: Account =
-                    decode("account", &id, &old).map_err(ConflictableTransactionError::Abort)?;
-                if old.email != account.email {
-                    emails.remove(old.email.as_str().as_bytes())?;
+        self.durably(|| {
+            let result = (accounts, emails).transaction(|(accounts, emails)| {
+                if let Some(owner) = emails.get(&email)?
+                    && owner.as_ref() != id
+                {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Conflict(
+                        "another account has this e-mail address".to_owned(),
+                    )));
                 }
+                if let Some(old) = accounts.get(id)? {
+                    let old: Account = decode("account", &id, &old)
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    if old.email != account.email {
+                        emails.remove(old.email.as_str().as_bytes())?;
+                    }
+                }
+                accounts.insert(&id, bytes.as_slice())?;
+                emails.insert(email.as_slice(), &id)?;
+                Ok(())
+            });
+            match result {
+                Ok(()) => Ok(()),
+                Err(TransactionError::Abort(error)) => Err(error),
+                Err(TransactionError::Storage(error)) => Err(engine(error)),
             }
-            accounts.insert(&id, bytes.as_slice())?;
-            emails.insert(email.as_slice(), &id)?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(error)) => return Err(error),
-            Err(TransactionError::Storage(error)) => return Err(engine(error)),
-        }
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        })
     }
 
     fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
@@ -1004,21 +1141,23 @@ impl Store for SledStore {
     }
 
     fn remove_session(&self, key: &str) -> Result<(), StoreError> {
-        self.tree(Table::Sessions).remove(key).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
-        Ok(())
+        self.durably(|| {
+            self.tree(Table::Sessions).remove(key).map_err(engine)?;
+            Ok(())
+        })
     }
 
     fn remove_sessions_of(&self, account: AccountId) -> Result<usize, StoreError> {
         let sessions: Vec<Session> = self.all(Table::Sessions, "session")?;
         let tree = self.tree(Table::Sessions);
-        let mut removed = 0;
-        for session in sessions.iter().filter(|s| s.account == account) {
-            tree.remove(session.key.as_bytes()).map_err(engine)?;
-            removed += 1;
-        }
-        self.db.flush().map_err(engine)?;
-        Ok(removed)
+        self.durably(|| {
+            let mut removed = 0;
+            for session in sessions.iter().filter(|s| s.account == account) {
+                tree.remove(session.key.as_bytes()).map_err(engine)?;
+                removed += 1;
+            }
+            Ok(removed)
+        })
     }
 
     fn put_token(&self, token: &OneTimeToken) -> Result<(), StoreError> {
@@ -1034,8 +1173,7 @@ impl Store for SledStore {
 
     fn take_token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError> {
         // `remove` is atomic: of two requests with the same token, one gets it.
-        let taken = self.tree(Table::Tokens).remove(key).map_err(engine)?;
-        self.db.flush().map_err(engine)?;
+        let taken = self.durably(|| self.tree(Table::Tokens).remove(key).map_err(engine))?;
         taken
             .map(|bytes| decode("one-time token", key.as_bytes(), &bytes))
             .transpose()

@@ -32,7 +32,7 @@ fn at(day: u32) -> DateTime<Utc> {
 
 fn open() -> (tempfile::TempDir, SledStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
     (dir, store)
 }
 
@@ -212,10 +212,10 @@ fn organizations_list_in_name_order_after_renames() {
 fn records_survive_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = SledStore::open(&dir.path().join("store")).unwrap();
         store.apply(&one_service(), at(1)).unwrap();
     }
-    let reopened = SledStore::open(dir.path()).unwrap();
+    let reopened = SledStore::open(&dir.path().join("store")).unwrap();
     assert!(
         reopened
             .service(ServiceId::parse(SVC).unwrap())
@@ -228,7 +228,7 @@ fn records_survive_reopening() {
 #[test]
 fn a_second_process_is_refused_clearly() {
     let (dir, _store) = open();
-    let error = SledStore::open(dir.path())
+    let error = SledStore::open(&dir.path().join("store"))
         .err()
         .expect("the data dir is locked");
     assert!(matches!(error, StoreError::Locked { .. }), "{error}");
@@ -243,14 +243,16 @@ fn a_second_process_is_refused_clearly() {
 fn a_store_of_another_format_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let db = sled::open(dir.path()).unwrap();
+        let db = sled::open(dir.path().join("store")).unwrap();
         db.open_tree("meta")
             .unwrap()
             .insert("format_version", &99u32.to_be_bytes())
             .unwrap();
         db.flush().unwrap();
     }
-    let error = SledStore::open(dir.path()).err().expect("incompatible");
+    let error = SledStore::open(&dir.path().join("store"))
+        .err()
+        .expect("incompatible");
     assert!(
         matches!(error, StoreError::IncompatibleFormat { .. }),
         "{error}"
@@ -259,4 +261,141 @@ fn a_store_of_another_format_is_refused_clearly() {
         error.to_string().contains("holds store format 99"),
         "{error}"
     );
+}
+
+/// A store with `n` services written one change at a time (so the log is long), closed.
+fn store_of(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    store.apply(&one_service(), at(1)).unwrap();
+    for i in 0..n {
+        let id = format!("00000000-0000-4000-8000-{:012}", 1000 + i);
+        let changes = ChangeSet {
+            services: vec![service(&id, &format!("Service {i}"), ORG_A, LOC)],
+            ..ChangeSet::default()
+        };
+        store.apply(&changes, at(2)).unwrap();
+    }
+    dir
+}
+
+fn damaged_error(dir: &tempfile::TempDir) -> StoreError {
+    let error = SledStore::open(&dir.path().join("store"))
+        .err()
+        .expect("a damaged store is refused");
+    assert!(matches!(error, StoreError::Damaged { .. }), "{error}");
+    assert!(error.to_string().contains("signpost restore"), "{error}");
+    error
+}
+
+#[test]
+fn a_store_file_cut_short_is_refused_not_served_as_an_older_store() {
+    for keep in [0.0, 0.5, 0.9] {
+        let dir = store_of(200);
+        let db = dir.path().join("store/db");
+        let length = std::fs::metadata(&db).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&db)
+            .unwrap()
+            .set_len((length as f64 * keep) as u64)
+            .unwrap();
+        let error = damaged_error(&dir);
+        assert!(error.to_string().contains("were acknowledged"), "{error}");
+    }
+}
+
+#[test]
+fn a_store_file_overwritten_in_the_middle_is_refused() {
+    let dir = store_of(200);
+    let db = dir.path().join("store/db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 64].fill(0xff);
+    std::fs::write(&db, &bytes).unwrap();
+    damaged_error(&dir);
+}
+
+#[test]
+fn an_undamaged_store_opens_with_every_write_and_keeps_sealing() {
+    let dir = store_of(50);
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    assert_eq!(store.counts().unwrap().services, 51);
+    store.apply(&one_service_renamed(), at(3)).unwrap();
+    drop(store);
+    assert!(SledStore::open(&dir.path().join("store")).is_ok());
+}
+
+fn one_service_renamed() -> ChangeSet {
+    let mut changes = one_service();
+    changes.services[0].name = "Food bank (renamed)".to_owned();
+    changes
+}
+
+fn backup_of(store: &SledStore) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    store.backup(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn a_backup_restores_every_table_byte_for_byte() {
+    let dir = store_of(20);
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    store.apply(&one_service_renamed(), at(3)).unwrap();
+    store
+        .put_proposal(
+            &serde_json::from_value(json!({
+                "id": "00000000-0000-4000-8000-00000000beef",
+                "organization": ORG_A,
+                "author": "00000000-0000-4000-8000-00000000cafe",
+                "created": "2026-11-03T12:00:00Z",
+                "updated": "2026-11-03T12:00:00Z",
+                "status": "submitted",
+                "records": [],
+                "base": [],
+                "note": "a pending change"
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    let backup = backup_of(&store);
+    let target = tempfile::tempdir().unwrap();
+    let summary = SledStore::restore(&target.path().join("store"), backup.as_slice()).unwrap();
+    assert_eq!(summary.tables["services"], 21);
+    assert_eq!(summary.tables["proposals"], 1);
+    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    assert_eq!(restored.counts().unwrap(), store.counts().unwrap());
+    assert_eq!(restored.generation().unwrap(), store.generation().unwrap());
+    assert_eq!(restored.proposals().unwrap().len(), 1);
+    assert_eq!(
+        restored
+            .service(ServiceId::parse(SVC).unwrap())
+            .unwrap()
+            .unwrap()
+            .name,
+        "Food bank (renamed)"
+    );
+    assert_eq!(backup_of(&restored), backup, "every entry of every table");
+    // The restored store is sealed and takes writes.
+    restored.apply(&one_service(), at(4)).unwrap();
+}
+
+#[test]
+fn a_restore_refuses_an_occupied_directory_and_leaves_nothing_of_a_damaged_backup() {
+    let (dir, store) = open();
+    store.apply(&one_service(), at(1)).unwrap();
+    let mut backup = backup_of(&store);
+    let error = SledStore::restore(&dir.path().join("store"), backup.as_slice()).unwrap_err();
+    assert!(
+        error.to_string().contains("already holds a store"),
+        "{error}"
+    );
+    let last = backup.len() - 1;
+    backup[last] ^= 1;
+    let target = tempfile::tempdir().unwrap();
+    let error = SledStore::restore(&target.path().join("store"), backup.as_slice()).unwrap_err();
+    assert!(error.to_string().contains("checksum"), "{error}");
+    assert!(!target.path().join("store").exists());
+    assert!(!target.path().join("store.seal").exists());
 }

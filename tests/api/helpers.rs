@@ -139,6 +139,11 @@ pub async fn spawn_app_with_pack_and(
     start(config, dir).await
 }
 
+/// The application over a data directory made beforehand (e.g. restored from a backup).
+pub async fn spawn_app_over(data_dir: TempDir) -> TestApp {
+    spawn_in(data_dir, None).await
+}
+
 async fn spawn_in(data_dir: TempDir, geo_dir: Option<&Path>) -> TestApp {
     let mut config = ServeConfig::for_data_dir(data_dir.path());
     config.geo_dir = geo_dir.map(Path::to_path_buf);

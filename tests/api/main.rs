@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0 with temporary data directories.
 
 mod accounts;
+mod backup;
 mod claims;
 mod confidential;
 mod conformance;

@@ -10,13 +10,13 @@ use crate::accounts::{PASSWORD, accept, create, sign_in};
 use crate::contract::ours;
 use crate::helpers::{TestApp, Visitor, form_fields, organisations_with_services, spawn_app};
 
-struct Call {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub(crate) struct Call {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: &str,
     path: &str,
@@ -44,7 +44,7 @@ async fn call(
 }
 
 /// Makes a token on the page as the editor would; returns the secret shown once.
-async fn make_token(
+pub(crate) async fn make_token(
     editor: &mut Visitor<'_>,
     organisation: OrganizationId,
     scopes: &[&str],

@@ -2,6 +2,7 @@
 //! health endpoints). Handlers are thin: parse parameters, run the use-case off the async
 //! executor, render.
 
+pub mod backup;
 pub mod geography;
 pub mod health;
 pub mod manage;
