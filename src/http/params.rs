@@ -70,6 +70,10 @@ impl Params {
                         params.pairs.push((name, value));
                     }
                 }
+                // A problem names its parameter; one without a name is named so.
+                (Ok(name), Err(reason)) if name.is_empty() => {
+                    params.problem("(unnamed parameter)", reason);
+                }
                 (Ok(name), Err(reason)) => params.problem(&name, reason),
                 (Err(reason), _) => params.problem("(parameter name)", reason),
             }
@@ -583,6 +587,17 @@ mod tests {
             query.filters.opening.unwrap().days,
             [Weekday::Monday, Weekday::Tuesday]
         );
+    }
+
+    /// Found by Schemathesis: `?=%01` answered a problem naming the parameter `""`, which
+    /// the documented Problem schema (rightly) does not allow.
+    #[test]
+    fn a_bad_value_without_a_name_is_reported_under_a_name() {
+        let found = problems("=%01");
+        assert_eq!(found[0].name, "(unnamed parameter)");
+        assert!(found[0].reason.contains("control characters"), "{found:?}");
+        // An unnamed pair with a harmless value is ignored, as before.
+        assert!(search("=x", Target::Services).is_ok());
     }
 
     #[test]
