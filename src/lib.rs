@@ -26,6 +26,7 @@ pub mod geography;
 pub mod http;
 pub mod i18n;
 pub mod index;
+pub mod metrics;
 pub mod oruk;
 pub mod outbound;
 pub mod search;

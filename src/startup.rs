@@ -116,6 +116,8 @@ impl Application {
             secure_cookies: config.secure_cookies,
             mail_enabled: config.smtp_url.is_some(),
             searches: Arc::new(tokio::sync::Semaphore::new(config.max_searches.max(1))),
+            max_searches: config.max_searches.max(1),
+            metrics: Default::default(),
             control: Some(Arc::new(control)),
             postcodes: Arc::new(crate::catalog::postcodes::OnlinePostcodes::new(
                 match &config.postcode_lookup_url {

@@ -211,6 +211,11 @@ impl Catalog {
         self.indexer_handle.merging()
     }
 
+    /// Time from acknowledged writes to their being searchable, per index commit.
+    pub fn index_lag(&self) -> &crate::metrics::Histogram {
+        self.indexer_handle.lag()
+    }
+
     /// Rebuilds the index from the store and waits for it.
     pub fn rebuild_index(&self) -> Result<(), CatalogError> {
         self.indexer_handle.rebuild();

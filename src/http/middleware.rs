@@ -60,6 +60,17 @@ pub async fn observe(
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
     let status = response.status().as_u16();
+    if let Some(state) = response
+        .request()
+        .app_data::<actix_web::web::Data<super::AppState>>()
+    {
+        state.metrics.record(
+            &route,
+            response.request().method().as_str(),
+            status,
+            started.elapsed(),
+        );
+    }
     span.record("http.route", route.as_str());
     span.record("http.status", status);
     span.record("duration_ms", started.elapsed().as_millis() as u64);

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod error;
+pub mod metrics;
 mod middleware;
 pub mod pages;
 pub mod params;
@@ -39,6 +40,10 @@ pub struct AppState {
     pub postcodes: Arc<crate::catalog::postcodes::OnlinePostcodes>,
     /// Slots for searches running at once (see [`api::search_blocking`]).
     pub searches: Arc<tokio::sync::Semaphore>,
+    /// Request and search figures for `/metrics`.
+    pub metrics: Arc<metrics::HttpMetrics>,
+    /// The bound on searches at once (the size of `searches`).
+    pub max_searches: usize,
     /// What opens the server's internal endpoints (`signpost backup`); `None`: closed.
     pub control: Option<Arc<crate::catalog::backup::Control>>,
 }
@@ -95,6 +100,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(get_resource("/openapi.json", api::openapi::get))
         .service(get_resource("/healthz", api::health::healthz))
         .service(get_resource("/readyz", api::health::readyz))
+        .service(get_resource("/metrics", metrics::get))
         .service(get_resource("/services", api::services::list))
         .service(get_resource("/services/{id}", api::services::get))
         .service(get_resource(

@@ -16,13 +16,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::{IndexError, SearchIndex, commit_payload, document};
 use crate::domain::ids::ServiceId;
 use crate::geography::Geography;
+use crate::metrics::Histogram;
 use crate::store::{Store, join};
 
 /// Most service ids applied in one commit.
@@ -39,6 +40,8 @@ enum Job {
     Update {
         services: Vec<ServiceId>,
         generation: u64,
+        /// When the write it follows was acknowledged.
+        queued: Instant,
     },
     Rebuild,
     Flush(Sender<Result<(), String>>),
@@ -50,6 +53,7 @@ enum Job {
 pub struct IndexerHandle {
     sender: Sender<Job>,
     merging: Arc<AtomicBool>,
+    lag: Arc<Histogram>,
 }
 
 impl IndexerHandle {
@@ -60,6 +64,7 @@ impl IndexerHandle {
             .send(Job::Update {
                 services,
                 generation,
+                queued: Instant::now(),
             })
             .is_err()
         {
@@ -70,6 +75,12 @@ impl IndexerHandle {
     /// Queues a full rebuild from the store.
     pub fn rebuild(&self) {
         let _ = self.sender.send(Job::Rebuild);
+    }
+
+    /// Time from an acknowledged write to its change being searchable, per commit (the
+    /// oldest write the commit carries).
+    pub fn lag(&self) -> &Histogram {
+        &self.lag
     }
 
     /// Whether segments are being merged in the background now.
@@ -108,6 +119,8 @@ impl Indexer {
         let (sender, receiver) = mpsc::channel();
         let merging = Arc::new(AtomicBool::new(false));
         let shared = Arc::clone(&merging);
+        let lag = Arc::new(Histogram::default());
+        let shared_lag = Arc::clone(&lag);
         let thread = std::thread::Builder::new()
             .name("signpost-indexer".to_owned())
             .spawn(move || {
@@ -118,6 +131,7 @@ impl Indexer {
                     writer,
                     generation,
                     merging: shared,
+                    lag: Arc::clone(&lag),
                 }
                 .run(receiver)
             })
@@ -126,7 +140,11 @@ impl Indexer {
                 source,
             })?;
         Ok(Self {
-            handle: IndexerHandle { sender, merging },
+            handle: IndexerHandle {
+                sender,
+                merging,
+                lag: shared_lag,
+            },
             thread: Some(thread),
         })
     }
@@ -165,6 +183,8 @@ struct Worker {
     generation: u64,
     /// Set while a merge runs in the background.
     merging: Arc<AtomicBool>,
+    /// Acknowledged write to searchable, per commit.
+    lag: Arc<Histogram>,
 }
 
 impl Worker {
@@ -202,12 +222,15 @@ impl Worker {
         let mut services = Vec::new();
         let mut result = Ok(());
         let mut rebuilt = false;
+        let mut oldest = None;
         for job in jobs {
             match job {
                 Job::Update {
                     services: ids,
                     generation,
+                    queued,
                 } => {
+                    oldest = Some(oldest.map_or(queued, |at: Instant| at.min(queued)));
                     services.extend(ids);
                     self.generation = self.generation.max(generation);
                 }
@@ -228,6 +251,9 @@ impl Worker {
         }
         if result.is_ok() && (count > 0 || rebuilt) {
             result = self.commit();
+        }
+        if let (Ok(()), Some(queued)) = (&result, oldest) {
+            self.lag.observe(queued.elapsed());
         }
         match &result {
             Ok(()) if count > 0 => tracing::debug!(

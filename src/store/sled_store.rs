@@ -224,11 +224,7 @@ impl SledStore {
 
     /// The transaction of [`Store::apply`]: the services written with their outcomes, what
     /// else changed, and the generation after it.
-    fn transact(
-        &self,
-        changes: &ChangeSet,
-        now: DateTime<Utc>,
-    ) -> Result<Transacted, StoreError> {
+    fn transact(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Transacted, StoreError> {
         let outcome = self.trees.as_slice().transaction(|trees| {
             let tx = Tx { trees };
             let mut changed = Changed::default();

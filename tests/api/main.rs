@@ -6,6 +6,7 @@ mod claims;
 mod confidential;
 mod conformance;
 mod contract;
+mod crash;
 mod editing;
 mod errors;
 mod feeds;

@@ -86,9 +86,13 @@ pub async fn search_blocking<T: Send + 'static>(
         tracing::warn!("search refused: too many at once");
         return Err(ApiError::Busy);
     };
+    let metrics = Arc::clone(&state.metrics);
     blocking(move || {
         let _slot = slot;
-        work()
+        let started = std::time::Instant::now();
+        let result = work();
+        metrics.searches.observe(started.elapsed());
+        result
     })
     .await
 }
