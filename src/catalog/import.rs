@@ -628,4 +628,115 @@ mod tests {
                 .contains("not a valid JSON array")
         );
     }
+
+    #[test]
+    fn json_nested_past_any_record_is_refused_not_overflowing_the_stack() {
+        for text in [
+            "[".repeat(100_000),
+            format!("[{}]", "{\"a\":".repeat(50_000)),
+            format!("{{\"contents\":{}", "[".repeat(100_000)),
+        ] {
+            match read_source(&text) {
+                Err(error) => assert!(!error.to_string().is_empty()),
+                // Read as NDJSON: the line is reported as unreadable.
+                Ok(records) => assert!(records.iter().all(|r| r.value.is_err())),
+            }
+        }
+    }
+
+    /// JSON values shaped like ORUK records: known keys, nested objects and arrays, and
+    /// leaves of every JSON type, in any combination.
+    fn oruk_like() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let keys = prop::sample::select(vec![
+            "id",
+            "name",
+            "description",
+            "organization",
+            "organization_id",
+            "status",
+            "service_at_locations",
+            "location",
+            "location_id",
+            "latitude",
+            "longitude",
+            "postal_code",
+            "address_1",
+            "postal_addresses",
+            "phones",
+            "number",
+            "schedules",
+            "byday",
+            "opens_at",
+            "closes_at",
+            "valid_from",
+            "languages",
+            "code",
+            "attributes",
+            "taxonomy_term",
+            "taxonomy_term_id",
+            "taxonomy",
+            "cost_options",
+            "amount",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "url",
+            "email",
+            "last_modified",
+            "alert",
+            "service_areas",
+            "extent",
+            "contacts",
+            "fundings",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "\\PC{0,30}".prop_map(Value::String),
+            prop::sample::select(vec![
+                "00000000-0000-4000-8000-000000000001",
+                "E1 6AN",
+                "09:00",
+                "2026-11-23",
+                "active",
+                "MO",
+                "51.5",
+                "-0.03",
+                "ben",
+                "en",
+                "https://example.org",
+                "x@y.org",
+            ])
+            .prop_map(|s| Value::String(s.to_owned())),
+        ];
+        leaf.prop_recursive(5, 64, 8, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((keys.clone(), inner), 0..8).prop_map(|pairs| {
+                    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Any text gives records or a reason, never a panic.
+        #[test]
+        fn any_text_is_read_or_refused_without_panicking(text in "\\PC{0,200}") {
+            let _ = read_source(&text);
+        }
+
+        /// Any ORUK-shaped JSON is parsed into a service or refused with problems, never a
+        /// panic.
+        #[test]
+        fn any_oruk_shaped_record_is_parsed_or_refused_without_panicking(value in oruk_like()) {
+            let _ = crate::oruk::parse::parse_service(&value);
+            let text = serde_json::to_string(&value).unwrap();
+            let _ = read_source(&text);
+        }
+    }
 }

@@ -52,6 +52,9 @@ pub enum ApiError {
     /// Too many searches at once: try again in a moment.
     #[error("busy")]
     Busy,
+    /// The request body is over the limit ([`crate::http::MAX_BODY_BYTES`]).
+    #[error("request body too large")]
+    TooLarge,
     /// Something failed inside the server.
     #[error("internal error")]
     Internal(String),
@@ -113,6 +116,11 @@ impl ApiError {
                 "busy",
                 "Too many searches at once",
             ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "Request body too large",
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal-error",
@@ -170,6 +178,13 @@ impl ResponseError for ApiError {
             ApiError::Busy => (
                 "The directory is answering as many searches as it can; try again in a second."
                     .to_owned(),
+                no_params,
+            ),
+            ApiError::TooLarge => (
+                format!(
+                    "The request body is larger than {} KiB; send less at a time (one service per proposal).",
+                    crate::http::MAX_BODY_BYTES / 1024
+                ),
                 no_params,
             ),
             ApiError::Internal(cause) => {

@@ -50,10 +50,15 @@ pub async fn observe(
             .finish();
         request.into_response(preflight).map_into_right_body()
     } else {
-        next.call(request)
-            .instrument(span.clone())
-            .await?
-            .map_into_left_body()
+        let response = next.call(request).instrument(span.clone()).await?;
+        if response.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+            && !answered_by_us(&response)
+        {
+            let answer = super::pages::too_large(response.request());
+            response.into_response(answer).map_into_right_body()
+        } else {
+            response.map_into_left_body()
+        }
     };
     let route = response
         .request()
@@ -94,6 +99,17 @@ pub async fn observe(
         headers.insert(name, HeaderValue::from_static(value));
     }
     Ok(response)
+}
+
+/// Whether a response is one of ours (a problem or a page), not the framework's bare text.
+fn answered_by_us<B>(response: &ServiceResponse<B>) -> bool {
+    response
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value.starts_with("application/problem+json") || value.starts_with("text/html")
+        })
 }
 
 /// Whether an `Accept-Encoding` value accepts `coding` (listed with a quality above 0).

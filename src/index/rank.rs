@@ -251,8 +251,10 @@ mod tests {
         }
 
         #[test]
-        fn nearer_ranks_higher_at_equal_relevance(a in 0.0f64..50_000.0, b in 0.0f64..50_000.0, score in 0.1f64..100.0) {
-            prop_assume!(a < b);
+        // (b is a plus a gap of at least a centimetre: drawn apart, half the cases were
+        // rejected, and long runs with PROPTEST_CASES gave up.)
+        fn nearer_ranks_higher_at_equal_relevance(a in 0.0f64..50_000.0, gap in 0.01f64..50_000.0, score in 0.1f64..100.0) {
+            let b = a + gap;
             prop_assert!(rank_key(Some(a), Some(score)) >= rank_key(Some(b), Some(score)));
             prop_assert!(rank_key(Some(a), None) > rank_key(Some(b), None));
         }

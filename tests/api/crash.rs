@@ -25,6 +25,8 @@ struct Server {
     child: tokio::process::Child,
     base: String,
     client: reqwest::Client,
+    /// Every line it has logged so far.
+    logs: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -43,12 +45,14 @@ impl Server {
             .expect("the binary starts");
         // The logs (JSON lines on standard error) say where it listens.
         let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let logs = Arc::new(Mutex::new(Vec::new()));
         let port = loop {
             let line = tokio::time::timeout(Duration::from_secs(120), lines.next_line())
                 .await
                 .expect("the server says where it listens within two minutes")
                 .unwrap()
                 .expect("the server runs until it says where it listens");
+            logs.lock().unwrap().push(line.clone());
             let Ok(entry) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
@@ -57,8 +61,14 @@ impl Server {
             }
         };
         // Keep reading its output, or the pipe fills and the server blocks.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let kept = Arc::clone(&logs);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().unwrap().push(line);
+            }
+        });
         let server = Self {
+            logs,
             child,
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::builder()
@@ -346,53 +356,9 @@ async fn killed_mid_write_again_and_again_it_loses_no_acknowledged_write() {
     eprintln!("crash test: {kills} kills, SIGNPOST_CRASH_SEED={seed}");
     let mut random = Random(seed);
 
-    // The sample directory, an editor of two organisations, and a token for each.
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut ledger = Ledger::default();
-    let mut writers = Vec::new();
-    {
-        let geography = Arc::new(signpost::geography::builtin::geography());
-        let assets =
-            Arc::new(signpost::search::assets::SearchAssets::load(Path::new("index")).unwrap());
-        let (catalog, _) = Catalog::open(&data, geography, assets).unwrap();
-        signpost::seed::load(&catalog).unwrap();
-        catalog.wait_for_index().unwrap();
-        let store = catalog.store();
-        let chosen = organisations(store);
-        assert_eq!(chosen.len(), WRITERS);
-        let invited = signpost::auth::create_account(
-            store,
-            None,
-            "crash-test@charity.example.org",
-            "Crash Test",
-            vec![Role::OrganisationEditor {
-                organisations: chosen.iter().map(|(o, _)| *o).collect(),
-            }],
-            signpost::auth::SETUP_VALID,
-            chrono::Utc::now(),
-        )
-        .unwrap();
-        for (organisation, services) in chosen {
-            let (secret, _) = signpost::auth::tokens::create(
-                store,
-                &invited.account,
-                organisation,
-                "crash test",
-                [TokenScope::Notices, TokenScope::Proposals].into(),
-                chrono::Utc::now(),
-            )
-            .unwrap();
-            for service in &services {
-                let record = store.service(*service).unwrap().unwrap();
-                let look = (record.status.as_str().to_owned(), record.alert.clone());
-                ledger.looks.insert(*service, vec![look]);
-            }
-            writers.push((secret, services));
-        }
-        catalog.close();
-    }
-
+    let (writers, ledger) = prepare(&data);
     let ledger = Arc::new(Mutex::new(ledger));
     let next = Arc::new(std::sync::atomic::AtomicU64::new(1));
     let mut checked = 0;
@@ -471,4 +437,136 @@ async fn killed_mid_write_again_and_again_it_loses_no_acknowledged_write() {
         ledger.acknowledged > kills,
         "the clients wrote between kills"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn told_to_stop_it_finishes_what_it_was_doing_and_leaves_the_index_whole() {
+    signpost::outbound::http::install_tls();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (writers, _) = prepare(&data);
+    let (token, services) = &writers[0];
+    let server = Server::start(&data).await;
+    // A change in flight when SIGTERM arrives.
+    let client = server.client.clone();
+    let url = format!("{}/api/manage/services/{}/notice", server.base, services[0]);
+    let token = token.clone();
+    let write = tokio::spawn(async move {
+        client
+            .post(url)
+            .bearer_auth(token)
+            .json(
+                &json!({"kind": "temporarily_closed", "message": "Closed for the graceful test."}),
+            )
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let answer = write.await.unwrap();
+    let mut server = server;
+    let exit = tokio::time::timeout(Duration::from_secs(60), server.child.wait())
+        .await
+        .expect("it stops within a minute")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        server
+            .logs
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|line| line.contains("signpost stopped")),
+        "it says it stopped"
+    );
+    // Whether the write made it in before the listener closed or not, it was answered
+    // (never cut off), and what was acknowledged is there.
+    let acknowledged = match answer {
+        Ok(response) => {
+            assert!(response.status().is_success(), "{}", response.status());
+            true
+        }
+        Err(error) => {
+            assert!(
+                error.is_connect(),
+                "an accepted request is answered: {error}"
+            );
+            false
+        }
+    };
+    eprintln!("graceful stop: the write in flight was acknowledged: {acknowledged}");
+    let again = Server::start(&data).await;
+    let logs = again.logs.lock().unwrap().clone();
+    assert!(
+        !logs
+            .iter()
+            .any(|line| line.contains("rebuilding the search index")),
+        "the index was committed at shutdown, so it is reused: {logs:?}"
+    );
+    let record = again.get(&format!("/services/{}", services[0])).await;
+    if acknowledged {
+        assert_eq!(record["status"], CLOSED);
+        let closed = again
+            .get("/services?status=temporarily_closed&per_page=1000")
+            .await;
+        assert!(
+            closed["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|service| service["id"] == services[0].to_string())
+        );
+    }
+    again.kill().await;
+}
+
+/// The sample directory in `data`, an editor of [`WRITERS`] organisations and a token for
+/// each (with the services of its organisation), and the ledger of how they look.
+fn prepare(data: &Path) -> (Vec<(String, Vec<ServiceId>)>, Ledger) {
+    let mut ledger = Ledger::default();
+    let mut writers = Vec::new();
+    let geography = Arc::new(signpost::geography::builtin::geography());
+    let assets =
+        Arc::new(signpost::search::assets::SearchAssets::load(Path::new("index")).unwrap());
+    let (catalog, _) = Catalog::open(data, geography, assets).unwrap();
+    signpost::seed::load(&catalog).unwrap();
+    catalog.wait_for_index().unwrap();
+    let store = catalog.store();
+    let chosen = organisations(store);
+    assert_eq!(chosen.len(), WRITERS);
+    let invited = signpost::auth::create_account(
+        store,
+        None,
+        "crash-test@charity.example.org",
+        "Crash Test",
+        vec![Role::OrganisationEditor {
+            organisations: chosen.iter().map(|(o, _)| *o).collect(),
+        }],
+        signpost::auth::SETUP_VALID,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    for (organisation, services) in chosen {
+        let (secret, _) = signpost::auth::tokens::create(
+            store,
+            &invited.account,
+            organisation,
+            "crash test",
+            [TokenScope::Notices, TokenScope::Proposals].into(),
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        for service in &services {
+            let record = store.service(*service).unwrap().unwrap();
+            let look = (record.status.as_str().to_owned(), record.alert.clone());
+            ledger.looks.insert(*service, vec![look]);
+        }
+        writers.push((secret, services));
+    }
+    catalog.close();
+    (writers, ledger)
 }

@@ -224,3 +224,84 @@ async fn past_its_search_slots_the_api_answers_a_quick_503_with_retry_after() {
     assert_eq!(app.get(api).await.status, 200);
     assert_eq!(app.get(page).await.status, 200);
 }
+
+/// Every limit is answered with a clear 4xx: search length, values per filter, page size
+/// and number, body size (a problem for the API, a page for people), URL length.
+#[tokio::test]
+async fn every_limit_is_a_clear_4xx() {
+    let app = spawn_app().await;
+    let long = "a".repeat(501);
+    let path = format!("/services?search={long}");
+    let problem = assert_problem(&app.get(&path).await, 400, "search over 500 characters");
+    assert_eq!(problem["invalid_params"][0]["name"], "search");
+    let many = vec!["language=ben"; 51].join("&");
+    let problem = assert_problem(
+        &app.get(&format!("/services?{many}")).await,
+        400,
+        "51 values",
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("at most 50"));
+    assert_problem(&app.get("/services?per_page=1001").await, 400, "per_page");
+    assert_problem(&app.get("/services?page=10000001").await, 400, "page");
+
+    // A body over 256 KiB, to the write API and to a page's form.
+    let body = vec![b'a'; 300 * 1024];
+    let response = app
+        .client
+        .post(format!("{}/api/manage/proposals", app.address))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:signpost:problem:too-large");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("256 KiB"),
+        "{problem}"
+    );
+    let response = app
+        .client
+        .post(format!("{}/account/login", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Too much to send at once")
+    );
+
+    // A request head longer than the server reads (a 100 KB URL): refused by the HTTP
+    // layer with a 4xx, never a 5xx. (Sent by hand: HTTP clients refuse such URLs.)
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let request = format!(
+        "GET /services?x={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        "x".repeat(100_000)
+    );
+    let _ = stream.write_all(request.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let status_line = String::from_utf8_lossy(&answer[..answer.len().min(12)]).into_owned();
+    assert!(status_line.starts_with("HTTP/1.1 4"), "{status_line:?}");
+}

@@ -29,12 +29,12 @@ fn value(page: &str, series: &str) -> Option<f64> {
 async fn metrics_count_requests_by_route_and_report_the_store_and_index() {
     let app = spawn_app().await;
     assert_eq!(
-        app.get("/services?text=lonely+since+my+husband+died")
+        app.get("/services?search=lonely+since+my+husband+died")
             .await
             .status,
         200
     );
-    assert_eq!(app.get("/services?text=food").await.status, 200);
+    assert_eq!(app.get("/services?search=food").await.status, 200);
     assert_eq!(app.get("/services/not-an-id").await.status, 404);
     assert_eq!(app.get("/no/such/place").await.status, 404);
     app.import(&[crate::helpers::service_record(

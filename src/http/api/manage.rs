@@ -312,3 +312,19 @@ pub async fn assure(
         "assurer_email": service.assurer_email.map(|e| e.to_string()),
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Imported JSON nested past any real record is refused with a reason (serde_json's
+    /// depth limit), not followed down until the stack runs out.
+    #[test]
+    fn json_nested_too_deep_is_a_bad_body() {
+        let deep = format!("{{\"service\":{}", "[".repeat(100_000));
+        match json_body::<ProposalBody>(deep.as_bytes()) {
+            Err(ApiError::BadBody(reason)) => assert!(reason.contains("recursion"), "{reason}"),
+            _ => panic!("refused"),
+        }
+    }
+}

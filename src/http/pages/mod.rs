@@ -190,6 +190,16 @@ pub fn not_found(request: &HttpRequest) -> HttpResponse {
     PageError::NotFound(context.locale).error_response()
 }
 
+/// The answer when a request's body was over the limit: a page for browsers, a problem
+/// for the API (the framework's own answer is a bare line of text).
+pub fn too_large(request: &HttpRequest) -> HttpResponse {
+    if wants_html(request) {
+        PageError::TooLarge(PageContext::new(request).locale).error_response()
+    } else {
+        crate::http::error::ApiError::TooLarge.error_response()
+    }
+}
+
 /// What a page knows about the request: language, shortlist, CSRF token, where it is.
 pub struct PageContext {
     /// The interface language.
@@ -473,6 +483,9 @@ pub enum PageError {
     /// Too many searches at once.
     #[error("busy")]
     Busy(Locale),
+    /// What was sent is larger than the server takes.
+    #[error("too large")]
+    TooLarge(Locale),
     /// Something failed inside the server.
     #[error("internal error: {1}")]
     Internal(Locale, String),
@@ -506,6 +519,7 @@ impl PageError {
             | PageError::SecondFactor(l, _)
             | PageError::Forbidden(l)
             | PageError::Busy(l)
+            | PageError::TooLarge(l)
             | PageError::Internal(l, _) => *l,
         }
     }
@@ -520,6 +534,7 @@ impl ResponseError for PageError {
             PageError::SignIn(..) | PageError::SecondFactor(..) => StatusCode::SEE_OTHER,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Internal(..) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -536,6 +551,7 @@ impl ResponseError for PageError {
             }
             PageError::Forbidden(_) => ("error-forbidden", "error-forbidden-body"),
             PageError::Busy(_) => ("error-busy", "error-busy-body"),
+            PageError::TooLarge(_) => ("error-too-large", "error-too-large-body"),
             PageError::SignIn(_, next) | PageError::SecondFactor(_, next) => {
                 let mut query = forms::Pairs::default();
                 query.push("next", next);
