@@ -55,45 +55,6 @@ impl Application {
     /// Opens the data directory (loading the sample data into an empty one when asked),
     /// binds the listener and prepares the server.
     pub async fn build(config: ServeConfig) -> Result<Self, StartupError> {
-        let data_dir = config.data_dir.clone();
-        let geo_dir = config.geo_dir.clone();
-        let seed_wanted = config.seed;
-        let assets_dir = config.search_assets.clone();
-        let catalog = tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
-            let geography = Arc::new(crate::geography::load(geo_dir.as_deref())?);
-            tracing::info!(
-                geography.precision = ?geography.precision(),
-                geography.source = %geography.source(),
-                "geography loaded"
-            );
-            let assets = Arc::new(match &assets_dir {
-                Some(dir) => SearchAssets::load(dir)?,
-                None => SearchAssets::built_in(),
-            });
-            tracing::info!(search_assets = %assets.source, "search assets loaded");
-            let (catalog, report) = Catalog::open(&data_dir, geography, assets)?;
-            if let Some(reason) = report.rebuilt_index {
-                tracing::info!(reason = %reason, "search index rebuilt");
-            }
-            let store = catalog.store();
-            let empty = store
-                .generation()
-                .map_err(crate::catalog::CatalogError::from)?
-                == 0;
-            if empty && seed_wanted {
-                let loaded = seed::load(&catalog)?;
-                catalog.wait_for_index()?;
-                tracing::info!(
-                    services = loaded.created,
-                    "loaded the sample directory into an empty data directory"
-                );
-            }
-            Ok(catalog)
-        })
-        .await
-        .expect("start-up task does not panic")?;
-        let catalog = Arc::new(catalog);
-
         let listener = TcpListener::bind(&config.addr).map_err(|source| StartupError::Bind {
             addr: config.addr.clone(),
             source,
@@ -103,6 +64,19 @@ impl Application {
             source,
         })?;
         let port = local_addr.port();
+        // Until the store is open and the index whole (a rebuild can take minutes on a large
+        // directory), the port answers "starting": /healthz 200, /readyz and everything else
+        // 503 with Retry-After, so nothing is ever served from a half-built index.
+        let starting =
+            http::starting::Starting::serve(&listener).map_err(|source| StartupError::Bind {
+                addr: config.addr.clone(),
+                source,
+            })?;
+        tracing::info!(port, "signpost is starting");
+        let opened = Self::open_catalog(&config).await;
+        starting.stop().await;
+        let catalog = Arc::new(opened?);
+
         let control = crate::catalog::backup::Control::new(local_addr);
         if let Err(error) = control.write(&config.data_dir) {
             // Backups of the running server are then unavailable; serving is not.
@@ -178,6 +152,48 @@ impl Application {
             port,
             catalog,
         })
+    }
+
+    /// Opens the data directory's catalog (loading the sample directory into an empty one
+    /// when asked), off the async executor.
+    async fn open_catalog(config: &ServeConfig) -> Result<Catalog, StartupError> {
+        let data_dir = config.data_dir.clone();
+        let geo_dir = config.geo_dir.clone();
+        let seed_wanted = config.seed;
+        let assets_dir = config.search_assets.clone();
+        tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
+            let geography = Arc::new(crate::geography::load(geo_dir.as_deref())?);
+            tracing::info!(
+                geography.precision = ?geography.precision(),
+                geography.source = %geography.source(),
+                "geography loaded"
+            );
+            let assets = Arc::new(match &assets_dir {
+                Some(dir) => SearchAssets::load(dir)?,
+                None => SearchAssets::built_in(),
+            });
+            tracing::info!(search_assets = %assets.source, "search assets loaded");
+            let (catalog, report) = Catalog::open(&data_dir, geography, assets)?;
+            if let Some(reason) = report.rebuilt_index {
+                tracing::info!(reason = %reason, "search index rebuilt");
+            }
+            let store = catalog.store();
+            let empty = store
+                .generation()
+                .map_err(crate::catalog::CatalogError::from)?
+                == 0;
+            if empty && seed_wanted {
+                let loaded = seed::load(&catalog)?;
+                catalog.wait_for_index()?;
+                tracing::info!(
+                    services = loaded.created,
+                    "loaded the sample directory into an empty data directory"
+                );
+            }
+            Ok(catalog)
+        })
+        .await
+        .expect("start-up task does not panic")
     }
 
     /// The port the server listens on.

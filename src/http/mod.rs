@@ -8,6 +8,7 @@ mod middleware;
 pub mod pages;
 pub mod params;
 pub mod rate_limit;
+pub mod starting;
 
 use std::sync::Arc;
 

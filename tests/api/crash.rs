@@ -32,6 +32,16 @@ struct Server {
 impl Server {
     /// Starts the binary on a free port over `data_dir` and waits until it is ready.
     async fn start(data_dir: &Path) -> Self {
+        let server = Self::launch(data_dir, "signpost is serving the ORUK API").await;
+        let ready = server.get("/readyz").await;
+        assert_eq!(ready["status"], "ready", "{ready}");
+        server
+    }
+
+    /// Starts the binary on a free port over `data_dir` and returns once it has logged
+    /// `message` with the port it listens on.
+    async fn launch(data_dir: &Path, message: &str) -> Self {
+        signpost::outbound::http::install_tls();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_signpost"))
             .args(["serve", "--addr", "127.0.0.1:0", "--no-seed", "--data-dir"])
             .arg(data_dir)
@@ -56,7 +66,7 @@ impl Server {
             let Ok(entry) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
-            if entry["fields"]["message"] == "signpost is serving the ORUK API" {
+            if entry["fields"]["message"] == message {
                 break entry["fields"]["port"].as_u64().expect("port logged");
             }
         };
@@ -67,7 +77,7 @@ impl Server {
                 kept.lock().unwrap().push(line);
             }
         });
-        let server = Self {
+        Self {
             logs,
             child,
             base: format!("http://127.0.0.1:{port}"),
@@ -75,10 +85,7 @@ impl Server {
                 .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
-        };
-        let ready = server.get("/readyz").await;
-        assert_eq!(ready["status"], "ready", "{ready}");
-        server
+        }
     }
 
     async fn get(&self, path: &str) -> Value {
@@ -522,6 +529,78 @@ async fn told_to_stop_it_finishes_what_it_was_doing_and_leaves_the_index_whole()
         );
     }
     again.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_it_rebuilds_its_index_it_is_alive_but_never_serves_a_half_built_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    prepare(&data);
+    let total = {
+        let server = Server::start(&data).await;
+        let total = server.get("/services?per_page=1").await["total_items"]
+            .as_u64()
+            .unwrap();
+        server.kill().await;
+        total
+    };
+    // A damaged index: it must be rebuilt from the store before anything is served.
+    for entry in std::fs::read_dir(data.join("index")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "idx") {
+            std::fs::write(&path, b"damaged").unwrap();
+        }
+    }
+    let server = Server::launch(&data, "signpost is starting").await;
+    let fetch = async |path: &str| match server
+        .client
+        .get(format!("{}{path}", server.base))
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(error) => {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let logs = server.logs.lock().unwrap().clone();
+            panic!("GET {path}: {error:?}; the server logged {logs:#?}")
+        }
+    };
+    let mut starting = 0;
+    loop {
+        let health = fetch("/healthz").await;
+        assert_eq!(health.status(), 200, "alive while it starts");
+        let search = fetch("/services?per_page=1").await;
+        if search.status() == 503 {
+            assert_eq!(search.headers()["retry-after"], "5");
+            let problem: Value = search.json().await.unwrap();
+            assert_eq!(
+                problem["type"], "urn:signpost:problem:starting",
+                "{problem}"
+            );
+            let ready = fetch("/readyz").await;
+            // (The rebuild may finish between the two requests.)
+            assert!(matches!(ready.status().as_u16(), 503 | 200));
+            starting += 1;
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            continue;
+        }
+        assert_eq!(search.status(), 200);
+        let page: Value = search.json().await.unwrap();
+        assert_eq!(
+            page["total_items"], total,
+            "the first search sees the whole index"
+        );
+        break;
+    }
+    let logs = server.logs.lock().unwrap().clone();
+    assert!(
+        logs.iter()
+            .any(|line| line.contains("rebuilding the search index")),
+        "the rebuild is logged with its reason"
+    );
+    eprintln!("answered 'starting' {starting} times before the rebuilt index was served");
+    assert!(starting > 0, "the port answers while the index is rebuilt");
+    server.kill().await;
 }
 
 /// The sample directory in `data`, an editor of [`WRITERS`] organisations and a token for

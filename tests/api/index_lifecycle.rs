@@ -156,6 +156,20 @@ fn every_damaged_byte_of_a_segment_file_is_found_and_the_index_rebuilt() {
     assert_eq!(reopen(dir.path()).1, None);
 }
 
+/// Found by the start-up test: a segment file shorter than tantivy's footer made its
+/// checksum check panic, and the server died at start instead of rebuilding.
+#[test]
+fn a_segment_file_shorter_than_its_footer_is_found_and_the_index_rebuilt() {
+    let dir = fixture_dir();
+    for file in segment_files(dir.path()) {
+        std::fs::write(&file, b"damaged").unwrap();
+    }
+    let (catalog, rebuilt) = reopen(dir.path());
+    let reason = rebuilt.expect("rebuilt");
+    assert!(reason.contains("index files"), "{reason}");
+    assert_eq!(search(&catalog, "boxing"), ["Youth Boxing"]);
+}
+
 #[test]
 fn a_missing_segment_file_is_found_and_the_index_rebuilt() {
     let dir = fixture_dir();

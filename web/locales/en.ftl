@@ -353,6 +353,8 @@ error-too-many-attempts = Too many attempts
 error-too-many-attempts-body = Wait a few minutes and try again.
 error-busy = Busy for a moment
 error-busy-body = Many people are searching the directory right now. Please try again in a few seconds.
+error-starting = Starting up
+error-starting-body = The directory is starting and will be ready in a few seconds. Please try again shortly.
 error-too-large = Too much to send at once
 error-too-large-body = What you sent is larger than this site accepts. Please shorten it, or send it in parts; a spreadsheet upload has its own, larger limit.
 

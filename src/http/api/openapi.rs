@@ -1156,7 +1156,7 @@ fn build() -> Value {
         "/geography": operation("getGeography", "The localities, wards and PCNs in use, and how precise the geography is.", "Geography", vec![], &[], "Signpost"),
         "/postcodes/{postcode}": operation("getPostcode", "Where a postcode is: its centroid, ward and locality.", "PostcodeLocation", postcode_parameter, &["400", "404"], "Signpost"),
         "/healthz": operation("healthz", "The process is alive.", "Health", vec![], &[], "Operations"),
-        "/readyz": operation("readyz", "The store and index are open: record counts, index documents and how precise geography is.", "Readiness", vec![], &[], "Operations"),
+        "/readyz": operation("readyz", "The store and index are open: record counts, index documents and how precise geography is. While the service starts (opening the store, checking or rebuilding the search index) it answers 503 with Retry-After, as does every other endpoint but /healthz.", "Readiness", vec![], &["503"], "Operations"),
     });
     let mut schemas = schemas();
     if let Some(paths) = paths.as_object_mut() {
