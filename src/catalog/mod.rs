@@ -199,6 +199,17 @@ impl Catalog {
         Ok(applied)
     }
 
+    /// Queues a service for re-indexing after a write outside [`Catalog::apply`] (its
+    /// capacity), which brought the store to `generation`.
+    fn queue_index(
+        &self,
+        _held: &std::sync::MutexGuard<'_, ()>,
+        service: ServiceId,
+        generation: u64,
+    ) {
+        self.indexer_handle.update(vec![service], generation);
+    }
+
     /// Waits until every queued change is searchable.
     pub fn wait_for_index(&self) -> Result<(), CatalogError> {
         self.indexer_handle

@@ -742,6 +742,48 @@ impl Catalog {
         Ok(updated)
     }
 
+    /// Says whether a service takes referrals now: published at once (no moderation, it is
+    /// the service's state of the day), searchable when this returns, and audited. Editors
+    /// of the organisation and its moderators may.
+    pub fn set_capacity(
+        &self,
+        account: &Account,
+        service: ServiceId,
+        state: crate::domain::capacity::CapacityState,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::capacity::Capacity, ModerationError> {
+        let capacity = crate::domain::capacity::Capacity {
+            state,
+            updated: now,
+        };
+        {
+            let held = self.lock_writes();
+            let live = self
+                .store()
+                .service(service)?
+                .ok_or(ModerationError::NotFound("service"))?;
+            let editor = live.organization_id.is_some_and(|o| account.can_edit(o));
+            let record = [Record::Service(Box::new(live))];
+            if !editor && !self.may_moderate_records(account, &record)? {
+                return Err(ModerationError::Forbidden(
+                    "you neither edit nor moderate this listing",
+                ));
+            }
+            let generation = self.store().set_capacity(service, &capacity)?;
+            self.queue_index(&held, service, generation);
+        }
+        self.wait_for_index()?;
+        self.store().append_audit(&AuditEntry {
+            at: now,
+            actor: Some(account.id),
+            action: AuditAction::CapacitySet,
+            subject: Some(format!("service/{service}")),
+            detail: state.name().to_owned(),
+        })?;
+        tracing::info!(service_id = %service, capacity = state.name(), "capacity published");
+        Ok(capacity)
+    }
+
     /// A record's history, oldest first, for a moderator who looks after it.
     pub fn history_for(
         &self,

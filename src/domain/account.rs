@@ -345,6 +345,8 @@ pub enum AuditAction {
     TokenRevoked,
     /// An API token was used to change something.
     TokenUsed,
+    /// An editor said whether a service takes referrals (published at once).
+    CapacitySet,
 }
 
 /// One line of the audit trail.

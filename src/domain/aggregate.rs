@@ -23,6 +23,8 @@ pub struct FullService {
     pub terms: BTreeMap<TaxonomyTermId, TaxonomyTerm>,
     /// Taxonomies of those terms, by id.
     pub taxonomies: BTreeMap<TaxonomyId, Taxonomy>,
+    /// Whether it takes referrals now, as its organisation last said.
+    pub capacity: Option<crate::domain::capacity::Capacity>,
 }
 
 impl FullService {

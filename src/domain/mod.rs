@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod aggregate;
+pub mod capacity;
 pub mod claim;
 pub mod feed;
 pub mod geo;

@@ -855,6 +855,7 @@ mod tests {
             locations,
             terms: BTreeMap::new(),
             taxonomies: BTreeMap::new(),
+            capacity: None,
         };
         (geography.coverage(&full), geography)
     }

@@ -258,6 +258,7 @@ impl Params {
             })
         });
         filters.open_now = self.flag("open_now");
+        filters.accepting_referrals = self.flag("accepting_referrals");
         let geo = self.geo_filter(geography, context.online.as_ref());
         let facets = self.facets(geography);
         self.finish(ServiceQuery {

@@ -148,7 +148,7 @@ fn add_coverage(sources: &Sources<'_>, doc: &mut TantivyDocument, placed: &Place
     }
 }
 
-fn days_since_epoch(date: chrono::NaiveDate) -> i64 {
+pub(crate) fn days_since_epoch(date: chrono::NaiveDate) -> i64 {
     (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days()
 }
 
@@ -243,6 +243,13 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
             .maximum_age
             .map_or(NO_MAXIMUM_AGE, |age| age.years()),
     );
+    if let Some(last) = full
+        .capacity
+        .as_ref()
+        .and_then(crate::domain::capacity::Capacity::accepting_until)
+    {
+        doc.add_f64(fields.accepting_until, days_since_epoch(last) as f64);
+    }
     if let Some(modified) = service.last_modified {
         doc.add_date(
             fields.modified,

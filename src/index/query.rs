@@ -291,6 +291,13 @@ fn filters(
             ));
         }
     }
+    if filters.accepting_referrals {
+        queries.push(range(
+            fields.accepting_until,
+            Bound::Included(super::document::days_since_epoch(filters.today()) as f64),
+            Bound::Unbounded,
+        ));
+    }
     if let Some(after) = filters.modified_after {
         let lower = Term::from_field_date_for_search(
             fields.modified,

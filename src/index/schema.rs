@@ -11,7 +11,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -59,6 +59,9 @@ pub struct Fields {
     pub min_age: Field,
     /// Oldest age served ([`NO_MAXIMUM_AGE`] when none given).
     pub max_age: Field,
+    /// The last day (days since 1970) the service counts as taking referrals, from its
+    /// capacity; absent when paused or never said.
+    pub accepting_until: Field,
     /// `last_modified`.
     pub modified: Field,
     /// Encoded weekly opening windows (multi-valued).
@@ -179,6 +182,7 @@ pub fn build() -> (Schema, Fields) {
         cost: builder.add_text_field(names::COST, facet.clone()),
         min_age: builder.add_f64_field("min_age", INDEXED | FAST),
         max_age: builder.add_f64_field("max_age", INDEXED | FAST),
+        accepting_until: builder.add_f64_field("accepting_until", INDEXED | FAST),
         modified: builder.add_date_field("modified", INDEXED | FAST),
         opening: builder.add_u64_field(names::OPENING, FAST),
         ward: builder.add_text_field(names::WARD, facet.clone()),

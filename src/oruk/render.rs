@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::aggregate::FullService;
+use crate::domain::capacity::{Capacity, CapacityState};
 use crate::domain::ids::{
     LocationId, OrganizationId, RecordId, ServiceAtLocationId, ServiceId, TaxonomyId,
     TaxonomyTermId,
@@ -430,10 +431,87 @@ pub struct ServiceCore<'a> {
     referral_url: Option<&'a WebUrl>,
     #[serde(skip_serializing_if = "Option::is_none")]
     referral_instructions: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity: Option<CapacityView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    service_capacity: Vec<ServiceCapacityView>,
+}
+
+/// Signpost extension: whether the service takes referrals, as its organisation last said,
+/// and from when that is out of date (time-independent: consumers compare with now).
+#[derive(Serialize)]
+struct CapacityView {
+    #[serde(flatten)]
+    capacity: Capacity,
+    stale_from: DateTime<Utc>,
+}
+
+/// The same as HSDS 3.1 `service_capacity` (one unit: referrals).
+#[derive(Serialize)]
+struct ServiceCapacityView {
+    id: uuid::Uuid,
+    service_id: ServiceId,
+    unit: CapacityUnit,
+    available: u8,
+    description: String,
+    updated: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct CapacityUnit {
+    id: uuid::Uuid,
+    name: &'static str,
+    scheme: &'static str,
+    identifier: &'static str,
+}
+
+/// The one unit capacity is given in.
+const REFERRALS_UNIT: uuid::Uuid = uuid::Uuid::from_u128(0x5a3c_0e2a_7d41_4b8e_9c1f_3b6a_2d90_c001);
+
+fn capacity_views(
+    service: ServiceId,
+    capacity: Option<&Capacity>,
+) -> (Option<CapacityView>, Vec<ServiceCapacityView>) {
+    let Some(capacity) = capacity else {
+        return (None, Vec::new());
+    };
+    let description = match capacity.state {
+        CapacityState::Taking => "Taking referrals".to_owned(),
+        CapacityState::WaitingList { wait_weeks: None } => "Waiting list".to_owned(),
+        CapacityState::WaitingList {
+            wait_weeks: Some(weeks),
+        } => format!("Waiting list, about {weeks} weeks"),
+        CapacityState::Paused { until: None } => "Not taking referrals".to_owned(),
+        CapacityState::Paused { until: Some(date) } => {
+            format!("Not taking referrals until {date}")
+        }
+    };
+    let hsds = ServiceCapacityView {
+        id: uuid::Uuid::new_v5(service.as_uuid(), b"service_capacity/referrals"),
+        service_id: service,
+        unit: CapacityUnit {
+            id: REFERRALS_UNIT,
+            name: "referrals",
+            scheme: "Signpost",
+            identifier: "referrals",
+        },
+        available: u8::from(!matches!(capacity.state, CapacityState::Paused { .. })),
+        description,
+        updated: capacity.updated,
+    };
+    (
+        Some(CapacityView {
+            capacity: *capacity,
+            stale_from: capacity.updated
+                + chrono::Duration::days(crate::domain::capacity::STALE_AFTER_DAYS),
+        }),
+        vec![hsds],
+    )
 }
 
 impl<'a> ServiceCore<'a> {
-    fn new(service: &'a Service) -> Self {
+    fn new(service: &'a Service, capacity: Option<&Capacity>) -> Self {
+        let (capacity, service_capacity) = capacity_views(service.id, capacity);
         Self {
             id: service.id,
             organization_id: service.organization_id,
@@ -456,6 +534,8 @@ impl<'a> ServiceCore<'a> {
             referral_phone: service.referral_phone.as_ref(),
             referral_url: service.referral_url.as_ref(),
             referral_instructions: service.referral_instructions.as_deref(),
+            capacity,
+            service_capacity,
         }
     }
 }
@@ -476,7 +556,7 @@ impl<'a> ServiceSummary<'a> {
     /// Summarises a joined service.
     pub fn new(full: &'a FullService) -> Self {
         Self {
-            core: ServiceCore::new(&full.service),
+            core: ServiceCore::new(&full.service, full.capacity.as_ref()),
             organization: full.organization.as_ref().map(OrganizationSummary::new),
             explanation: None,
         }
@@ -548,7 +628,7 @@ impl<'a> ServiceView<'a> {
         let lookup = TermLookup::of(full);
         let owner = Owner::ServiceId(service.id);
         Self {
-            core: ServiceCore::new(service),
+            core: ServiceCore::new(service, full.capacity.as_ref()),
             organization: None,
             schedules: owned(&service.schedules, owner),
             service_areas: owned(&service.service_areas, owner),

@@ -95,6 +95,9 @@ pub struct Filters {
     pub referral_routes: Vec<ReferralRoute>,
     /// Open at [`Filters::now`].
     pub open_now: bool,
+    /// Only services whose organisation said, in the last 30 days, that they take referrals
+    /// (now, or onto a waiting list).
+    pub accepting_referrals: bool,
     /// The London wall-clock time of the search: `open_now`, schedule validity and freshness
     /// are judged against it.
     pub now: NaiveDateTime,
@@ -118,6 +121,7 @@ impl Filters {
             delivery: Vec::new(),
             referral_routes: Vec::new(),
             open_now: false,
+            accepting_referrals: false,
             now,
         }
     }

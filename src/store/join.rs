@@ -32,12 +32,14 @@ pub fn full_service(store: &dyn Store, id: ServiceId) -> Result<Option<FullServi
                 .flat_map(|location| location.attributes.iter()),
         );
     let (terms, taxonomies) = terms_for(store, attributes)?;
+    let capacity = store.capacity(service.id)?;
     Ok(Some(FullService {
         service,
         organization,
         locations,
         terms,
         taxonomies,
+        capacity,
     }))
 }
 

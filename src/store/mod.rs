@@ -212,6 +212,20 @@ pub trait Store: Send + Sync + 'static {
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
 
+    /// Whether a service takes referrals now, as its organisation last said.
+    fn capacity(
+        &self,
+        service: ServiceId,
+    ) -> Result<Option<crate::domain::capacity::Capacity>, StoreError>;
+
+    /// Records a service's capacity (durably, counted as a change: the index shows it);
+    /// returns the store generation after it.
+    fn set_capacity(
+        &self,
+        service: ServiceId,
+        capacity: &crate::domain::capacity::Capacity,
+    ) -> Result<u64, StoreError>;
+
     /// Writes a consistent snapshot of every table (writes wait until it is done) in the
     /// [`backup`] format.
     fn backup(&self, out: &mut dyn std::io::Write) -> Result<backup::BackupSummary, StoreError>;

@@ -21,6 +21,7 @@ use super::backup::{BackupError, BackupReader, BackupSummary, BackupWriter, Item
 use super::seal::Seal;
 use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
+use crate::domain::capacity::Capacity;
 use crate::domain::claim::ClaimRequest;
 use crate::domain::feed::{CachedRecord, Feed, Source, StagedRecord};
 use crate::domain::ids::{
@@ -69,10 +70,11 @@ enum Table {
     Sources,
     PostcodeCache,
     FeedCache,
+    Capacity,
 }
 
 impl Table {
-    const ALL: [Table; 27] = [
+    const ALL: [Table; 28] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -100,6 +102,7 @@ impl Table {
         Table::Sources,
         Table::PostcodeCache,
         Table::FeedCache,
+        Table::Capacity,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -131,6 +134,7 @@ impl Table {
             Table::Sources => "sources",
             Table::PostcodeCache => "postcode_cache",
             Table::FeedCache => "feed_cache",
+            Table::Capacity => "capacity",
         }
     }
 
@@ -978,6 +982,27 @@ impl Store for SledStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.meta_u64(GENERATION_KEY)
+    }
+
+    fn capacity(&self, service: ServiceId) -> Result<Option<Capacity>, StoreError> {
+        self.get(Table::Capacity, "capacity", service.as_bytes())
+    }
+
+    fn set_capacity(&self, service: ServiceId, capacity: &Capacity) -> Result<u64, StoreError> {
+        let bytes = encode(capacity)?;
+        self.durably(|| {
+            self.trees
+                .as_slice()
+                .transaction(|trees| {
+                    let tx = Tx { trees };
+                    tx.insert(Table::Capacity, service.as_bytes(), &bytes)?;
+                    tx.add_to_counter(GENERATION_KEY, 1)
+                })
+                .map_err(|error| match error {
+                    TransactionError::Abort(store_error) => store_error,
+                    TransactionError::Storage(engine_error) => engine(engine_error),
+                })
+        })
     }
 
     fn backup(&self, out: &mut dyn std::io::Write) -> Result<BackupSummary, StoreError> {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod capacity;
 mod claims;
 mod confidential;
 mod conformance;

@@ -54,6 +54,7 @@ filter-any-distance = Any distance
 within = Within { $distance }
 filter-when = When
 filter-open-now = Open now
+filter-accepting = Taking referrals (said in the last 30 days)
 filter-day = Open on
 filter-any-day = Any day
 filter-cost = Cost
@@ -124,6 +125,28 @@ cost-charges = Charges apply
 checked-on = Last checked on { $date }
 checked-never = Not checked yet
 checked-stale = more than a year ago: check before you go
+capacity-taking = Taking referrals
+capacity-waiting = Waiting list
+capacity-waiting-weeks = Waiting list: about { $weeks } { $weeks ->
+        [one] week
+       *[other] weeks
+    }
+capacity-paused = Not taking referrals
+capacity-paused-until = Not taking referrals until { $date }
+capacity-updated = (updated { $date })
+capacity-stale = not confirmed for over 30 days: check with the service
+capacity-title = Referrals: { $name }
+capacity-intro = Say whether the service can take someone now. It is published at once and shown on the service's page and in search results; please confirm it at least every 30 days.
+capacity-legend = Can the service take referrals?
+capacity-state-taking = Yes, taking referrals now
+capacity-state-waiting = Yes, onto a waiting list
+capacity-state-paused = No, paused
+capacity-weeks = About how many weeks is the wait? (optional)
+capacity-until = Paused until (optional)
+capacity-publish = Publish now
+capacity-link = Taking referrals?
+capacity-published = Published: the service's capacity is shown now.
+capacity-refused = Not published: { $reason }.
 checked-by = by { $who }
 checked-by-team = by the directory team
 

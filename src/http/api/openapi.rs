@@ -616,8 +616,75 @@ fn schemas() -> Map<String, Value> {
                     "Signpost extension: what the service needs with a referral.",
                 ),
             ),
+            ("capacity", reference("Capacity")),
+            (
+                "service_capacity",
+                described(
+                    list(reference("ServiceCapacity")),
+                    "Signpost extension: the capacity as HSDS 3.1 service_capacity (one unit: referrals; available 1 when taking referrals or a waiting list, 0 when paused).",
+                ),
+            ),
         ]
     };
+    add(
+        "Capacity",
+        described(
+            object(
+                vec![
+                    (
+                        "state",
+                        json!({"type": "string", "enum": ["taking", "waiting_list", "paused"]}),
+                    ),
+                    (
+                        "wait_weeks",
+                        described(
+                            json!({"type": "integer", "minimum": 1, "maximum": 104}),
+                            "Roughly how many weeks a new referral waits (waiting_list).",
+                        ),
+                    ),
+                    (
+                        "until",
+                        described(date(), "Paused until this day, when known (paused)."),
+                    ),
+                    ("updated", json!({"type": "string", "format": "date-time"})),
+                    (
+                        "stale_from",
+                        described(
+                            json!({"type": "string", "format": "date-time"}),
+                            "From this time (30 days after updated, unless confirmed again) the capacity is out of date, and the service no longer counts for accepting_referrals.",
+                        ),
+                    ),
+                ],
+                &["state", "updated", "stale_from"],
+            ),
+            "Signpost extension: whether the service takes referrals now, as its organisation last said (published at once, without moderation).",
+        ),
+    );
+    add(
+        "ServiceCapacity",
+        object(
+            vec![
+                ("id", uuid()),
+                ("service_id", uuid()),
+                (
+                    "unit",
+                    object(
+                        vec![
+                            ("id", uuid()),
+                            ("name", text()),
+                            ("scheme", text()),
+                            ("identifier", text()),
+                        ],
+                        &["id", "name"],
+                    ),
+                ),
+                ("available", json!({"type": "number"})),
+                ("description", text()),
+                ("updated", json!({"type": "string", "format": "date-time"})),
+            ],
+            &["id", "service_id", "unit", "available", "updated"],
+        ),
+    );
     let mut summary = service_core();
     summary.push(("organization", reference("OrganizationSummary")));
     summary.push(("match", reference("Match")));
@@ -1083,6 +1150,7 @@ fn search_parameters() -> Vec<Value> {
         parameter("delivery", "Signpost extension: delivered in person, by phone or online. Repeatable.", json!({"type": "array", "items": {"type": "string", "enum": ["in_person", "phone", "online"]}})),
         parameter("referral_route", "Signpost extension: reached by this referral route. Repeatable.", json!({"type": "array", "items": {"type": "string", "enum": ReferralRoute::ALL.map(ReferralRoute::as_str)}})),
         parameter("open_now", "Signpost extension: open at the time of the search (Europe/London, BST or GMT), from schedules, including overnight openings and their valid_from/valid_to.", json!({"type": "boolean"})),
+        parameter("accepting_referrals", "Signpost extension: only services whose organisation said in the last 30 days that they take referrals (now, or onto a waiting list); see `capacity`.", json!({"type": "boolean"})),
         parameter("facets", "Signpost extension: true for every facet, or a list of locality, ward, need, cost, language, delivery, referral_route, accessibility, suitable_for, open_now.", texts),
     ]);
     parameters

@@ -132,12 +132,13 @@ pub async fn dashboard(
     let t = context.t();
     let done = Pairs::parse(request.query_string())
         .first("done")
-        .filter(|d| ["saved", "submitted", "assured", "notice"].contains(d))
+        .filter(|d| ["saved", "submitted", "assured", "notice", "capacity"].contains(d))
         .map(|d| {
             t.get(match d {
                 "saved" => "edit-saved",
                 "submitted" => "edit-submitted",
                 "assured" => "manage-assured",
+                "capacity" => "capacity-published",
                 _ => "notice-published",
             })
         });
@@ -729,6 +730,119 @@ pub async fn notice(
                 Some(t.get("notice-missing-message")),
                 &message,
             );
+            Ok(private(&context, StatusCode::BAD_REQUEST, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "capacity.html")]
+struct CapacityPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    action: String,
+    state: &'static str,
+    weeks: String,
+    until: String,
+    today: String,
+    error: Option<String>,
+}
+
+fn capacity_page(
+    context: &PageContext,
+    service: &Service,
+    capacity: Option<crate::domain::capacity::Capacity>,
+    today: chrono::NaiveDate,
+    error: Option<String>,
+) -> CapacityPage {
+    use crate::domain::capacity::CapacityState;
+    let t = context.t();
+    let heading = t.with("capacity-title", "name", &service.name);
+    let (weeks, until) = match capacity.map(|c| c.state) {
+        Some(CapacityState::WaitingList {
+            wait_weeks: Some(weeks),
+        }) => (weeks.to_string(), String::new()),
+        Some(CapacityState::Paused { until: Some(day) }) => (String::new(), day.to_string()),
+        _ => (String::new(), String::new()),
+    };
+    CapacityPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        action: format!("/manage/services/{}/capacity", service.id),
+        state: capacity.map_or("", |c| c.state.name()),
+        weeks,
+        until,
+        today: today.to_string(),
+        error,
+    }
+}
+
+/// `GET /manage/services/{id}/capacity`: whether the service takes referrals, as a form.
+pub async fn capacity_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let account = require(&state, &request, &context).await?;
+    let catalog = state.catalog.clone();
+    let id = path.into_inner();
+    let (service, capacity) = off_executor(locale, move || {
+        let service = editable_service(&catalog, &account, &id)?;
+        let capacity = catalog.store().capacity(service.id)?;
+        Ok((service, capacity))
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    let today = crate::search::query::london_time(state.clock.now()).date();
+    let page = capacity_page(&context, &service, capacity, today, None);
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /manage/services/{id}/capacity`: publishes the capacity at once.
+pub async fn capacity(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    use crate::domain::capacity::CapacityState;
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    let now = state.clock.now();
+    let today = crate::search::query::london_time(now).date();
+    let parsed = CapacityState::parse(
+        fields.value("state"),
+        fields.value("wait_weeks"),
+        fields.value("until"),
+        today,
+    );
+    let catalog = state.catalog.clone();
+    let id = path.into_inner();
+    let outcome = off_executor(locale, move || {
+        let service = editable_service(&catalog, &account, &id)?;
+        match parsed {
+            Ok(capacity) => catalog
+                .set_capacity(&account, service.id, capacity, now)
+                .map(|_| Ok(())),
+            Err(reason) => {
+                let stored = catalog.store().capacity(service.id)?;
+                Ok(Err(Box::new((service, stored, reason))))
+            }
+        }
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    match outcome {
+        Ok(()) => Ok(context.redirect(&context.link("/manage?done=capacity"))),
+        Err(refused) => {
+            let (service, stored, reason) = *refused;
+            let t = context.t();
+            let error = t.with("capacity-refused", "reason", &reason.to_string());
+            let page = capacity_page(&context, &service, stored, today, Some(error));
             Ok(private(&context, StatusCode::BAD_REQUEST, &page))
         }
     }

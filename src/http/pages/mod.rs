@@ -102,6 +102,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::post().to(manage::notice)),
         )
         .service(
+            web::resource("/manage/services/{id}/capacity")
+                .route(web::get().to(manage::capacity_form))
+                .route(web::post().to(manage::capacity)),
+        )
+        .service(
             web::resource("/manage/services/{id}/assure").route(web::post().to(manage::assure)),
         )
         .service(

@@ -112,6 +112,7 @@ struct Results {
     checks: Vec<Checks>,
     free: bool,
     open_now: bool,
+    accepting_referrals: bool,
     empty: Option<Empty>,
     previous: Option<String>,
     next: Option<String>,
@@ -523,6 +524,7 @@ fn build(
         checks,
         free: pairs.has("cost", "free"),
         open_now: pairs.has("open_now", "true"),
+        accepting_referrals: pairs.has("accepting_referrals", "true"),
         empty,
         previous: (number > 1 && number <= last).then(|| page_href(number - 1)),
         next: (number < last).then(|| page_href(number + 1)),
@@ -572,6 +574,7 @@ fn chosen_label(
         ),
         "cost" => t.get("cost-free"),
         "open_now" => t.get("filter-open-now"),
+        "accepting_referrals" => t.get("filter-accepting"),
         "suitable_for" => t
             .try_get(&format!("suitable-{}", value.replace('_', "-")))
             .unwrap_or_else(|| value.replace('_', " ")),

@@ -83,6 +83,8 @@ pub struct Card {
     pub checked: Checked,
     /// Its alert (temporary closure, changes).
     pub alert: Option<Text>,
+    /// Whether it takes referrals now, as its organisation last said.
+    pub capacity: Option<CapacityNote>,
     /// The number to call: for referrals, else the service's first.
     pub phone: Option<String>,
     /// Opening hours in words, for print (on paper "open now" means nothing).
@@ -120,6 +122,7 @@ impl Card {
             languages: languages(t, service),
             checked: checked(t, service, now.date()),
             alert: service.alert.as_deref().map(|a| Text::listing(a, locale)),
+            capacity: capacity_note(t, full, now.date()),
             phone: service
                 .referral_phone
                 .as_ref()
@@ -342,6 +345,52 @@ pub fn checked(t: &Messages, service: &Service, today: NaiveDate) -> Checked {
         },
         stale: service.is_stale(today),
     }
+}
+
+/// Whether a service takes referrals, in words, for a tag.
+pub struct CapacityNote {
+    /// "Taking referrals", "Waiting list: about 6 weeks", "Not taking referrals until ...".
+    pub text: String,
+    /// `taking`, `waiting` or `paused` (the tag's colour).
+    pub class: &'static str,
+    /// When the organisation said so.
+    pub updated: String,
+    /// Not confirmed for 30 days: shown, but said to be out of date.
+    pub stale: bool,
+}
+
+/// The capacity of a service in words, judged on `today` (London).
+pub fn capacity_note(t: &Messages, full: &FullService, today: NaiveDate) -> Option<CapacityNote> {
+    use crate::domain::capacity::{CapacityState, STALE_AFTER_DAYS};
+    let capacity = full.capacity?;
+    let (text, class) = match capacity.state {
+        CapacityState::Taking => (t.get("capacity-taking"), "taking"),
+        CapacityState::WaitingList { wait_weeks: None } => (t.get("capacity-waiting"), "waiting"),
+        CapacityState::WaitingList {
+            wait_weeks: Some(weeks),
+        } => (
+            t.format(
+                "capacity-waiting-weeks",
+                &[("weeks", Arg::Number(i64::from(weeks)))],
+            ),
+            "waiting",
+        ),
+        CapacityState::Paused { until: None } => (t.get("capacity-paused"), "paused"),
+        CapacityState::Paused { until: Some(day) } => (
+            t.format(
+                "capacity-paused-until",
+                &[("date", Arg::Text(&date(t, day)))],
+            ),
+            "paused",
+        ),
+    };
+    let said = capacity.updated.date_naive();
+    Some(CapacityNote {
+        text,
+        class,
+        updated: t.format("capacity-updated", &[("date", Arg::Text(&date(t, said)))]),
+        stale: (today - said).num_days() > STALE_AFTER_DAYS,
+    })
 }
 
 /// A schedule in words: its own description, else its days and times.
