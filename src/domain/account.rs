@@ -347,6 +347,8 @@ pub enum AuditAction {
     TokenUsed,
     /// An editor said whether a service takes referrals (published at once).
     CapacitySet,
+    /// A link worker made a referral letter (the resident's details are not kept).
+    ReferralLetter,
 }
 
 /// One line of the audit trail.

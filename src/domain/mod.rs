@@ -23,6 +23,7 @@ pub mod opening;
 pub mod organization;
 pub mod phone;
 pub mod postcode;
+pub mod referral;
 pub mod reminder;
 pub mod report;
 pub mod schedule;

@@ -21,17 +21,17 @@ use signpost::store::{SledStore, Store};
 use tokio::io::AsyncBufReadExt;
 
 /// A running `signpost serve`.
-struct Server {
+pub(crate) struct Server {
     child: tokio::process::Child,
-    base: String,
+    pub(crate) base: String,
     client: reqwest::Client,
     /// Every line it has logged so far.
-    logs: Arc<Mutex<Vec<String>>>,
+    pub(crate) logs: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     /// Starts the binary on a free port over `data_dir` and waits until it is ready.
-    async fn start(data_dir: &Path) -> Self {
+    pub(crate) async fn start(data_dir: &Path) -> Self {
         let server = Self::launch(data_dir, "signpost is serving the ORUK API").await;
         let ready = server.get("/readyz").await;
         assert_eq!(ready["status"], "ready", "{ready}");
@@ -48,7 +48,7 @@ impl Server {
             .args(["--search-assets", "index"])
             .env("SIGNPOST_LOG_FORMAT", "json")
             .env("RUST_LOG", "info")
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -56,6 +56,14 @@ impl Server {
         // The logs (JSON lines on standard error) say where it listens.
         let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
         let logs = Arc::new(Mutex::new(Vec::new()));
+        // Standard output too (nothing is written there; kept to prove it).
+        let mut out = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let kept_out = Arc::clone(&logs);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = out.next_line().await {
+                kept_out.lock().unwrap().push(line);
+            }
+        });
         let port = loop {
             let line = tokio::time::timeout(Duration::from_secs(120), lines.next_line())
                 .await
@@ -103,9 +111,27 @@ impl Server {
         response.json().await.unwrap()
     }
 
-    async fn kill(mut self) {
+    pub(crate) async fn kill(mut self) {
         self.child.start_kill().unwrap();
         self.child.wait().await.unwrap();
+    }
+
+    /// Stops it as an operator would (SIGTERM) and waits until it has exited and every
+    /// line it wrote has been read; returns those lines.
+    pub(crate) async fn stop(mut self) -> Vec<String> {
+        let pid = self.child.id().unwrap().to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("it stops within a minute")
+            .unwrap();
+        assert!(exit.success(), "{exit:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.logs.lock().unwrap().clone()
     }
 }
 

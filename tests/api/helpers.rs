@@ -240,16 +240,23 @@ pub fn service_record(id: &str, name: &str) -> Value {
 
 /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
 pub struct Visitor<'a> {
-    app: &'a TestApp,
+    address: String,
+    _app: std::marker::PhantomData<&'a TestApp>,
     client: reqwest::Client,
     pub cookies: BTreeMap<String, String>,
 }
 
 impl<'a> Visitor<'a> {
     pub fn new(app: &'a TestApp) -> Self {
+        Visitor::at(&app.address)
+    }
+
+    /// A visitor of a server at `address` (e.g. the real binary).
+    pub fn at(address: &str) -> Self {
         signpost::outbound::http::install_tls();
         Self {
-            app,
+            address: address.to_owned(),
+            _app: std::marker::PhantomData,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -294,7 +301,7 @@ impl<'a> Visitor<'a> {
     pub async fn get(&mut self, path: &str) -> Reply {
         let response = self
             .client
-            .get(format!("{}{path}", self.app.address))
+            .get(format!("{}{path}", self.address))
             .header("accept", "text/html,application/xhtml+xml")
             .header("cookie", self.cookie_header())
             .send()
@@ -315,7 +322,7 @@ impl<'a> Visitor<'a> {
     async fn send_post(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let response = self
             .client
-            .post(format!("{}{path}", self.app.address))
+            .post(format!("{}{path}", self.address))
             .header("accept", "text/html")
             .header("content-type", content_type)
             .header("cookie", self.cookie_header())

@@ -22,6 +22,7 @@ mod moderation;
 mod open_data;
 mod pages;
 mod postcode_lookup;
+mod referrals;
 mod reminders;
 mod roles;
 mod search_quality;

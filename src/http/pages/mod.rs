@@ -16,6 +16,7 @@ mod listing_form;
 mod manage;
 mod moderation;
 mod organisation;
+mod referral;
 mod results;
 mod service;
 mod shortlist;
@@ -100,6 +101,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
             web::resource("/manage/services/{id}/notice")
                 .route(web::get().to(manage::notice_form))
                 .route(web::post().to(manage::notice)),
+        )
+        .service(
+            web::resource("/refer/{id}")
+                .route(web::get().to(referral::form))
+                .route(web::post().to(referral::refer)),
         )
         .service(
             web::resource("/manage/services/{id}/capacity")

@@ -112,12 +112,12 @@ impl ReportForm {
     }
 }
 
-fn parse_id(raw: &str, context: &PageContext) -> Result<ServiceId, PageError> {
+pub(super) fn parse_id(raw: &str, context: &PageContext) -> Result<ServiceId, PageError> {
     ServiceId::parse(raw).map_err(|_| PageError::NotFound(context.locale))
 }
 
 /// A listed service and the feed it was published from, if any.
-async fn load(
+pub(super) async fn load(
     state: &web::Data<AppState>,
     id: ServiceId,
     context: &PageContext,
