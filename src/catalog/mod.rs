@@ -12,6 +12,7 @@ pub mod export;
 pub mod feeds;
 pub mod import;
 pub mod moderation;
+pub mod notes;
 pub mod postcodes;
 pub mod reminders;
 pub mod suggest;

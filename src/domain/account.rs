@@ -349,6 +349,10 @@ pub enum AuditAction {
     CapacitySet,
     /// A link worker made a referral letter (the resident's details are not kept).
     ReferralLetter,
+    /// A link worker left a professional note on a service.
+    NoteAdded,
+    /// A moderator hid a professional note.
+    NoteHidden,
 }
 
 /// One line of the audit trail.

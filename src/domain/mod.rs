@@ -19,6 +19,7 @@ pub mod ids;
 pub mod language;
 pub mod location;
 pub mod moderation;
+pub mod note;
 pub mod opening;
 pub mod organization;
 pub mod phone;

@@ -212,6 +212,15 @@ pub trait Store: Send + Sync + 'static {
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
 
+    /// Writes (adds or replaces) a professional note.
+    fn put_note(&self, note: &crate::domain::note::ProfessionalNote) -> Result<(), StoreError>;
+
+    /// A service's professional notes, hidden ones included, in no particular order.
+    fn notes_of(
+        &self,
+        service: ServiceId,
+    ) -> Result<Vec<crate::domain::note::ProfessionalNote>, StoreError>;
+
     /// Whether a service takes referrals now, as its organisation last said.
     fn capacity(
         &self,

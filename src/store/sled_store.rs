@@ -33,6 +33,7 @@ use crate::domain::location::Location;
 use crate::domain::moderation::{
     HistoryEntry, Proposal, Provenance, Record, RecordKey, RecordKind,
 };
+use crate::domain::note::ProfessionalNote;
 use crate::domain::organization::Organization;
 use crate::domain::reminder::OutboxMessage;
 use crate::domain::report::ProblemReport;
@@ -71,10 +72,11 @@ enum Table {
     PostcodeCache,
     FeedCache,
     Capacity,
+    Notes,
 }
 
 impl Table {
-    const ALL: [Table; 28] = [
+    const ALL: [Table; 29] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -103,6 +105,7 @@ impl Table {
         Table::PostcodeCache,
         Table::FeedCache,
         Table::Capacity,
+        Table::Notes,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -135,6 +138,7 @@ impl Table {
             Table::PostcodeCache => "postcode_cache",
             Table::FeedCache => "feed_cache",
             Table::Capacity => "capacity",
+            Table::Notes => "notes",
         }
     }
 
@@ -982,6 +986,22 @@ impl Store for SledStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.meta_u64(GENERATION_KEY)
+    }
+
+    fn put_note(&self, note: &ProfessionalNote) -> Result<(), StoreError> {
+        let mut key = note.service.as_bytes().to_vec();
+        key.extend_from_slice(note.id.as_bytes());
+        self.put_flushed(Table::Notes, &key, &encode(note)?)
+    }
+
+    fn notes_of(&self, service: ServiceId) -> Result<Vec<ProfessionalNote>, StoreError> {
+        self.tree(Table::Notes)
+            .scan_prefix(service.as_bytes())
+            .map(|entry| {
+                let (key, bytes) = entry.map_err(engine)?;
+                decode("professional note", &key, &bytes)
+            })
+            .collect()
     }
 
     fn capacity(&self, service: ServiceId) -> Result<Option<Capacity>, StoreError> {

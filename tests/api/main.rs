@@ -19,6 +19,7 @@ mod helpers;
 mod import_export;
 mod index_lifecycle;
 mod moderation;
+mod notes;
 mod open_data;
 mod pages;
 mod postcode_lookup;

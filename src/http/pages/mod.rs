@@ -15,6 +15,7 @@ mod home;
 mod listing_form;
 mod manage;
 mod moderation;
+mod notes;
 mod organisation;
 mod referral;
 mod results;
@@ -102,6 +103,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::get().to(manage::notice_form))
                 .route(web::post().to(manage::notice)),
         )
+        .service(
+            web::resource("/notes/{id}")
+                .route(web::get().to(notes::list))
+                .route(web::post().to(notes::add)),
+        )
+        .service(web::resource("/notes/{id}/{note}/hide").route(web::post().to(notes::hide)))
         .service(
             web::resource("/refer/{id}")
                 .route(web::get().to(referral::form))
