@@ -16,6 +16,7 @@ pub mod notes;
 pub mod postcodes;
 pub mod reminders;
 pub mod suggest;
+pub mod team_lists;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -112,6 +112,10 @@ pub struct Account {
     /// The authenticator app (second factor), once set up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<Totp>,
+    /// The team a link worker belongs to, with whom team lists are shared: `pcn:CODE` (a
+    /// Primary Care Network) or `locality:ID`. Set by an administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
 }
 
 /// An authenticator app's shared secret (RFC 6238).
@@ -149,6 +153,7 @@ impl Account {
             failed_logins: 0,
             locked_until: None,
             totp: None,
+            team: None,
         }
     }
 

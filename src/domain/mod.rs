@@ -30,5 +30,6 @@ pub mod report;
 pub mod schedule;
 pub mod service;
 pub mod taxonomy;
+pub mod team_list;
 pub mod values;
 pub mod weekly;

@@ -440,6 +440,30 @@ impl Geography {
         &self.pcns
     }
 
+    /// Teams link workers belong to, as (key, name): each PCN (`pcn:CODE`), then each
+    /// locality (`locality:ID`).
+    pub fn teams(&self) -> Vec<(String, String)> {
+        let pcns = self.pcns.iter().map(|pcn| {
+            (
+                format!("pcn:{}", pcn.code),
+                pcn.known_as.clone().unwrap_or_else(|| pcn.name.clone()),
+            )
+        });
+        let localities = self
+            .localities
+            .iter()
+            .map(|locality| (format!("locality:{}", locality.id), locality.name.clone()));
+        pcns.chain(localities).collect()
+    }
+
+    /// The name of a team key (see [`Geography::teams`]).
+    pub fn team_name(&self, key: &str) -> Option<String> {
+        self.teams()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, name)| name)
+    }
+
     /// Number of postcodes known.
     pub fn postcode_count(&self) -> usize {
         self.postcodes.len()

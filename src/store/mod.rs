@@ -212,6 +212,15 @@ pub trait Store: Send + Sync + 'static {
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
 
+    /// Writes (adds or replaces) a team list.
+    fn put_team_list(&self, list: &crate::domain::team_list::TeamList) -> Result<(), StoreError>;
+
+    /// Every team list.
+    fn team_lists(&self) -> Result<Vec<crate::domain::team_list::TeamList>, StoreError>;
+
+    /// Removes a team list.
+    fn remove_team_list(&self, id: uuid::Uuid) -> Result<(), StoreError>;
+
     /// Writes (adds or replaces) a professional note.
     fn put_note(&self, note: &crate::domain::note::ProfessionalNote) -> Result<(), StoreError>;
 

@@ -39,6 +39,7 @@ use crate::domain::reminder::OutboxMessage;
 use crate::domain::report::ProblemReport;
 use crate::domain::service::Service;
 use crate::domain::taxonomy::{Taxonomy, TaxonomyTerm};
+use crate::domain::team_list::TeamList;
 use crate::domain::values::Email;
 
 /// The store's tables, in the order their trees are opened.
@@ -73,10 +74,11 @@ enum Table {
     FeedCache,
     Capacity,
     Notes,
+    TeamLists,
 }
 
 impl Table {
-    const ALL: [Table; 29] = [
+    const ALL: [Table; 30] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -106,6 +108,7 @@ impl Table {
         Table::FeedCache,
         Table::Capacity,
         Table::Notes,
+        Table::TeamLists,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -139,6 +142,7 @@ impl Table {
             Table::FeedCache => "feed_cache",
             Table::Capacity => "capacity",
             Table::Notes => "notes",
+            Table::TeamLists => "team_lists",
         }
     }
 
@@ -986,6 +990,23 @@ impl Store for SledStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.meta_u64(GENERATION_KEY)
+    }
+
+    fn put_team_list(&self, list: &TeamList) -> Result<(), StoreError> {
+        self.put_flushed(Table::TeamLists, list.id.as_bytes(), &encode(list)?)
+    }
+
+    fn team_lists(&self) -> Result<Vec<TeamList>, StoreError> {
+        self.all(Table::TeamLists, "team list")
+    }
+
+    fn remove_team_list(&self, id: uuid::Uuid) -> Result<(), StoreError> {
+        self.durably(|| {
+            self.tree(Table::TeamLists)
+                .remove(id.as_bytes())
+                .map_err(engine)?;
+            Ok(())
+        })
     }
 
     fn put_note(&self, note: &ProfessionalNote) -> Result<(), StoreError> {

@@ -29,4 +29,5 @@ mod roles;
 mod search_quality;
 mod services;
 mod spreadsheets;
+mod team_lists;
 mod write_api;

@@ -703,3 +703,31 @@ notes-hint = About the service only: never a resident's name, NHS number, date o
 notes-save = Save the note
 notes-refused = Not saved: { $reason }. Notes are about services, never residents.
 refer-notes = Notes from colleagues
+lists-title = Team lists
+lists-intro = Shortlists you saved, and those colleagues in your team shared. Lists hold services, never residents.
+lists-team = Your team: { $team }.
+lists-no-team = You are not in a team yet, so your lists are your own; an administrator can add you to your PCN or locality.
+lists-none = No lists yet.
+lists-services = { $count ->
+        [one] 1 service
+       *[other] { $count } services
+    }
+lists-byline = Saved by { $name }, { $date }
+lists-shared = shared with your team
+lists-save = Save your shortlist as a list
+lists-empty-shortlist = Your shortlist is empty: add services to it from search results or service pages first.
+lists-find = Find services
+lists-save-intro = { $count ->
+        [one] Your shortlist has 1 service.
+       *[other] Your shortlist has { $count } services.
+    }
+lists-name = Name of the list
+lists-note = A note for whoever uses it (optional)
+lists-share = Share with my team
+lists-save-button = Save the list
+lists-refused = Not saved: { $reason }.
+lists-use = Use this list as my shortlist
+lists-delete = Delete this list
+admin-invite-team = Team (link workers: their PCN or locality, to share lists)
+admin-invite-no-team = No team
+shortlist-team-lists = Link workers: save this as a team list

@@ -435,6 +435,7 @@ struct AdminAccountsPage {
     accounts: Vec<AccountRow>,
     organisations: Vec<FormOption>,
     localities: Vec<FormOption>,
+    teams: Vec<FormOption>,
     roles: Vec<FormOption>,
     error: Option<String>,
     link: Option<String>,
@@ -507,6 +508,13 @@ async fn admin_page(
                 value: l.id.clone(),
                 label: l.name.clone(),
             })
+            .collect(),
+        teams: state
+            .catalog
+            .geography()
+            .teams()
+            .into_iter()
+            .map(|(value, label)| FormOption { value, label })
             .collect(),
         roles: [
             "administrator",
@@ -606,10 +614,16 @@ pub async fn invite(
     };
     let email = fields.first("email").unwrap_or_default().to_owned();
     let name = fields.first("name").unwrap_or_default().to_owned();
+    // A link worker's team (PCN or locality), for sharing team lists.
+    let team = fields
+        .first("team")
+        .filter(|key| state.catalog.geography().team_name(key).is_some())
+        .filter(|_| role == Role::LinkWorker)
+        .map(str::to_owned);
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let created = off_executor(locale, move || {
-        auth::create_account(
+        let mut invited = auth::create_account(
             catalog.store(),
             Some(admin.id),
             &email,
@@ -617,7 +631,12 @@ pub async fn invite(
             vec![role],
             auth::INVITATION_VALID,
             now,
-        )
+        )?;
+        if team.is_some() {
+            invited.account.team = team;
+            catalog.store().put_account(&invited.account)?;
+        }
+        Ok(invited)
     })
     .await?;
     match created {

@@ -21,6 +21,7 @@ mod referral;
 mod results;
 mod service;
 mod shortlist;
+mod team_lists;
 mod view;
 
 use std::hash::{Hash, Hasher};
@@ -103,6 +104,14 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::get().to(manage::notice_form))
                 .route(web::post().to(manage::notice)),
         )
+        .service(
+            web::resource("/lists")
+                .route(web::get().to(team_lists::lists))
+                .route(web::post().to(team_lists::save)),
+        )
+        .service(web::resource("/lists/{id}").route(web::get().to(team_lists::show)))
+        .service(web::resource("/lists/{id}/use").route(web::post().to(team_lists::use_list)))
+        .service(web::resource("/lists/{id}/delete").route(web::post().to(team_lists::delete)))
         .service(
             web::resource("/notes/{id}")
                 .route(web::get().to(notes::list))

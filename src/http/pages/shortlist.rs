@@ -91,6 +91,33 @@ impl Shortlist {
         self.items.iter().any(|(i, _)| *i == id)
     }
 
+    /// A shortlist of `ids` (no notes).
+    pub fn of(ids: &[ServiceId]) -> Self {
+        let mut list = Self::default();
+        for id in ids.iter().take(MAX_ITEMS) {
+            if !list.contains(*id) {
+                list.items.push((*id, String::new()));
+            }
+        }
+        list
+    }
+
+    /// Puts this shortlist in `response`'s cookie (the visitor's own, as the public
+    /// shortlist is kept).
+    pub fn set_in(
+        &self,
+        response: &mut HttpResponse,
+        locale: crate::i18n::Locale,
+    ) -> Result<(), PageError> {
+        let mut cookie = session_cookie(COOKIE, self.encode());
+        if self.is_empty() {
+            cookie.make_removal();
+        }
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| PageError::Internal(locale, e.to_string()))
+    }
+
     /// The ids, in order.
     pub fn ids(&self) -> Vec<ServiceId> {
         self.items.iter().map(|(id, _)| *id).collect()

@@ -1,0 +1,133 @@
+//! Team lists: a link worker saves the shortlist they built (named, with a note), shares it
+//! with their team (a PCN or a locality); colleagues in that team reuse it as their own
+//! shortlist; other teams cannot see it; lists never hold resident details.
+
+use signpost::domain::account::Role;
+
+use crate::accounts::{PASSWORD, accept, create, sign_in};
+use crate::helpers::{TestApp, Visitor, spawn_app};
+
+/// A signed-in link worker in `team` (e.g. `locality:north-west`).
+async fn link_worker<'a>(app: &'a TestApp, email: &str, team: Option<&str>) -> Visitor<'a> {
+    let link = create(app, email, Role::LinkWorker);
+    let store = app.catalog.store();
+    let mut account = store
+        .account_by_email(&signpost::domain::account::login_email(email).unwrap())
+        .unwrap()
+        .unwrap();
+    account.team = team.map(str::to_owned);
+    store.put_account(&account).unwrap();
+    let mut visitor = Visitor::new(app);
+    accept(&mut visitor, &link, PASSWORD).await;
+    assert_eq!(sign_in(&mut visitor, email, PASSWORD).await.status, 303);
+    visitor
+}
+
+#[tokio::test]
+async fn a_list_shared_with_a_team_is_reused_by_it_and_private_from_others() {
+    let app = spawn_app().await;
+    let teams = app.catalog.geography().teams();
+    let (ours, theirs) = (teams[0].0.clone(), teams[1].0.clone());
+    let ids = app.catalog.store().service_ids().unwrap();
+    let services = [ids[0], ids[1], ids[2]];
+
+    let mut author = link_worker(&app, "author@nhs.example", Some(&ours)).await;
+    // Build a shortlist as anyone does (the public shortlist), then save it.
+    for service in services {
+        author.get(&format!("/service/{service}")).await;
+        let csrf = author.csrf();
+        let added = author
+            .post(
+                "/shortlist",
+                &[
+                    ("csrf", &csrf),
+                    ("id", &service.to_string()),
+                    ("action", "add"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303);
+    }
+    let page = author.get("/lists").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("Your shortlist has 3 services"));
+    let csrf = author.csrf();
+    // Resident details in a list's name or note are refused.
+    let refused = author
+        .post(
+            "/lists",
+            &[
+                ("csrf", &csrf),
+                ("name", "For Mrs Begum, DOB 01/02/1950"),
+                ("share", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.text.contains("date of birth"), "{}", refused.text);
+    let saved = author
+        .post(
+            "/lists",
+            &[
+                ("csrf", &csrf),
+                ("name", "Lunch clubs and company"),
+                (
+                    "note",
+                    "Good first steps for loneliness; ring ahead on Mondays.",
+                ),
+                ("share", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let list_path = crate::helpers::location(&saved).to_owned();
+    assert!(list_path.starts_with("/lists/"));
+
+    // A colleague in the same team sees it and makes it their shortlist.
+    let mut colleague = link_worker(&app, "colleague@nhs.example", Some(&ours)).await;
+    let lists = colleague.get("/lists").await;
+    assert!(lists.text.contains("Lunch clubs and company"));
+    let shown = colleague.get(&list_path).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.text.contains("ring ahead on Mondays"));
+    let csrf = colleague.csrf();
+    let used = colleague
+        .post(&format!("{list_path}/use"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(used.status, 303);
+    let shortlist = colleague.get("/shortlist").await;
+    for service in services {
+        assert!(
+            shortlist.text.contains(&format!("/service/{service}")),
+            "on the shortlist"
+        );
+    }
+    // Only its owner deletes it.
+    let refused = colleague
+        .post(&format!("{list_path}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(refused.status, 403);
+
+    // Another team's link worker, and one with no team, do not even see it.
+    let mut other = link_worker(&app, "other@nhs.example", Some(&theirs)).await;
+    assert!(
+        !other
+            .get("/lists")
+            .await
+            .text
+            .contains("Lunch clubs and company")
+    );
+    assert_eq!(other.get(&list_path).await.status, 404);
+    let mut alone = link_worker(&app, "alone@nhs.example", None).await;
+    assert_eq!(alone.get(&list_path).await.status, 404);
+    // Residents and organisation editors have no lists.
+    assert_eq!(Visitor::new(&app).get("/lists").await.status, 303);
+
+    // The author deletes it.
+    let csrf = author.csrf();
+    let deleted = author
+        .post(&format!("{list_path}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(author.get(&list_path).await.status, 404);
+}
