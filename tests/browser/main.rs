@@ -1104,6 +1104,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/manage".to_owned(),
                 format!("/manage/services/{service}"),
                 format!("/manage/services/{service}/notice"),
+                format!("/manage/services/{service}/capacity"),
                 "/account/two-factor".to_owned(),
                 format!("/manage/organisations/{organisation}/tokens"),
                 format!("/organisation/{organisation}/claim"),
@@ -1120,6 +1121,7 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
                 "/moderation/outbox".to_owned(),
                 "/moderation/feeds".to_owned(),
                 "/moderation/import".to_owned(),
+                format!("/notes/{service}"),
                 format!("/account/assure?token={}", "ab".repeat(32)),
             ],
         ),
@@ -1162,4 +1164,201 @@ async fn staff_pages_work_in_chromium_pass_axe_and_are_valid_html() {
         }
     }
     assert_valid_html(&checker, &files);
+}
+
+/// Made-up resident details planted in the browser flow (tokens no encoding changes).
+const PLANTED: [&str; 3] = [
+    "Ottilieparsnipwhistle",
+    "07700900731",
+    "Quinceharborlantern",
+];
+
+/// Files under `dir` holding any planted detail.
+fn files_with_planted(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for planted in PLANTED {
+                if bytes
+                    .windows(planted.len())
+                    .any(|w| w.eq_ignore_ascii_case(planted.as_bytes()))
+                {
+                    found.push(format!("{} holds {planted}", path.display()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The link-worker toolkit as a new user would try it: an organisation says its service has
+/// a waiting list (and it shows in search at once); a link worker finds a service, refers a
+/// made-up resident, copies the "support offered" lines, leaves a note and saves a team
+/// list; every page passes axe; no planted detail is left in the data directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_worker_toolkit_works_in_chromium_and_keeps_nothing_of_the_resident() {
+    use signpost::domain::account::Role;
+    let Some(tools) = find_tools() else {
+        return;
+    };
+    let app = helpers::spawn_app().await;
+    let base = app.address.clone();
+    let (service, _, _) = staff_fixture(&app);
+    let store = app.catalog.store();
+    let now = chrono::Utc::now();
+    let invited = signpost::auth::create_account(
+        store,
+        None,
+        "worker@nhs.example",
+        "Rahima",
+        vec![Role::LinkWorker],
+        signpost::auth::INVITATION_VALID,
+        now,
+    )
+    .unwrap();
+    signpost::auth::set_password_with_link(
+        store,
+        &invited.secret,
+        STAFF_PASSWORD,
+        STAFF_PASSWORD,
+        now,
+    )
+    .unwrap();
+    let referable = store
+        .service_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.service(id).unwrap().unwrap())
+        .find(|s| s.referral_email.is_some() && s.referral_url.is_none())
+        .expect("a service taking referrals by e-mail");
+    let driver = start_driver(&tools).await;
+
+    // The organisation's editor, on a phone: a waiting list of about 3 weeks.
+    let editor = browser(&tools, &driver, true, 390).await;
+    sign_in_as(&editor, &tools, &app, "editor@example.org").await;
+    editor
+        .goto(format!("{base}/manage/services/{service}/capacity"))
+        .await
+        .unwrap();
+    audit(&editor, &tools, "capacity form").await;
+    shot(&editor, "capacity-form").await;
+    no_sideways_scroll(&editor, "capacity form").await;
+    editor
+        .find(By::Id("state-waiting"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_into(&editor, "wait_weeks", "3").await;
+    click(&editor, "main form button[type=submit]").await;
+    assert_eq!(editor.current_url().await.unwrap().path(), "/manage");
+
+    // A link worker sees it at once among services taking referrals.
+    let worker = browser(&tools, &driver, true, 1280).await;
+    sign_in_as(&worker, &tools, &app, "worker@nhs.example").await;
+    worker
+        .goto(format!("{base}/search?accepting_referrals=true"))
+        .await
+        .unwrap();
+    let results = text_of(&worker, "main").await;
+    assert!(results.contains("Waiting list: about 3 weeks"), "{results}");
+
+    // Finds the service, refers a made-up resident.
+    worker
+        .goto(format!("{base}/service/{}", referable.id))
+        .await
+        .unwrap();
+    click(&worker, &format!("a[href='/refer/{}']", referable.id)).await;
+    audit(&worker, &tools, "referral form").await;
+    shot(&worker, "referral-form").await;
+    type_into(&worker, "name", PLANTED[0]).await;
+    type_into(&worker, "contact", PLANTED[1]).await;
+    type_into(
+        &worker,
+        "reason",
+        &format!("{} would like company", PLANTED[2]),
+    )
+    .await;
+    worker
+        .find(By::Id("consent"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&worker, "main form button[type=submit]").await;
+    audit(&worker, &tools, "referral letter").await;
+    shot(&worker, "referral-letter").await;
+    let letter = text_of(&worker, "pre.letter").await;
+    assert!(
+        letter.contains(PLANTED[0]) && letter.contains(PLANTED[1]),
+        "{letter}"
+    );
+    let mailto = worker
+        .find(By::Css("a[href^='mailto:']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(mailto.contains(PLANTED[0]), "{mailto}");
+    // Copy the case record lines (one action).
+    let summary = worker
+        .find(By::Id("support-summary"))
+        .await
+        .unwrap()
+        .value()
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(summary.contains("SNOMED CT: 871731000000106"), "{summary}");
+    assert!(!summary.contains(PLANTED[0]));
+    worker
+        .find(By::Css("button[data-copy='support-summary']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut copied = String::new();
+    for _ in 0..40 {
+        copied = text_of(&worker, "#copy-status").await;
+        if !copied.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(copied, "Copied", "the Copy button says it copied");
+
+    // A note for colleagues, and the notes and team lists pages.
+    worker
+        .goto(format!("{base}/notes/{}", referable.id))
+        .await
+        .unwrap();
+    audit(&worker, &tools, "notes").await;
+    type_into(&worker, "note", "Ask for the Sylheti-speaking volunteer.").await;
+    click(&worker, "main form button[type=submit]").await;
+    assert!(
+        text_of(&worker, "main")
+            .await
+            .contains("Sylheti-speaking volunteer")
+    );
+    shot(&worker, "notes").await;
+    worker.goto(format!("{base}/lists")).await.unwrap();
+    audit(&worker, &tools, "team lists").await;
+
+    // Nothing of the resident is kept.
+    let nothing: Vec<String> = Vec::new();
+    assert_eq!(files_with_planted(app.data_dir.path()), nothing);
+    worker.quit().await.unwrap();
+    editor.quit().await.unwrap();
 }
