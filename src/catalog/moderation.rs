@@ -784,6 +784,36 @@ impl Catalog {
         Ok(capacity)
     }
 
+    /// Replaces the questions a service's organisation asks with every referral (published
+    /// at once, audited). Editors of the organisation and its moderators may.
+    pub fn set_referral_questions(
+        &self,
+        account: &Account,
+        service: ServiceId,
+        questions: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), ModerationError> {
+        let live = self
+            .store()
+            .service(service)?
+            .ok_or(ModerationError::NotFound("service"))?;
+        let editor = live.organization_id.is_some_and(|o| account.can_edit(o));
+        if !editor && !self.may_moderate_records(account, &[Record::Service(Box::new(live))])? {
+            return Err(ModerationError::Forbidden(
+                "you neither edit nor moderate this listing",
+            ));
+        }
+        self.store().set_referral_questions(service, questions)?;
+        self.store().append_audit(&AuditEntry {
+            at: now,
+            actor: Some(account.id),
+            action: AuditAction::ReferralQuestionsSet,
+            subject: Some(format!("service/{service}")),
+            detail: format!("{} questions", questions.len()),
+        })?;
+        Ok(())
+    }
+
     /// A record's history, oldest first, for a moderator who looks after it.
     pub fn history_for(
         &self,

@@ -358,6 +358,8 @@ pub enum AuditAction {
     NoteAdded,
     /// A moderator hid a professional note.
     NoteHidden,
+    /// An editor changed the questions a service asks with referrals.
+    ReferralQuestionsSet,
 }
 
 /// One line of the audit trail.

@@ -14,6 +14,31 @@ const MOST_SHORT: usize = 200;
 /// Longest reason accepted.
 const MOST_REASON: usize = 4_000;
 
+/// Most questions an organisation may ask with a referral.
+pub const MOST_QUESTIONS: usize = 5;
+/// Longest question, in characters.
+const MOST_QUESTION_CHARS: usize = 200;
+
+/// Reads an organisation's referral questions, one a line; blank lines are dropped.
+pub fn parse_questions(text: &str) -> Result<Vec<String>, &'static str> {
+    let questions: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if questions.len() > MOST_QUESTIONS {
+        return Err("ask at most 5 questions");
+    }
+    if questions
+        .iter()
+        .any(|q| q.chars().count() > MOST_QUESTION_CHARS)
+    {
+        return Err("keep each question to 200 characters");
+    }
+    Ok(questions)
+}
+
 /// What a referral form holds about the resident. Never stored.
 pub struct Referral {
     /// The resident's name.
@@ -22,6 +47,8 @@ pub struct Referral {
     pub contact: String,
     /// Why they are referred, in the link worker's words.
     pub reason: String,
+    /// The organisation's questions with their answers.
+    pub answers: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Referral {
@@ -90,6 +117,7 @@ impl Referral {
                 name: name.to_owned(),
                 contact: contact.to_owned(),
                 reason: reason.to_owned(),
+                answers: Vec::new(),
             })
         } else {
             Err(problems)
@@ -135,6 +163,7 @@ impl Letter {
              Name: {name}\n\
              Contact: {contact}\n\n\
              Why: {reason}\n\n\
+             {answers}\
              Please contact them, or me if anything is unclear.\n\n\
              {from_name}\n\
              Social prescribing link worker, {from_email}\n\
@@ -143,6 +172,12 @@ impl Letter {
             name = referral.name,
             contact = referral.contact,
             reason = referral.reason,
+            answers = referral
+                .answers
+                .iter()
+                .filter(|(_, answer)| !answer.trim().is_empty())
+                .map(|(question, answer)| format!("{question}\n{}\n\n", answer.trim()))
+                .collect::<String>(),
             from_name = context.from_name,
             from_email = context.from_email,
             date = context.date.format("%-d %B %Y"),

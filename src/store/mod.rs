@@ -212,6 +212,16 @@ pub trait Store: Send + Sync + 'static {
     /// Number of change sets that changed something since the store was created.
     fn generation(&self) -> Result<u64, StoreError>;
 
+    /// The eligibility questions a service's organisation asks with every referral.
+    fn referral_questions(&self, service: ServiceId) -> Result<Vec<String>, StoreError>;
+
+    /// Replaces a service's referral questions.
+    fn set_referral_questions(
+        &self,
+        service: ServiceId,
+        questions: &[String],
+    ) -> Result<(), StoreError>;
+
     /// Writes (adds or replaces) a team list.
     fn put_team_list(&self, list: &crate::domain::team_list::TeamList) -> Result<(), StoreError>;
 

@@ -75,10 +75,11 @@ enum Table {
     Capacity,
     Notes,
     TeamLists,
+    ReferralQuestions,
 }
 
 impl Table {
-    const ALL: [Table; 30] = [
+    const ALL: [Table; 31] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -109,6 +110,7 @@ impl Table {
         Table::Capacity,
         Table::Notes,
         Table::TeamLists,
+        Table::ReferralQuestions,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -143,6 +145,7 @@ impl Table {
             Table::Capacity => "capacity",
             Table::Notes => "notes",
             Table::TeamLists => "team_lists",
+            Table::ReferralQuestions => "referral_questions",
         }
     }
 
@@ -990,6 +993,28 @@ impl Store for SledStore {
 
     fn generation(&self) -> Result<u64, StoreError> {
         self.meta_u64(GENERATION_KEY)
+    }
+
+    fn referral_questions(&self, service: ServiceId) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .get::<Vec<String>>(
+                Table::ReferralQuestions,
+                "referral questions",
+                service.as_bytes(),
+            )?
+            .unwrap_or_default())
+    }
+
+    fn set_referral_questions(
+        &self,
+        service: ServiceId,
+        questions: &[String],
+    ) -> Result<(), StoreError> {
+        self.put_flushed(
+            Table::ReferralQuestions,
+            service.as_bytes(),
+            &encode(&questions)?,
+        )
     }
 
     fn put_team_list(&self, list: &TeamList) -> Result<(), StoreError> {

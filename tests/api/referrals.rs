@@ -267,3 +267,95 @@ async fn no_trace_of_the_resident_is_left_on_disk_or_in_the_output() {
     let nothing: Vec<String> = Vec::new();
     assert_eq!(files_with_planted(dir.path()), nothing);
 }
+
+#[tokio::test]
+async fn an_organisations_questions_are_asked_and_answered_in_the_letter_only() {
+    let app = spawn_app().await;
+    let (by_email, _) = referral_services(app.catalog.store());
+    let service = by_email[0];
+    let organisation = app
+        .catalog
+        .store()
+        .service(service)
+        .unwrap()
+        .unwrap()
+        .organization_id
+        .unwrap();
+    // The organisation's editor sets its questions.
+    let editor_email = "intake@charity.example.org";
+    let link = create(
+        &app,
+        editor_email,
+        Role::OrganisationEditor {
+            organisations: [organisation].into(),
+        },
+    );
+    let mut editor = Visitor::new(&app);
+    accept(&mut editor, &link, PASSWORD).await;
+    sign_in(&mut editor, editor_email, PASSWORD).await;
+    let path = format!("/manage/services/{service}/questions");
+    assert_eq!(editor.get(&path).await.status, 200);
+    let csrf = editor.csrf();
+    let too_many = "a\nb\nc\nd\ne\nf";
+    let refused = editor
+        .post(&path, &[("csrf", &csrf), ("questions", too_many)])
+        .await;
+    assert_eq!(refused.status, 400);
+    let saved = editor
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                (
+                    "questions",
+                    "Is the person aged 60 or over?\n\nDo they need step-free access?",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    assert_eq!(
+        app.catalog.store().referral_questions(service).unwrap(),
+        [
+            "Is the person aged 60 or over?",
+            "Do they need step-free access?"
+        ]
+    );
+
+    // A link worker is asked them; the answers go in the letter, and nowhere else.
+    let email = "link.worker@nhs.example";
+    let link = create(&app, email, Role::LinkWorker);
+    let mut worker = Visitor::new(&app);
+    accept(&mut worker, &link, PASSWORD).await;
+    sign_in(&mut worker, email, PASSWORD).await;
+    let refer_path = format!("/refer/{service}");
+    let form = worker.get(&refer_path).await;
+    assert!(form.text.contains("Is the person aged 60 or over?"));
+    assert!(form.text.contains("name=\"answer-1\""));
+    let csrf = worker.csrf();
+    let answer = format!("Yes, {}", PLANTED[2]);
+    let letter = worker
+        .post(
+            &refer_path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", PLANTED[0]),
+                ("contact", PLANTED[1]),
+                ("reason", "company"),
+                ("answer-0", answer.as_str()),
+                ("answer-1", "No"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(letter.status, 200, "{}", letter.text);
+    assert!(
+        letter
+            .text
+            .contains("Is the person aged 60 or over?\nYes, "),
+        "{}",
+        letter.text
+    );
+    let nothing: Vec<String> = Vec::new();
+    assert_eq!(files_with_planted(app.data_dir.path()), nothing);
+}

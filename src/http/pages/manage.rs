@@ -132,13 +132,24 @@ pub async fn dashboard(
     let t = context.t();
     let done = Pairs::parse(request.query_string())
         .first("done")
-        .filter(|d| ["saved", "submitted", "assured", "notice", "capacity"].contains(d))
+        .filter(|d| {
+            [
+                "saved",
+                "submitted",
+                "assured",
+                "notice",
+                "capacity",
+                "questions",
+            ]
+            .contains(d)
+        })
         .map(|d| {
             t.get(match d {
                 "saved" => "edit-saved",
                 "submitted" => "edit-submitted",
                 "assured" => "manage-assured",
                 "capacity" => "capacity-published",
+                "questions" => "questions-saved",
                 _ => "notice-published",
             })
         });
@@ -843,6 +854,93 @@ pub async fn capacity(
             let t = context.t();
             let error = t.with("capacity-refused", "reason", &reason.to_string());
             let page = capacity_page(&context, &service, stored, today, Some(error));
+            Ok(private(&context, StatusCode::BAD_REQUEST, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "questions.html")]
+struct QuestionsPage {
+    c: Chrome,
+    t: &'static Messages,
+    heading: String,
+    action: String,
+    questions: String,
+    error: Option<String>,
+}
+
+fn questions_page(
+    context: &PageContext,
+    service: &Service,
+    questions: String,
+    error: Option<String>,
+) -> QuestionsPage {
+    let t = context.t();
+    let heading = t.with("questions-title", "name", &service.name);
+    QuestionsPage {
+        c: context.chrome(heading.clone()),
+        t,
+        heading,
+        action: format!("/manage/services/{}/questions", service.id),
+        questions,
+        error,
+    }
+}
+
+/// `GET /manage/services/{id}/questions`: the questions asked with every referral.
+pub async fn questions_form(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let account = require(&state, &request, &context).await?;
+    let catalog = state.catalog.clone();
+    let id = path.into_inner();
+    let (service, questions) = off_executor(locale, move || {
+        let service = editable_service(&catalog, &account, &id)?;
+        let questions = catalog.store().referral_questions(service.id)?;
+        Ok((service, questions))
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    let page = questions_page(&context, &service, questions.join("\n"), None);
+    Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /manage/services/{id}/questions`: saves them, at once.
+pub async fn questions(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let (context, fields, account) = signed_post(&state, &request, &body).await?;
+    let locale = context.locale;
+    let text = fields.value("questions").to_owned();
+    let parsed = crate::domain::referral::parse_questions(&text);
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    let id = path.into_inner();
+    let outcome = off_executor(locale, move || {
+        let service = editable_service(&catalog, &account, &id)?;
+        match parsed {
+            Ok(questions) => catalog
+                .set_referral_questions(&account, service.id, &questions, now)
+                .map(|()| Ok(())),
+            Err(reason) => Ok(Err(Box::new((service, reason)))),
+        }
+    })
+    .await?
+    .map_err(refusal(locale))?;
+    match outcome {
+        Ok(()) => Ok(context.redirect(&context.link("/manage?done=questions"))),
+        Err(refused) => {
+            let (service, reason) = *refused;
+            let error = context.t().with("questions-refused", "reason", reason);
+            let page = questions_page(&context, &service, text, Some(error));
             Ok(private(&context, StatusCode::BAD_REQUEST, &page))
         }
     }

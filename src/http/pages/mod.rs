@@ -124,6 +124,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .route(web::post().to(referral::refer)),
         )
         .service(
+            web::resource("/manage/services/{id}/questions")
+                .route(web::get().to(manage::questions_form))
+                .route(web::post().to(manage::questions)),
+        )
+        .service(
             web::resource("/manage/services/{id}/capacity")
                 .route(web::get().to(manage::capacity_form))
                 .route(web::post().to(manage::capacity)),

@@ -49,6 +49,7 @@ struct ReferPage {
     contact: String,
     reason: String,
     consent: bool,
+    questions: Vec<(usize, String, String)>,
     errors: Vec<(&'static str, String)>,
     letter: Option<LetterView>,
     summary: String,
@@ -66,6 +67,22 @@ struct Filled {
     contact: String,
     reason: String,
     consent: bool,
+    /// The organisation's questions and what was answered.
+    answers: Vec<(String, String)>,
+}
+
+/// The organisation's referral questions for a service.
+async fn questions_of(
+    state: &AppState,
+    context: &PageContext,
+    service: crate::domain::ids::ServiceId,
+) -> Result<Vec<String>, PageError> {
+    let catalog = state.catalog.clone();
+    super::account::off_executor(context.locale, move || {
+        catalog.store().referral_questions(service)
+    })
+    .await?
+    .map_err(|error| PageError::Internal(context.locale, error.to_string()))
 }
 
 fn page(
@@ -116,6 +133,12 @@ fn page(
         contact: filled.contact,
         reason: filled.reason,
         consent: filled.consent,
+        questions: filled
+            .answers
+            .into_iter()
+            .enumerate()
+            .map(|(at, (question, answer))| (at, question, answer))
+            .collect(),
         errors,
         letter,
         summary: support_offered(
@@ -141,12 +164,20 @@ pub async fn form(
     }
     let id = parse_id(&id, &context)?;
     let (placed, _) = load(&state, id, &context).await?;
+    let filled = Filled {
+        answers: questions_of(&state, &context, id)
+            .await?
+            .into_iter()
+            .map(|question| (question, String::new()))
+            .collect(),
+        ..Filled::default()
+    };
     let page = page(
         &state,
         &request,
         &context,
         &placed,
-        Filled::default(),
+        filled,
         Vec::new(),
         None,
     );
@@ -172,13 +203,30 @@ pub async fn refer(
         contact: fields.value("contact").to_owned(),
         reason: fields.value("reason").to_owned(),
         consent: fields.value("consent") == "yes",
+        answers: questions_of(&state, &context, id)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(at, question)| {
+                let answer: String = fields
+                    .value(&format!("answer-{at}"))
+                    .chars()
+                    .take(1_000)
+                    .collect();
+                (question, answer)
+            })
+            .collect(),
     };
     let referral = Referral::parse(
         &filled.name,
         &filled.contact,
         &filled.reason,
         filled.consent,
-    );
+    )
+    .map(|mut referral| {
+        referral.answers = filled.answers.clone();
+        referral
+    });
     let referral = match referral {
         Ok(referral) => referral,
         Err(problems) => {
