@@ -24,10 +24,40 @@ async fn link_worker<'a>(app: &'a TestApp, email: &str, team: Option<&str>) -> V
 }
 
 #[tokio::test]
-async fn a_list_shared_with_a_team_is_reused_by_it_and_private_from_others() {
+async fn a_list_shared_with_a_locality_is_reused_by_it_and_private_from_others() {
     let app = spawn_app().await;
+    let localities: Vec<String> = app
+        .catalog
+        .geography()
+        .teams()
+        .into_iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with("locality:"))
+        .collect();
+    assert_eq!(localities.len(), 4, "{localities:?}");
+    shared_list_is_private_to_its_team(&app, &localities[0], &localities[1]).await;
+}
+
+/// With the geo pack, teams are the borough's PCNs (then its localities).
+#[tokio::test]
+async fn a_list_shared_with_a_pcn_is_private_to_that_pcn() {
+    let Some(shared) = crate::helpers::shared_dir("team_lists::pcn") else {
+        return;
+    };
+    let app = crate::helpers::spawn_app_with_pack(&shared.join("data/geo")).await;
     let teams = app.catalog.geography().teams();
-    let (ours, theirs) = (teams[0].0.clone(), teams[1].0.clone());
+    let pcns: Vec<&String> = teams
+        .iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with("pcn:"))
+        .collect();
+    assert_eq!(pcns.len(), 7, "Tower Hamlets has 7 PCNs: {teams:?}");
+    shared_list_is_private_to_its_team(&app, pcns[0], pcns[1]).await;
+}
+
+async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &str) {
+    let app = app;
+    let (ours, theirs) = (ours.to_owned(), theirs.to_owned());
     let ids = app.catalog.store().service_ids().unwrap();
     let services = [ids[0], ids[1], ids[2]];
 
