@@ -56,12 +56,11 @@ async fn a_list_shared_with_a_pcn_is_private_to_that_pcn() {
 }
 
 async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &str) {
-    let app = app;
     let (ours, theirs) = (ours.to_owned(), theirs.to_owned());
     let ids = app.catalog.store().service_ids().unwrap();
     let services = [ids[0], ids[1], ids[2]];
 
-    let mut author = link_worker(&app, "author@nhs.example", Some(&ours)).await;
+    let mut author = link_worker(app, "author@nhs.example", Some(&ours)).await;
     // Build a shortlist as anyone does (the public shortlist), then save it.
     for service in services {
         author.get(&format!("/service/{service}")).await;
@@ -114,7 +113,7 @@ async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &
     assert!(list_path.starts_with("/lists/"));
 
     // A colleague in the same team sees it and makes it their shortlist.
-    let mut colleague = link_worker(&app, "colleague@nhs.example", Some(&ours)).await;
+    let mut colleague = link_worker(app, "colleague@nhs.example", Some(&ours)).await;
     let lists = colleague.get("/lists").await;
     assert!(lists.text.contains("Lunch clubs and company"));
     let shown = colleague.get(&list_path).await;
@@ -139,7 +138,7 @@ async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &
     assert_eq!(refused.status, 403);
 
     // Another team's link worker, and one with no team, do not even see it.
-    let mut other = link_worker(&app, "other@nhs.example", Some(&theirs)).await;
+    let mut other = link_worker(app, "other@nhs.example", Some(&theirs)).await;
     assert!(
         !other
             .get("/lists")
@@ -148,10 +147,10 @@ async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &
             .contains("Lunch clubs and company")
     );
     assert_eq!(other.get(&list_path).await.status, 404);
-    let mut alone = link_worker(&app, "alone@nhs.example", None).await;
+    let mut alone = link_worker(app, "alone@nhs.example", None).await;
     assert_eq!(alone.get(&list_path).await.status, 404);
     // Residents and organisation editors have no lists.
-    assert_eq!(Visitor::new(&app).get("/lists").await.status, 303);
+    assert_eq!(Visitor::new(app).get("/lists").await.status, 303);
 
     // The author deletes it.
     let csrf = author.csrf();
