@@ -508,3 +508,29 @@ pub fn organisations_with_services(
         .take(2)
         .collect()
 }
+
+/// Every file under `dir` that holds any of `planted` (ASCII, any case), as "path holds X":
+/// for proving that details typed into a form were not kept.
+pub fn files_holding(dir: &Path, planted: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for detail in planted {
+                if bytes
+                    .windows(detail.len())
+                    .any(|window| window.eq_ignore_ascii_case(detail.as_bytes()))
+                {
+                    found.push(format!("{} holds {detail}", path.display()));
+                }
+            }
+        }
+    }
+    found
+}

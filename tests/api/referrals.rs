@@ -36,29 +36,9 @@ fn referral_services(store: &dyn Store) -> (Vec<ServiceId>, ServiceId) {
     )
 }
 
-/// Every file under `dir` that contains any planted detail, with the detail.
+/// Every file under `dir` that holds a planted detail.
 fn files_with_planted(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            for planted in PLANTED {
-                if bytes
-                    .windows(planted.len())
-                    .any(|window| window.eq_ignore_ascii_case(planted.as_bytes()))
-                {
-                    found.push(format!("{} holds {planted}", path.display()));
-                }
-            }
-        }
-    }
-    found
+    crate::helpers::files_holding(dir, &PLANTED)
 }
 
 /// Fills in and sends the referral form of `service`; returns the answer.

@@ -302,6 +302,26 @@ async fn click(session: &WebDriver, css: &str) {
     panic!("{css}: clicking it did not load a page");
 }
 
+/// Clicks `button` (no page load) and waits up to 5 s for `status` to say something.
+async fn click_then_text(session: &WebDriver, button: &str, status: &str) -> String {
+    session
+        .find(By::Css(button))
+        .await
+        .unwrap_or_else(|e| panic!("{button}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    let mut said = String::new();
+    for _ in 0..100 {
+        said = text_of(session, status).await;
+        if !said.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    said
+}
+
 async fn text_of(session: &WebDriver, css: &str) -> String {
     session
         .find(By::Css(css))
@@ -497,21 +517,7 @@ async fn every_page_type_works_in_chromium_and_passes_axe() {
         .click()
         .await
         .unwrap();
-    phone
-        .find(By::Id("cost"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let mut live = String::new();
-    for _ in 0..100 {
-        live = text_of(&phone, "#live-count").await;
-        if !live.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let live = click_then_text(&phone, "#cost", "#live-count").await;
     assert!(live.contains("services found"), "live count: {live:?}");
     click(&phone, "details.filters form button[type=submit]").await;
     assert_eq!(text_of(&phone, "#result-count").await, live);
@@ -1173,31 +1179,6 @@ const PLANTED: [&str; 3] = [
     "Quinceharborlantern",
 ];
 
-/// Files under `dir` holding any planted detail.
-fn files_with_planted(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            for planted in PLANTED {
-                if bytes
-                    .windows(planted.len())
-                    .any(|w| w.eq_ignore_ascii_case(planted.as_bytes()))
-                {
-                    found.push(format!("{} holds {planted}", path.display()));
-                }
-            }
-        }
-    }
-    found
-}
-
 /// The link-worker toolkit as a new user would try it: an organisation says its service has
 /// a waiting list (and it shows in search at once); a link worker finds a service, refers a
 /// made-up resident, copies the "support offered" lines, leaves a note and saves a team
@@ -1322,21 +1303,12 @@ async fn the_link_worker_toolkit_works_in_chromium_and_keeps_nothing_of_the_resi
         .unwrap();
     assert!(summary.contains("SNOMED CT: 871731000000106"), "{summary}");
     assert!(!summary.contains(PLANTED[0]));
-    worker
-        .find(By::Css("button[data-copy='support-summary']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let mut copied = String::new();
-    for _ in 0..40 {
-        copied = text_of(&worker, "#copy-status").await;
-        if !copied.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let copied = click_then_text(
+        &worker,
+        "button[data-copy='support-summary']",
+        "#copy-status",
+    )
+    .await;
     assert_eq!(copied, "Copied", "the Copy button says it copied");
 
     // A note for colleagues, and the notes and team lists pages.
@@ -1358,7 +1330,10 @@ async fn the_link_worker_toolkit_works_in_chromium_and_keeps_nothing_of_the_resi
 
     // Nothing of the resident is kept.
     let nothing: Vec<String> = Vec::new();
-    assert_eq!(files_with_planted(app.data_dir.path()), nothing);
+    assert_eq!(
+        helpers::files_holding(app.data_dir.path(), &PLANTED),
+        nothing
+    );
     worker.quit().await.unwrap();
     editor.quit().await.unwrap();
 }

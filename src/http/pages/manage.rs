@@ -27,7 +27,7 @@ use crate::http::AppState;
 use crate::i18n::{Arg, Messages};
 
 /// Maps a refusal to the page for it; other errors are shown on the form by the caller.
-fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError {
+pub(super) fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError {
     move |error| match error {
         ModerationError::NotFound(_) => PageError::NotFound(locale),
         ModerationError::Forbidden(_) => PageError::Forbidden(locale),
@@ -680,6 +680,27 @@ fn editable_service(
     }
 }
 
+/// The signed-in editor's live service `id`, and what `read` finds about it, off the
+/// executor (refused when the service is not theirs).
+async fn service_to_edit<T: Send + 'static>(
+    state: &AppState,
+    request: &HttpRequest,
+    context: &PageContext,
+    id: String,
+    read: impl FnOnce(&Catalog, ServiceId) -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<(Service, T), PageError> {
+    let locale = context.locale;
+    let account = require(state, request, context).await?;
+    let catalog = state.catalog.clone();
+    off_executor(locale, move || {
+        let service = editable_service(&catalog, &account, &id)?;
+        let found = read(&catalog, service.id)?;
+        Ok::<_, ModerationError>((service, found))
+    })
+    .await?
+    .map_err(refusal(locale))
+}
+
 /// `GET /manage/services/{id}/notice`: the urgent notice form.
 pub async fn notice_form(
     state: web::Data<AppState>,
@@ -797,17 +818,14 @@ pub async fn capacity_form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let context = PageContext::new(&request);
-    let locale = context.locale;
-    let account = require(&state, &request, &context).await?;
-    let catalog = state.catalog.clone();
-    let id = path.into_inner();
-    let (service, capacity) = off_executor(locale, move || {
-        let service = editable_service(&catalog, &account, &id)?;
-        let capacity = catalog.store().capacity(service.id)?;
-        Ok((service, capacity))
-    })
-    .await?
-    .map_err(refusal(locale))?;
+    let (service, capacity) = service_to_edit(
+        &state,
+        &request,
+        &context,
+        path.into_inner(),
+        |catalog, id| catalog.store().capacity(id),
+    )
+    .await?;
     let today = crate::search::query::london_time(state.clock.now()).date();
     let page = capacity_page(&context, &service, capacity, today, None);
     Ok(private(&context, StatusCode::OK, &page))
@@ -895,17 +913,14 @@ pub async fn questions_form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let context = PageContext::new(&request);
-    let locale = context.locale;
-    let account = require(&state, &request, &context).await?;
-    let catalog = state.catalog.clone();
-    let id = path.into_inner();
-    let (service, questions) = off_executor(locale, move || {
-        let service = editable_service(&catalog, &account, &id)?;
-        let questions = catalog.store().referral_questions(service.id)?;
-        Ok((service, questions))
-    })
-    .await?
-    .map_err(refusal(locale))?;
+    let (service, questions) = service_to_edit(
+        &state,
+        &request,
+        &context,
+        path.into_inner(),
+        |catalog, id| catalog.store().referral_questions(id),
+    )
+    .await?;
     let page = questions_page(&context, &service, questions.join("\n"), None);
     Ok(private(&context, StatusCode::OK, &page))
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::account::{off_executor, private, require};
-use super::manage::signed_post;
+use super::manage::{refusal, signed_post};
 use super::service::parse_id;
 use super::{Chrome, PageContext, PageError};
 use crate::catalog::moderation::ModerationError;
@@ -36,14 +36,6 @@ struct NotesPage {
     may_hide: bool,
     draft: String,
     error: Option<String>,
-}
-
-fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError {
-    move |error| match error {
-        ModerationError::NotFound(_) => PageError::NotFound(locale),
-        ModerationError::Forbidden(_) => PageError::Forbidden(locale),
-        other => PageError::Internal(locale, other.to_string()),
-    }
 }
 
 /// The page, with `draft` and `error` when a note was refused.

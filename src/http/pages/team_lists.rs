@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::account::{off_executor, private, require};
-use super::manage::signed_post;
+use super::manage::{refusal, signed_post};
 use super::shortlist::Shortlist;
 use super::{Chrome, PageContext, PageError};
 use crate::catalog::moderation::ModerationError;
@@ -56,14 +56,6 @@ struct ListPage {
     entries: Vec<Entry>,
     action: String,
     owned: bool,
-}
-
-fn refusal(locale: crate::i18n::Locale) -> impl Fn(ModerationError) -> PageError {
-    move |error| match error {
-        ModerationError::NotFound(_) => PageError::NotFound(locale),
-        ModerationError::Forbidden(_) => PageError::Forbidden(locale),
-        other => PageError::Internal(locale, other.to_string()),
-    }
 }
 
 async fn link_worker(
