@@ -74,11 +74,9 @@ async fn answer(mut stream: tokio::net::TcpStream) {
         return;
     }
     let head = String::from_utf8_lossy(&head);
-    let target = head
-        .lines()
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .unwrap_or("/");
+    let mut request_line = head.lines().next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or_default();
+    let target = request_line.next().unwrap_or("/");
     let path = target.split('?').next().unwrap_or("/");
     let wants_html = head.lines().any(|line| {
         let lower = line.to_ascii_lowercase();
@@ -110,8 +108,10 @@ async fn answer(mut stream: tokio::net::TcpStream) {
         )
     };
     let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nretry-after: 5\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\ncontent-security-policy: default-src 'none'\r\nconnection: close\r\n\r\n{body}",
-        body.len()
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nretry-after: 5\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\ncontent-security-policy: default-src 'none'\r\nconnection: close\r\n\r\n{}",
+        body.len(),
+        // A HEAD request gets the head only.
+        if method == "HEAD" { "" } else { body.as_str() }
     );
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
