@@ -59,9 +59,14 @@ impl Catalog {
         account: &Account,
         id: uuid::Uuid,
     ) -> Result<TeamList, ModerationError> {
-        self.team_lists_for(account)?
-            .into_iter()
-            .find(|list| list.id == id)
+        if !keeps_lists(account) {
+            return Err(ModerationError::Forbidden(
+                "team lists are for link workers",
+            ));
+        }
+        self.store()
+            .team_list(id)?
+            .filter(|list| may_read(account, list))
             .ok_or(ModerationError::NotFound("list"))
     }
 

@@ -228,6 +228,12 @@ pub trait Store: Send + Sync + 'static {
     /// Every team list.
     fn team_lists(&self) -> Result<Vec<crate::domain::team_list::TeamList>, StoreError>;
 
+    /// One team list.
+    fn team_list(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<crate::domain::team_list::TeamList>, StoreError>;
+
     /// Removes a team list.
     fn remove_team_list(&self, id: uuid::Uuid) -> Result<(), StoreError>;
 

@@ -1025,6 +1025,10 @@ impl Store for SledStore {
         self.all(Table::TeamLists, "team list")
     }
 
+    fn team_list(&self, id: uuid::Uuid) -> Result<Option<TeamList>, StoreError> {
+        self.get(Table::TeamLists, "team list", id.as_bytes())
+    }
+
     fn remove_team_list(&self, id: uuid::Uuid) -> Result<(), StoreError> {
         self.durably(|| {
             self.tree(Table::TeamLists)
