@@ -148,6 +148,10 @@ pub fn configure(config: &mut web::ServiceConfig) {
             "/api/manage/services/{id}/assure",
             api::manage::assure,
         ))
+        .service(write_resource(
+            "/api/manage/services/{id}/capacity",
+            api::manage::capacity,
+        ))
         .service(
             web::resource(crate::catalog::backup::BACKUP_PATH)
                 .route(web::post().to(api::backup::backup)),

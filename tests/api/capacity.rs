@@ -203,3 +203,79 @@ async fn capacity_not_confirmed_for_thirty_days_is_marked_and_stops_counting() {
     let fresh = app.get(&format!("/service/{recent}")).await;
     assert!(!fresh.text.contains("not confirmed for over 30 days"));
 }
+
+/// Organisations' own systems set capacity with an API token (scope: notices).
+#[tokio::test]
+async fn an_organisations_system_sets_capacity_with_its_token() {
+    let app = spawn_app().await;
+    let found = organisations_with_services(&app);
+    let [(organisation, service), (_, elsewhere)] = [found[0], found[1]];
+    let email = "systems@charity.example.org";
+    let link = create(
+        &app,
+        email,
+        Role::OrganisationEditor {
+            organisations: [organisation].into(),
+        },
+    );
+    let mut editor = Visitor::new(&app);
+    accept(&mut editor, &link, PASSWORD).await;
+    sign_in(&mut editor, email, PASSWORD).await;
+    let token = crate::write_api::make_token(&mut editor, organisation, &["notices"]).await;
+    let path = format!("/api/manage/services/{service}/capacity");
+    let set = crate::write_api::call(
+        &app,
+        "POST",
+        &path,
+        Some(&token),
+        Some(json!({"state": "waiting_list", "wait_weeks": 8})),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert!(
+        crate::contract::ours("Capacity").is_valid(&set.body),
+        "{}",
+        set.body
+    );
+    assert_eq!(set.body["wait_weeks"], 8);
+    // Searchable when the answer comes.
+    let accepting = app.get_json("/services?accepting_referrals=true").await;
+    assert_eq!(ids(&accepting), [service.to_string()]);
+    // Bad bodies are 400s that say why; another organisation's service is 404.
+    let bad = crate::write_api::call(
+        &app,
+        "POST",
+        &path,
+        Some(&token),
+        Some(json!({"state": "waiting_list", "wait_weeks": 0})),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body["detail"].as_str().unwrap().contains("weeks"),
+        "{}",
+        bad.body
+    );
+    let unknown = crate::write_api::call(
+        &app,
+        "POST",
+        &path,
+        Some(&token),
+        Some(json!({"state": "full"})),
+    )
+    .await;
+    assert_eq!(unknown.status, 400);
+    let other = crate::write_api::call(
+        &app,
+        "POST",
+        &format!("/api/manage/services/{elsewhere}/capacity"),
+        Some(&token),
+        Some(json!({"state": "taking"})),
+    )
+    .await;
+    assert_eq!(other.status, 404);
+    // Without a token: 401.
+    let none =
+        crate::write_api::call(&app, "POST", &path, None, Some(json!({"state": "taking"}))).await;
+    assert_eq!(none.status, 401);
+}

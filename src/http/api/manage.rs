@@ -227,6 +227,70 @@ struct NoticeBody {
     message: String,
 }
 
+/// The body of `POST /api/manage/services/{id}/capacity`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapacityBody {
+    /// `taking`, `waiting_list` or `paused`.
+    state: String,
+    /// Weeks of wait (waiting_list).
+    #[serde(default)]
+    wait_weeks: Option<u16>,
+    /// Paused until (paused), YYYY-MM-DD.
+    #[serde(default)]
+    until: Option<String>,
+}
+
+/// `POST /api/manage/services/{id}/capacity`: whether the service takes referrals, at once.
+pub async fn capacity(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (token, account) = authorised(&state, &request, TokenScope::Notices).await?;
+    let id = service_id(&path.into_inner())?;
+    let body: CapacityBody = json_body(&body)?;
+    let now = state.clock.now();
+    let today = crate::search::query::london_time(now).date();
+    let capacity = crate::domain::capacity::CapacityState::parse(
+        &body.state,
+        &body.wait_weeks.map(|w| w.to_string()).unwrap_or_default(),
+        body.until.as_deref().unwrap_or_default(),
+        today,
+    )
+    .map_err(|reason| ApiError::BadBody(format!("{reason}.")))?;
+    let catalog = state.catalog.clone();
+    let published = blocking(move || {
+        if catalog.store().service(id)?.and_then(|s| s.organization_id) != Some(token.organisation)
+        {
+            return Err(ApiError::not_found(
+                "service of this organisation",
+                "/services",
+                &id.to_string(),
+            ));
+        }
+        let published = catalog
+            .set_capacity(&account, id, capacity, now)
+            .map_err(problem)?;
+        tokens::record_use(
+            catalog.store(),
+            &token,
+            &format!("capacity of service {id}"),
+            now,
+        )?;
+        Ok(published)
+    })
+    .await?;
+    // As the service's `capacity` is published (see the Capacity schema).
+    let mut shown =
+        serde_json::to_value(published).map_err(|error| ApiError::Internal(error.to_string()))?;
+    shown["stale_from"] = serde_json::json!(
+        published.updated + chrono::Duration::days(crate::domain::capacity::STALE_AFTER_DAYS)
+    );
+    Ok(HttpResponse::Ok().json(shown))
+}
+
 fn service_id(raw: &str) -> Result<ServiceId, ApiError> {
     ServiceId::parse(raw).map_err(|_| ApiError::not_found("service", "/services", raw))
 }

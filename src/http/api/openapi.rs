@@ -1276,6 +1276,32 @@ fn write_api(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         ),
     );
     schemas.insert(
+        "CapacityRequest".to_owned(),
+        object(
+            vec![
+                (
+                    "state",
+                    json!({"type": "string", "enum": ["taking", "waiting_list", "paused"]}),
+                ),
+                (
+                    "wait_weeks",
+                    described(
+                        json!({"type": "integer", "minimum": 1, "maximum": 104}),
+                        "Roughly how many weeks a new referral waits (waiting_list).",
+                    ),
+                ),
+                (
+                    "until",
+                    described(
+                        json!({"type": "string", "format": "date"}),
+                        "Paused until this day, from today on (paused).",
+                    ),
+                ),
+            ],
+            &["state"],
+        ),
+    );
+    schemas.insert(
         "Proposal".to_owned(),
         described(
             object(
@@ -1352,6 +1378,14 @@ fn write_api(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         "Proposal",
     );
     notice["parameters"] = json!(service_id);
+    let mut capacity = write(
+        "setCapacity",
+        "Says whether a service takes referrals now: published at once, shown and searchable (accepting_referrals) when this answers (token scope: notices).",
+        Some("CapacityRequest"),
+        "200",
+        "Capacity",
+    );
+    capacity["parameters"] = json!(service_id);
     let mut assure = write(
         "assureService",
         "Confirms a service is still correct: sets assured_date and assurer_email (token scope: assure).",
@@ -1380,5 +1414,9 @@ fn write_api(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
     paths.insert(
         "/api/manage/services/{id}/assure".to_owned(),
         json!({"post": assure}),
+    );
+    paths.insert(
+        "/api/manage/services/{id}/capacity".to_owned(),
+        json!({"post": capacity}),
     );
 }
