@@ -160,3 +160,82 @@ async fn shared_list_is_private_to_its_team(app: &TestApp, ours: &str, theirs: &
     assert_eq!(deleted.status, 303);
     assert_eq!(author.get(&list_path).await.status, 404);
 }
+
+/// An administrator moves a link worker between teams: the lists they see follow.
+#[tokio::test]
+async fn an_administrator_changes_a_link_workers_team_and_the_shared_lists_follow() {
+    let app = spawn_app().await;
+    let localities: Vec<String> = app
+        .catalog
+        .geography()
+        .teams()
+        .into_iter()
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with("locality:"))
+        .collect();
+    let ours = &localities[0];
+    let mut author = link_worker(&app, "author@nhs.example", Some(ours)).await;
+    let service = app.catalog.store().service_ids().unwrap()[0];
+    author.get(&format!("/service/{service}")).await;
+    let csrf = author.csrf();
+    author
+        .post(
+            "/shortlist",
+            &[
+                ("csrf", &csrf),
+                ("id", &service.to_string()),
+                ("action", "add"),
+            ],
+        )
+        .await;
+    let saved = author
+        .post(
+            "/lists",
+            &[("csrf", &csrf), ("name", "Digital help"), ("share", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let mut newcomer = link_worker(&app, "newcomer@nhs.example", None).await;
+    assert!(!newcomer.get("/lists").await.text.contains("Digital help"));
+
+    let mut admin =
+        crate::editing::staff(&app, "admin@council.example.org", Role::Administrator).await;
+    let page = admin.get("/admin/accounts").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let newcomer_id = app
+        .catalog
+        .store()
+        .account_by_email(&signpost::domain::account::login_email("newcomer@nhs.example").unwrap())
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        page.text
+            .contains(&format!("/admin/accounts/{newcomer_id}/team"))
+    );
+    let csrf = admin.csrf();
+    let path = format!("/admin/accounts/{newcomer_id}/team");
+    let moved = admin.post(&path, &[("csrf", &csrf), ("team", ours)]).await;
+    assert_eq!(moved.status, 303, "{}", moved.text);
+    assert!(newcomer.get("/lists").await.text.contains("Digital help"));
+    // An unknown team is refused; no team takes them out again.
+    let refused = admin
+        .post(&path, &[("csrf", &csrf), ("team", "pcn:NOPE")])
+        .await;
+    assert_eq!(refused.status, 404);
+    admin.post(&path, &[("csrf", &csrf), ("team", "")]).await;
+    assert!(!newcomer.get("/lists").await.text.contains("Digital help"));
+    // Only administrators move people.
+    let csrf = author.csrf();
+    let refused = author.post(&path, &[("csrf", &csrf), ("team", ours)]).await;
+    assert_ne!(refused.status, 303);
+    assert_eq!(
+        app.catalog
+            .store()
+            .account(newcomer_id)
+            .unwrap()
+            .unwrap()
+            .team,
+        None
+    );
+}

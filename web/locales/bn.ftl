@@ -722,3 +722,5 @@ questions-link = রেফারেল প্রশ্ন
 questions-saved = সংরক্ষিত: প্রতিটি রেফারেলের সাথে লিংক ওয়ার্কারদের এই প্রশ্নগুলো করা হবে।
 questions-refused = সংরক্ষণ হয়নি: { $reason }।
 refer-questions = সেবার প্রশ্ন
+admin-col-team = দল
+admin-team-save = দল সংরক্ষণ করুন

@@ -740,3 +740,5 @@ questions-link = Referral questions
 questions-saved = Saved: link workers are asked these questions with each referral.
 questions-refused = Not saved: { $reason }.
 refer-questions = The service's questions
+admin-col-team = Team
+admin-team-save = Save the team

@@ -415,10 +415,13 @@ pub async fn show(
 
 /// An account as the administrators' list shows it.
 pub struct AccountRow {
+    id: String,
     name: String,
     email: String,
     roles: String,
     status: String,
+    /// For link workers: their team key (empty: none), to change it in place.
+    team: Option<String>,
 }
 
 /// An option of the invitation form.
@@ -483,6 +486,11 @@ async fn admin_page(
                 .map(|role| role_text(t, state, role))
                 .collect::<Vec<_>>()
                 .join("; "),
+            id: account.id.to_string(),
+            team: account
+                .roles
+                .contains(&Role::LinkWorker)
+                .then(|| account.team.clone().unwrap_or_default()),
             name: account.name,
             email: account.email.to_string(),
         })
@@ -559,6 +567,55 @@ pub async fn admin_accounts(
     require_administrator(&state, &request, &context).await?;
     let page = admin_page(&state, &context, None, None, &Pairs::default()).await?;
     Ok(private(&context, StatusCode::OK, &page))
+}
+
+/// `POST /admin/accounts/{id}/team`: puts a link worker in a team (a PCN or locality), or
+/// in none; their shared lists follow the team.
+pub async fn set_team(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let context = PageContext::new(&request);
+    let locale = context.locale;
+    let fields = form(&context, &body)?;
+    let admin = require_administrator(&state, &request, &context).await?;
+    if !state.limits.writes.allow(&admin.id.to_string()) {
+        return Err(PageError::TooManyAttempts(locale));
+    }
+    let id = crate::domain::account::AccountId::parse(&id).ok_or(PageError::NotFound(locale))?;
+    let team = match fields.first("team").unwrap_or_default() {
+        "" => None,
+        key if state.catalog.geography().team_name(key).is_some() => Some(key.to_owned()),
+        _ => return Err(PageError::NotFound(locale)),
+    };
+    let catalog = state.catalog.clone();
+    let now = state.clock.now();
+    off_executor(locale, move || {
+        let store = catalog.store();
+        let Some(mut account) = store.account(id)? else {
+            return Ok(false);
+        };
+        if !account.roles.contains(&Role::LinkWorker) {
+            return Ok(false);
+        }
+        account.team = team.clone();
+        store.put_account(&account)?;
+        store.append_audit(&crate::domain::account::AuditEntry {
+            at: now,
+            actor: Some(admin.id),
+            action: crate::domain::account::AuditAction::RolesChanged,
+            subject: Some(format!("account/{id}")),
+            detail: format!("team {}", team.as_deref().unwrap_or("none")),
+        })?;
+        Ok::<_, crate::store::StoreError>(true)
+    })
+    .await?
+    .map_err(|error| PageError::Internal(locale, error.to_string()))?
+    .then_some(())
+    .ok_or(PageError::NotFound(locale))?;
+    Ok(context.redirect(&context.link("/admin/accounts")))
 }
 
 /// `POST /admin/accounts`: creates an account with one role and shows its one-time link.

@@ -89,6 +89,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         )
         .service(web::resource("/account").route(web::get().to(account::show)))
         .service(
+            web::resource("/admin/accounts/{id}/team").route(web::post().to(account::set_team)),
+        )
+        .service(
             web::resource("/admin/accounts")
                 .route(web::get().to(account::admin_accounts))
                 .route(web::post().to(account::invite)),
