@@ -440,10 +440,21 @@ pub struct ServiceCore<'a> {
 /// Signpost extension: whether the service takes referrals, as its organisation last said,
 /// and from when that is out of date (time-independent: consumers compare with now).
 #[derive(Serialize)]
-struct CapacityView {
+pub struct CapacityView {
     #[serde(flatten)]
     capacity: Capacity,
     stale_from: DateTime<Utc>,
+}
+
+impl CapacityView {
+    /// The capacity as published.
+    pub fn new(capacity: Capacity) -> Self {
+        Self {
+            capacity,
+            stale_from: capacity.updated
+                + chrono::Duration::days(crate::domain::capacity::STALE_AFTER_DAYS),
+        }
+    }
 }
 
 /// The same as HSDS 3.1 `service_capacity` (one unit: referrals).
@@ -499,14 +510,7 @@ fn capacity_views(
         description,
         updated: capacity.updated,
     };
-    (
-        Some(CapacityView {
-            capacity: *capacity,
-            stale_from: capacity.updated
-                + chrono::Duration::days(crate::domain::capacity::STALE_AFTER_DAYS),
-        }),
-        vec![hsds],
-    )
+    (Some(CapacityView::new(*capacity)), vec![hsds])
 }
 
 impl<'a> ServiceCore<'a> {

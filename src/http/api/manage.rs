@@ -262,14 +262,7 @@ pub async fn capacity(
     .map_err(|reason| ApiError::BadBody(format!("{reason}.")))?;
     let catalog = state.catalog.clone();
     let published = blocking(move || {
-        if catalog.store().service(id)?.and_then(|s| s.organization_id) != Some(token.organisation)
-        {
-            return Err(ApiError::not_found(
-                "service of this organisation",
-                "/services",
-                &id.to_string(),
-            ));
-        }
+        own_service(&catalog, &token, id)?;
         let published = catalog
             .set_capacity(&account, id, capacity, now)
             .map_err(problem)?;
@@ -282,13 +275,25 @@ pub async fn capacity(
         Ok(published)
     })
     .await?;
-    // As the service's `capacity` is published (see the Capacity schema).
-    let mut shown =
-        serde_json::to_value(published).map_err(|error| ApiError::Internal(error.to_string()))?;
-    shown["stale_from"] = serde_json::json!(
-        published.updated + chrono::Duration::days(crate::domain::capacity::STALE_AFTER_DAYS)
-    );
-    Ok(HttpResponse::Ok().json(shown))
+    // As the service's `capacity` is published.
+    Ok(HttpResponse::Ok().json(crate::oruk::render::CapacityView::new(published)))
+}
+
+/// Refuses (404, as if absent) a service that is not the token's organisation's.
+fn own_service(
+    catalog: &crate::catalog::Catalog,
+    token: &ApiToken,
+    id: ServiceId,
+) -> Result<(), ApiError> {
+    if catalog.store().service(id)?.and_then(|s| s.organization_id) == Some(token.organisation) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(
+            "service of this organisation",
+            "/services",
+            &id.to_string(),
+        ))
+    }
 }
 
 fn service_id(raw: &str) -> Result<ServiceId, ApiError> {
@@ -318,14 +323,7 @@ pub async fn notice(
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let published = blocking(move || {
-        if catalog.store().service(id)?.and_then(|s| s.organization_id) != Some(token.organisation)
-        {
-            return Err(ApiError::not_found(
-                "service of this organisation",
-                "/services",
-                &id.to_string(),
-            ));
-        }
+        own_service(&catalog, &token, id)?;
         let published = catalog
             .publish_notice(&account, id, &notice, now)
             .map_err(problem)?;
@@ -352,14 +350,7 @@ pub async fn assure(
     let catalog = state.catalog.clone();
     let now = state.clock.now();
     let service = blocking(move || {
-        if catalog.store().service(id)?.and_then(|s| s.organization_id) != Some(token.organisation)
-        {
-            return Err(ApiError::not_found(
-                "service of this organisation",
-                "/services",
-                &id.to_string(),
-            ));
-        }
+        own_service(&catalog, &token, id)?;
         let service = catalog.assure(&account, id, now).map_err(problem)?;
         tokens::record_use(
             catalog.store(),

@@ -52,6 +52,30 @@ fn date() -> Value {
     json!({"type": "string", "format": "date"})
 }
 
+/// What a capacity says (the request to set one, and the published one).
+fn capacity_fields() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "state",
+            json!({"type": "string", "enum": ["taking", "waiting_list", "paused"]}),
+        ),
+        (
+            "wait_weeks",
+            described(
+                json!({"type": "integer", "minimum": 1, "maximum": 104}),
+                "Roughly how many weeks a new referral waits (waiting_list).",
+            ),
+        ),
+        (
+            "until",
+            described(
+                date(),
+                "Paused until this day, when known (paused; from today on when set).",
+            ),
+        ),
+    ]
+}
+
 fn described(mut schema: Value, description: &str) -> Value {
     schema["description"] = json!(description);
     schema
@@ -626,37 +650,21 @@ fn schemas() -> Map<String, Value> {
             ),
         ]
     };
+    let mut published = capacity_fields();
+    published.extend([
+        ("updated", json!({"type": "string", "format": "date-time"})),
+        (
+            "stale_from",
+            described(
+                json!({"type": "string", "format": "date-time"}),
+                "From this time (30 days after updated, unless confirmed again) the capacity is out of date, and the service no longer counts for accepting_referrals.",
+            ),
+        ),
+    ]);
     add(
         "Capacity",
         described(
-            object(
-                vec![
-                    (
-                        "state",
-                        json!({"type": "string", "enum": ["taking", "waiting_list", "paused"]}),
-                    ),
-                    (
-                        "wait_weeks",
-                        described(
-                            json!({"type": "integer", "minimum": 1, "maximum": 104}),
-                            "Roughly how many weeks a new referral waits (waiting_list).",
-                        ),
-                    ),
-                    (
-                        "until",
-                        described(date(), "Paused until this day, when known (paused)."),
-                    ),
-                    ("updated", json!({"type": "string", "format": "date-time"})),
-                    (
-                        "stale_from",
-                        described(
-                            json!({"type": "string", "format": "date-time"}),
-                            "From this time (30 days after updated, unless confirmed again) the capacity is out of date, and the service no longer counts for accepting_referrals.",
-                        ),
-                    ),
-                ],
-                &["state", "updated", "stale_from"],
-            ),
+            object(published, &["state", "updated", "stale_from"]),
             "Signpost extension: whether the service takes referrals now, as its organisation last said (published at once, without moderation).",
         ),
     );
@@ -1277,29 +1285,7 @@ fn write_api(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
     );
     schemas.insert(
         "CapacityRequest".to_owned(),
-        object(
-            vec![
-                (
-                    "state",
-                    json!({"type": "string", "enum": ["taking", "waiting_list", "paused"]}),
-                ),
-                (
-                    "wait_weeks",
-                    described(
-                        json!({"type": "integer", "minimum": 1, "maximum": 104}),
-                        "Roughly how many weeks a new referral waits (waiting_list).",
-                    ),
-                ),
-                (
-                    "until",
-                    described(
-                        json!({"type": "string", "format": "date"}),
-                        "Paused until this day, from today on (paused).",
-                    ),
-                ),
-            ],
-            &["state"],
-        ),
+        object(capacity_fields(), &["state"]),
     );
     schemas.insert(
         "Proposal".to_owned(),
