@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::json;
 use signpost::domain::account::Role;
 
-use crate::accounts::{PASSWORD, accept, create, sign_in};
+use crate::accounts::{PASSWORD, sign_in};
+use crate::editing::staff;
 use crate::helpers::{Visitor, organisations_with_services, spawn_app, spawn_app_over};
 use crate::write_api::{call, make_token};
 
@@ -46,16 +47,14 @@ async fn a_backup_of_a_running_server_restores_everything_elsewhere() {
     // An editor, an API token, and a change waiting for a moderator.
     let (organisation, service) = organisations_with_services(&app)[0];
     let email = "volunteer@charity.example.org";
-    let link = create(
+    let mut editor = staff(
         &app,
         email,
         Role::OrganisationEditor {
             organisations: [organisation].into(),
         },
-    );
-    let mut editor = Visitor::new(&app);
-    accept(&mut editor, &link, PASSWORD).await;
-    assert_eq!(sign_in(&mut editor, email, PASSWORD).await.status, 303);
+    )
+    .await;
     let token = make_token(&mut editor, organisation, &["proposals"]).await;
     let mut record = app.get_json(&format!("/services/{service}")).await;
     record["name"] = json!("Renamed, waiting for a moderator");

@@ -6,7 +6,7 @@ use serde_json::json;
 use signpost::domain::account::{AuditAction, Role};
 use signpost::domain::capacity::CapacityState;
 
-use crate::accounts::{PASSWORD, accept, create, sign_in};
+use crate::editing::staff;
 use crate::helpers::{Visitor, organisations_with_services, spawn_app, spawn_empty_app_at};
 
 fn ids(page: &serde_json::Value) -> Vec<String> {
@@ -24,16 +24,14 @@ async fn an_editor_says_a_service_has_a_waiting_list_and_it_shows_at_once() {
     let found = organisations_with_services(&app);
     let [(organisation, service), (_, elsewhere)] = [found[0], found[1]];
     let email = "referrals@charity.example.org";
-    let link = create(
+    let mut editor = staff(
         &app,
         email,
         Role::OrganisationEditor {
             organisations: [organisation].into(),
         },
-    );
-    let mut editor = Visitor::new(&app);
-    accept(&mut editor, &link, PASSWORD).await;
-    assert_eq!(sign_in(&mut editor, email, PASSWORD).await.status, 303);
+    )
+    .await;
     assert!(
         editor
             .get("/manage")
@@ -211,16 +209,14 @@ async fn an_organisations_system_sets_capacity_with_its_token() {
     let found = organisations_with_services(&app);
     let [(organisation, service), (_, elsewhere)] = [found[0], found[1]];
     let email = "systems@charity.example.org";
-    let link = create(
+    let mut editor = staff(
         &app,
         email,
         Role::OrganisationEditor {
             organisations: [organisation].into(),
         },
-    );
-    let mut editor = Visitor::new(&app);
-    accept(&mut editor, &link, PASSWORD).await;
-    sign_in(&mut editor, email, PASSWORD).await;
+    )
+    .await;
     let token = crate::write_api::make_token(&mut editor, organisation, &["notices"]).await;
     let path = format!("/api/manage/services/{service}/capacity");
     let set = crate::write_api::call(

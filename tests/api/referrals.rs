@@ -10,8 +10,9 @@ use signpost::domain::account::{AuditAction, Role};
 use signpost::domain::ids::ServiceId;
 use signpost::store::Store;
 
-use crate::accounts::{PASSWORD, accept, create, sign_in};
+use crate::accounts::{PASSWORD, accept, sign_in};
 use crate::crash::Server;
+use crate::editing::staff;
 use crate::helpers::{Visitor, organisations_with_services, spawn_app};
 
 /// Made-up details, each a token that no encoding changes, planted in every referral.
@@ -70,10 +71,7 @@ async fn a_link_worker_gets_a_letter_and_the_case_record_lines_and_nothing_is_ke
     let (by_email, by_form) = referral_services(app.catalog.store());
     let service = by_email[0];
     let email = "link.worker@nhs.example";
-    let link = create(&app, email, Role::LinkWorker);
-    let mut worker = Visitor::new(&app);
-    accept(&mut worker, &link, PASSWORD).await;
-    assert_eq!(sign_in(&mut worker, email, PASSWORD).await.status, 303);
+    let mut worker = staff(&app, email, Role::LinkWorker).await;
 
     let form = worker.get(&format!("/refer/{service}")).await;
     assert!(
@@ -160,16 +158,14 @@ async fn a_link_worker_gets_a_letter_and_the_case_record_lines_and_nothing_is_ke
     // Only link workers refer: an organisation's editor may not, and a visitor signs in.
     let (organisation, _) = organisations_with_services(&app)[0];
     let editor_email = "editor@charity.example.org";
-    let link = create(
+    let mut editor = staff(
         &app,
         editor_email,
         Role::OrganisationEditor {
             organisations: [organisation].into(),
         },
-    );
-    let mut editor = Visitor::new(&app);
-    accept(&mut editor, &link, PASSWORD).await;
-    sign_in(&mut editor, editor_email, PASSWORD).await;
+    )
+    .await;
     assert_eq!(editor.get(&format!("/refer/{service}")).await.status, 403);
     assert_eq!(
         Visitor::new(&app)
@@ -263,16 +259,14 @@ async fn an_organisations_questions_are_asked_and_answered_in_the_letter_only() 
         .unwrap();
     // The organisation's editor sets its questions.
     let editor_email = "intake@charity.example.org";
-    let link = create(
+    let mut editor = staff(
         &app,
         editor_email,
         Role::OrganisationEditor {
             organisations: [organisation].into(),
         },
-    );
-    let mut editor = Visitor::new(&app);
-    accept(&mut editor, &link, PASSWORD).await;
-    sign_in(&mut editor, editor_email, PASSWORD).await;
+    )
+    .await;
     let path = format!("/manage/services/{service}/questions");
     assert_eq!(editor.get(&path).await.status, 200);
     let csrf = editor.csrf();
@@ -304,10 +298,7 @@ async fn an_organisations_questions_are_asked_and_answered_in_the_letter_only() 
 
     // A link worker is asked them; the answers go in the letter, and nowhere else.
     let email = "link.worker@nhs.example";
-    let link = create(&app, email, Role::LinkWorker);
-    let mut worker = Visitor::new(&app);
-    accept(&mut worker, &link, PASSWORD).await;
-    sign_in(&mut worker, email, PASSWORD).await;
+    let mut worker = staff(&app, email, Role::LinkWorker).await;
     let refer_path = format!("/refer/{service}");
     let form = worker.get(&refer_path).await;
     assert!(form.text.contains("Is the person aged 60 or over?"));
