@@ -787,6 +787,7 @@ fn staff_fixture(app: &helpers::TestApp) -> (String, String, String) {
                 localities: Default::default(),
             },
         ),
+        ("worker@nhs.example", Role::LinkWorker),
     ] {
         let invited = signpost::auth::create_account(
             store,
@@ -1185,7 +1186,6 @@ const PLANTED: [&str; 3] = [
 /// list; every page passes axe; no planted detail is left in the data directory.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_link_worker_toolkit_works_in_chromium_and_keeps_nothing_of_the_resident() {
-    use signpost::domain::account::Role;
     let Some(tools) = find_tools() else {
         return;
     };
@@ -1193,25 +1193,6 @@ async fn the_link_worker_toolkit_works_in_chromium_and_keeps_nothing_of_the_resi
     let base = app.address.clone();
     let (service, _, _) = staff_fixture(&app);
     let store = app.catalog.store();
-    let now = chrono::Utc::now();
-    let invited = signpost::auth::create_account(
-        store,
-        None,
-        "worker@nhs.example",
-        "Rahima",
-        vec![Role::LinkWorker],
-        signpost::auth::INVITATION_VALID,
-        now,
-    )
-    .unwrap();
-    signpost::auth::set_password_with_link(
-        store,
-        &invited.secret,
-        STAFF_PASSWORD,
-        STAFF_PASSWORD,
-        now,
-    )
-    .unwrap();
     let referable = store
         .service_ids()
         .unwrap()
