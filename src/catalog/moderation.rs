@@ -15,10 +15,9 @@ use chrono::{DateTime, Utc};
 
 use super::{Catalog, CatalogError};
 use crate::domain::account::{Account, AuditAction, AuditEntry};
-use crate::domain::ids::{LocationId, OrganizationId, ProposalId, RecordId, ServiceId};
+use crate::domain::ids::{OrganizationId, ProposalId, RecordId, ServiceId};
 use crate::domain::moderation::{
     Actor, Decision, HistoryEntry, Proposal, ProposalStatus, Provenance, Record, RecordKey,
-    RecordKind,
 };
 use crate::domain::report::ProblemReport;
 use crate::domain::service::{Service, ServiceStatus};
@@ -102,18 +101,7 @@ pub struct Queue {
 impl Catalog {
     /// The live version of a record.
     pub fn live_record(&self, key: RecordKey) -> Result<Option<Record>, CatalogError> {
-        let store = self.store();
-        Ok(match key.kind {
-            RecordKind::Service => store
-                .service(ServiceId::from_uuid(key.id))?
-                .map(|s| Record::Service(Box::new(s))),
-            RecordKind::Organization => store
-                .organization(OrganizationId::from_uuid(key.id))?
-                .map(Record::Organization),
-            RecordKind::Location => store
-                .location(LocationId::from_uuid(key.id))?
-                .map(Record::Location),
-        })
+        Ok(self.store().record(key)?)
     }
 
     /// The localities (ids) where the services touched by `records` are delivered.

@@ -27,7 +27,9 @@ use crate::domain::ids::{
     TaxonomyTermId,
 };
 use crate::domain::location::{CachedPostcode, Location};
-use crate::domain::moderation::{HistoryEntry, Proposal, Provenance, RecordKey};
+use crate::domain::moderation::{
+    HistoryEntry, Proposal, Provenance, Record, RecordKey, RecordKind,
+};
 use crate::domain::organization::Organization;
 use crate::domain::reminder::OutboxMessage;
 use crate::domain::report::ProblemReport;
@@ -279,6 +281,20 @@ pub trait Store: Send + Sync + 'static {
     fn proposals(&self) -> Result<Vec<Proposal>, StoreError>;
     /// Every change to a live record, oldest first.
     fn history(&self, key: RecordKey) -> Result<Vec<HistoryEntry>, StoreError>;
+    /// The live version of an organization, service or location.
+    fn record(&self, key: RecordKey) -> Result<Option<Record>, StoreError> {
+        Ok(match key.kind {
+            RecordKind::Service => self
+                .service(ServiceId::from_uuid(key.id))?
+                .map(|s| Record::Service(Box::new(s))),
+            RecordKind::Organization => self
+                .organization(OrganizationId::from_uuid(key.id))?
+                .map(Record::Organization),
+            RecordKind::Location => self
+                .location(LocationId::from_uuid(key.id))?
+                .map(Record::Location),
+        })
+    }
 
     /// Records whether the directory holds the sample data (durably).
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError>;

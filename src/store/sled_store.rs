@@ -44,7 +44,7 @@ use crate::domain::values::Email;
 
 /// The store's tables, in the order their trees are opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Table {
+pub(super) enum Table {
     Meta,
     Services,
     Organizations,
@@ -307,12 +307,12 @@ impl SledStore {
                 .clone()
                 .unwrap_or_else(|| Provenance::system("import", "imported"));
             for (before, after) in history.drain(..) {
-                let entry = HistoryEntry {
+                let entry = StoredHistory {
                     key: after.key(),
                     at: now,
                     provenance: provenance.clone(),
                     before,
-                    after,
+                    after: None,
                 };
                 tx.insert(
                     Table::History,
@@ -457,7 +457,7 @@ impl SledStore {
         &self.path
     }
 
-    fn tree(&self, table: Table) -> &sled::Tree {
+    pub(super) fn tree(&self, table: Table) -> &sled::Tree {
         &self.trees[table.index()]
     }
 
@@ -687,6 +687,19 @@ fn staged_prefix(feed: &str) -> Vec<u8> {
     prefix
 }
 
+/// A [`HistoryEntry`] as kept. The version written is not copied (an import would otherwise
+/// keep every record twice): it is the next entry's `before` or, for the latest entry, the
+/// live record. Entries written before this kept their `after`, and it is used when present.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredHistory {
+    key: RecordKey,
+    at: DateTime<Utc>,
+    provenance: Provenance,
+    before: Option<Record>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after: Option<Record>,
+}
+
 /// History keys sort by record, then by the store generation of the change (oldest first).
 fn history_key(key: RecordKey, generation: u64) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(25);
@@ -696,7 +709,7 @@ fn history_key(key: RecordKey, generation: u64) -> Vec<u8> {
     bytes
 }
 
-fn kind_byte(kind: RecordKind) -> u8 {
+pub(super) fn kind_byte(kind: RecordKind) -> u8 {
     match kind {
         RecordKind::Organization => b'o',
         RecordKind::Service => b's',
@@ -1139,13 +1152,47 @@ impl Store for SledStore {
     fn history(&self, key: RecordKey) -> Result<Vec<HistoryEntry>, StoreError> {
         let mut prefix = vec![kind_byte(key.kind)];
         prefix.extend_from_slice(key.id.as_bytes());
-        self.tree(Table::History)
+        let stored = self
+            .tree(Table::History)
             .scan_prefix(prefix)
             .map(|entry| {
                 let (key, bytes) = entry.map_err(engine)?;
-                decode("history entry", &key, &bytes)
+                decode::<StoredHistory>("history entry", &key, &bytes)
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        // Each version written is the version the next change replaced; the last is live.
+        let mut next_before = if stored.last().is_some_and(|s| s.after.is_none()) {
+            Some(self.record(key)?.ok_or_else(|| StoreError::Corrupt {
+                kind: "history entry",
+                key: key.id.to_string(),
+                detail: "the record it describes is missing".to_owned(),
+            })?)
+        } else {
+            None
+        };
+        let mut history = Vec::with_capacity(stored.len());
+        for entry in stored.into_iter().rev() {
+            let after = match (entry.after, next_before.take()) {
+                (Some(after), _) | (None, Some(after)) => after,
+                (None, None) => {
+                    return Err(StoreError::Corrupt {
+                        kind: "history entry",
+                        key: key.id.to_string(),
+                        detail: "a version refers to a later one that is not there".to_owned(),
+                    });
+                }
+            };
+            next_before.clone_from(&entry.before);
+            history.push(HistoryEntry {
+                key: entry.key,
+                at: entry.at,
+                provenance: entry.provenance,
+                before: entry.before,
+                after,
+            });
+        }
+        history.reverse();
+        Ok(history)
     }
 
     fn set_sample_data(&self, sample: bool) -> Result<(), StoreError> {

@@ -3,6 +3,7 @@
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 
+use super::sled_store::{Table, kind_byte};
 use super::*;
 
 fn organization(id: &str, name: &str) -> Organization {
@@ -398,4 +399,93 @@ fn a_restore_refuses_an_occupied_directory_and_leaves_nothing_of_a_damaged_backu
     assert!(error.to_string().contains("checksum"), "{error}");
     assert!(!target.path().join("store").exists());
     assert!(!target.path().join("store.seal").exists());
+}
+
+#[test]
+fn history_gives_every_version_written_without_keeping_each_twice() {
+    let (_dir, store) = open();
+    let key = RecordKey::service(ServiceId::parse(SVC).unwrap());
+    store.apply(&one_service(), at(1)).unwrap();
+    let renamed = |name: &str| ChangeSet {
+        services: vec![service(SVC, name, ORG_A, LOC)],
+        provenance: Some(Provenance::system("editor", name)),
+        ..ChangeSet::default()
+    };
+    store
+        .apply(&renamed("Food bank and pantry"), at(2))
+        .unwrap();
+    store.apply(&renamed("Bow food bank"), at(3)).unwrap();
+
+    let history = store.history(key).unwrap();
+    let names = |r: &Record| r.name().to_owned();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history[0].before, None);
+    assert_eq!(names(&history[0].after), "Food bank");
+    assert_eq!(
+        history[1].before.as_ref().map(names).as_deref(),
+        Some("Food bank")
+    );
+    assert_eq!(names(&history[1].after), "Food bank and pantry");
+    assert_eq!(
+        history[2].before.as_ref().map(names).as_deref(),
+        Some("Food bank and pantry")
+    );
+    assert_eq!(history[2].after, store.record(key).unwrap().unwrap());
+    assert_eq!(history[2].provenance.why, "Bow food bank");
+    assert_eq!(history[0].at, at(1));
+
+    // A creation keeps who and when, not a second copy of the record.
+    let created = store
+        .tree(Table::History)
+        .scan_prefix([kind_byte(RecordKind::Service)])
+        .values()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&created).contains("Food bank"),
+        "{}",
+        String::from_utf8_lossy(&created)
+    );
+}
+
+#[test]
+fn history_written_with_both_versions_still_reads() {
+    let (_dir, store) = open();
+    let key = RecordKey::service(ServiceId::parse(SVC).unwrap());
+    store.apply(&one_service(), at(1)).unwrap();
+    // An entry as stores before 2026-11-23 kept it: the version written copied in.
+    let first = store.history(key).unwrap().remove(0);
+    let older = HistoryEntry {
+        after: Record::Service(Box::new(service(
+            SVC,
+            "Food bank (as first written)",
+            ORG_A,
+            LOC,
+        ))),
+        ..first
+    };
+    let history_tree = store.tree(Table::History);
+    let (entry_key, _) = history_tree
+        .scan_prefix([kind_byte(RecordKind::Service)])
+        .next()
+        .unwrap()
+        .unwrap();
+    history_tree
+        .insert(entry_key, serde_json::to_vec(&older).unwrap())
+        .unwrap();
+    store
+        .apply(
+            &ChangeSet {
+                services: vec![service(SVC, "Bow food bank", ORG_A, LOC)],
+                ..ChangeSet::default()
+            },
+            at(2),
+        )
+        .unwrap();
+
+    let history = store.history(key).unwrap();
+    assert_eq!(history[0].after.name(), "Food bank (as first written)");
+    assert_eq!(history[1].before.as_ref().unwrap().name(), "Food bank");
+    assert_eq!(history[1].after.name(), "Bow food bank");
 }
