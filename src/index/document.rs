@@ -4,7 +4,7 @@
 //! Confidential locations contribute nothing searchable from their address: only their
 //! name, so that searching for a street never confirms where a refuge is.
 
-use tantivy::schema::Term;
+use tantivy::schema::{Field, Term, Value};
 use tantivy::{DateTime, TantivyDocument};
 
 use super::geo::encode_point;
@@ -76,7 +76,28 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     for link in &service.service_at_locations {
         documents.push(link_document(sources, placed, link));
     }
+    for doc in &mut documents {
+        add_pairs(fields, doc);
+    }
     documents
+}
+
+/// Every searchable text again in its field of word pairs, value by value. (Analysing the
+/// text once here and handing the index writer both token lists was tried: tantivy
+/// serialises pre-tokenised text to JSON and back, which cost more than analysing twice.)
+fn add_pairs(fields: &Fields, doc: &mut TantivyDocument) {
+    let texts: Vec<(Field, String)> = fields
+        .pairs
+        .iter()
+        .flat_map(|(text, pairs)| {
+            doc.get_all(*text)
+                .filter_map(|value| value.as_str().map(|s| (*pairs, s.to_owned())))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (pairs, text) in texts {
+        doc.add_text(pairs, text);
+    }
 }
 
 fn link_document(

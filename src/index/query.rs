@@ -16,12 +16,13 @@ use std::sync::Arc;
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, DocId, SegmentReader};
 
+use super::analysis::pair_text;
 use super::document::decode_window;
 use super::geo::within;
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, names};
@@ -462,7 +463,7 @@ fn words_in_fields(fields: &Fields, phrase: &Phrase, weight: f32, synonym: bool)
                     text_term(field, word),
                     IndexRecordOption::WithFreqs,
                 )),
-                None => phrase_query(field, &phrase.0),
+                None => phrase_query(fields, field, &phrase.0),
             };
             (
                 Occur::Should,
@@ -473,14 +474,32 @@ fn words_in_fields(fields: &Fields, phrase: &Phrase, weight: f32, synonym: bool)
     Box::new(BooleanQuery::new(per_field))
 }
 
-/// Words at relative positions, as a phrase query on `field`.
-fn phrase_query(field: Field, words: &[(usize, String)]) -> Box<dyn Query> {
-    Box::new(PhraseQuery::new_with_offset(
-        words
-            .iter()
-            .map(|(offset, word)| (*offset, text_term(field, word)))
-            .collect(),
-    ))
+/// Words at relative positions in `field`: each adjacent pair of them, as one term of the
+/// field's word pairs (positions are not kept). A phrase of three words or more requires
+/// all its pairs, which is all but always the phrase itself.
+fn phrase_query(fields: &Fields, field: Field, words: &[(usize, String)]) -> Box<dyn Query> {
+    let pairs = fields
+        .pairs_of(field)
+        .expect("phrases are looked for in searchable text, which keeps word pairs");
+    let mut terms: Vec<(Occur, Box<dyn Query>)> = words
+        .windows(2)
+        .map(|pair| {
+            let [(at, first), (next, second)] = pair else {
+                unreachable!("windows of two")
+            };
+            let text = pair_text(first, next - at, second);
+            let query: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(pairs, &text),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Must, query)
+        })
+        .collect();
+    match terms.len() {
+        0 => Box::new(EmptyQuery),
+        1 => terms.pop().expect("one").1,
+        _ => Box::new(BooleanQuery::new(terms)),
+    }
 }
 
 /// How many edits a typo of this (analysed) word may have, by its length as typed.
@@ -656,7 +675,7 @@ fn text_clause(fields: &Fields, plan: &TextPlan, required: Option<usize>) -> Box
     if !(2..=4).contains(&words.len()) {
         return matched;
     }
-    let phrase = |field: Field| phrase_query(field, &Phrase::from_absolute(&words).0);
+    let phrase = |field: Field| phrase_query(fields, field, &Phrase::from_absolute(&words).0);
     let bonus = BooleanQuery::new(vec![
         (
             Occur::Should,

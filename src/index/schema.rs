@@ -11,10 +11,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
+
+/// Name of the analyser for the adjacent word pairs of searchable text.
+pub const PAIRS_ANALYZER: &str = "signpost_pairs";
 
 /// Resolved fields of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -99,6 +102,20 @@ pub struct Fields {
     pub closed: Field,
     /// Listing words as written (folded, not stemmed), for spelling suggestions.
     pub spell: Field,
+    /// Each searchable text field with the field of its adjacent word pairs
+    /// ([`super::analysis::PairTokenizer`]): a phrase is looked up as pair terms instead of
+    /// by reading word positions, which searchable text does not keep.
+    pub pairs: [(Field, Field); 7],
+}
+
+impl Fields {
+    /// The field holding `field`'s word pairs, when it is searchable text.
+    pub fn pairs_of(&self, field: Field) -> Option<Field> {
+        self.pairs
+            .iter()
+            .find(|(text, _)| *text == field)
+            .map(|(_, pairs)| *pairs)
+    }
 }
 
 /// Stand-in for "no maximum age".
@@ -152,11 +169,26 @@ pub mod names {
 /// Builds the schema and its resolved fields.
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TEXT_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let indexed = |tokenizer| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let mut text_field = |name: &str| {
+        (
+            builder.add_text_field(name, indexed(TEXT_ANALYZER)),
+            builder.add_text_field(&format!("{name}_pairs"), indexed(PAIRS_ANALYZER)),
+        )
+    };
+    let name = text_field("name");
+    let description = text_field("description");
+    let organization = text_field("organization");
+    let taxonomy = text_field("taxonomy");
+    let taxonomy_description = text_field("taxonomy_description");
+    let place = text_field("place");
+    let languages_text = text_field("languages_text");
     let facet = STRING | FAST;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
@@ -167,13 +199,13 @@ pub fn build() -> (Schema, Fields) {
             builder.add_u64_field(names::NAME_ORDER[1], FAST),
         ],
         tiebreak: builder.add_u64_field(names::TIEBREAK, FAST),
-        name: builder.add_text_field("name", text.clone()),
-        description: builder.add_text_field("description", text.clone()),
-        organization: builder.add_text_field("organization", text.clone()),
-        taxonomy: builder.add_text_field("taxonomy", text.clone()),
-        taxonomy_description: builder.add_text_field("taxonomy_description", text.clone()),
-        place: builder.add_text_field("place", text.clone()),
-        languages_text: builder.add_text_field("languages_text", text),
+        name: name.0,
+        description: description.0,
+        organization: organization.0,
+        taxonomy: taxonomy.0,
+        taxonomy_description: taxonomy_description.0,
+        place: place.0,
+        languages_text: languages_text.0,
         status: builder.add_text_field("status", STRING),
         term_id: builder.add_text_field(names::TERM_ID, facet.clone()),
         taxonomy_id: builder.add_text_field("taxonomy_id", STRING),
@@ -208,12 +240,25 @@ pub fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
+        pairs: [
+            name,
+            description,
+            organization,
+            taxonomy,
+            taxonomy_description,
+            place,
+            languages_text,
+        ],
     };
     (builder.build(), fields)
 }
 
 /// Registers the analysers the schema names; needed every time an index is opened.
 pub fn register_analyzers(index: &Index, analyzer: TextAnalyzer) {
+    index.tokenizers().register(
+        PAIRS_ANALYZER,
+        TextAnalyzer::from(super::analysis::PairTokenizer::new(analyzer.clone())),
+    );
     index.tokenizers().register(TEXT_ANALYZER, analyzer);
     index.tokenizers().register(
         super::spelling::SPELL_ANALYZER,
