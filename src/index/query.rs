@@ -487,7 +487,7 @@ fn phrase_query(fields: &Fields, field: Field, words: &[(usize, String)]) -> Box
             let [(at, first), (next, second)] = pair else {
                 unreachable!("windows of two")
             };
-            let text = pair_text(first, next - at, second);
+            let text = pair_text(first, next.saturating_sub(*at), second);
             let query: Box<dyn Query> = Box::new(TermQuery::new(
                 Term::from_field_text(pairs, &text),
                 IndexRecordOption::WithFreqs,
