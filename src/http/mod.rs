@@ -2,6 +2,7 @@
 //! [`api`]; they parse, call the [`crate::catalog::Catalog`] and render.
 
 pub mod api;
+pub mod compress;
 pub mod error;
 pub mod metrics;
 mod middleware;
@@ -17,7 +18,7 @@ use actix_web::{HttpResponse, Resource, web};
 use crate::catalog::Catalog;
 use error::ApiError;
 
-pub use middleware::{observe, prefer_zstd};
+pub use middleware::observe;
 
 /// The largest request body accepted (a listing form in Bengali, percent-encoded, fits
 /// several times over); larger bodies are refused with 413 before a handler runs.

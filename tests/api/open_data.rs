@@ -28,6 +28,23 @@ async fn every_service_streams_as_ndjson_without_confidential_addresses_and_reim
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         assert!(service.is_valid(&value), "{line}");
     }
+    // Streamed, it is still compressed for a client that asks, and decodes to the same.
+    let compressed = app
+        .client
+        .get(format!("{}/services?format=ndjson", app.address))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+    let compressed = compressed.bytes().await.unwrap();
+    let mut decoded = String::new();
+    std::io::Read::read_to_string(
+        &mut brotli::Decompressor::new(&compressed[..], 4096),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, text);
     assert!(!text.contains(fixtures::REFUGE_STREET));
     assert!(!text.contains(fixtures::REFUGE_POSTCODE));
     assert!(

@@ -668,33 +668,75 @@ async fn pages_are_small_compressed_and_cached() {
 }
 
 #[tokio::test]
-async fn clients_that_accept_zstd_get_it_and_others_keep_their_own_order() {
+async fn answers_come_in_the_cheapest_coding_the_client_accepts_and_decode_to_the_same_body() {
+    use std::io::Read;
     let app = spawn_app().await;
+    // reqwest here does not decompress: the body is what crossed the wire.
     let client = reqwest::Client::new();
+    let fetch = |accept: &'static str| {
+        client
+            .get(format!(
+                "{}/services?per_page=20&search=advice",
+                app.address
+            ))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let plain = fetch("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    assert!(plain.len() > 4096, "a page of results is worth compressing");
     for (accept, expected) in [
         ("gzip, deflate, br, zstd", Some("zstd")),
         ("br;q=1.0, zstd;q=0.5", Some("zstd")),
+        ("gzip, compress, deflate, br", Some("br")),
         ("br, gzip", Some("br")),
         ("gzip", Some("gzip")),
         ("zstd;q=0, gzip", Some("gzip")),
+        ("*;q=0, br", Some("br")),
+        ("deflate", None),
         ("identity", None),
     ] {
-        let reply = client
-            .get(format!("{}/services?per_page=20", app.address))
-            .header("accept-encoding", accept)
-            .send()
-            .await
-            .unwrap();
+        let reply = fetch(accept).await.unwrap();
         assert_eq!(reply.status(), 200);
-        let got = reply
-            .headers()
+        let headers = reply.headers().clone();
+        let got = headers
             .get("content-encoding")
             .map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(got.as_deref(), expected, "Accept-Encoding: {accept}");
         let body = reply.bytes().await.unwrap();
-        if expected == Some("zstd") {
-            // What crossed the wire is a zstd frame.
-            assert_eq!(&body[..4], [0x28, 0xb5, 0x2f, 0xfd]);
+        // A whole answer is encoded at once: its length is known, not chunked.
+        assert_eq!(
+            headers["content-length"].to_str().unwrap(),
+            body.len().to_string(),
+            "Accept-Encoding: {accept}"
+        );
+        let mut decoded = Vec::new();
+        match expected {
+            Some("zstd") => {
+                assert_eq!(&body[..4], [0x28, 0xb5, 0x2f, 0xfd], "a zstd frame");
+                decoded = zstd::stream::decode_all(&body[..]).unwrap();
+            }
+            Some("br") => {
+                brotli::Decompressor::new(&body[..], 4096)
+                    .read_to_end(&mut decoded)
+                    .unwrap();
+            }
+            Some("gzip") => {
+                flate2::read::GzDecoder::new(&body[..])
+                    .read_to_end(&mut decoded)
+                    .unwrap();
+            }
+            _ => decoded = body.to_vec(),
+        }
+        assert_eq!(decoded, plain, "Accept-Encoding: {accept}");
+        if expected.is_some() {
+            assert!(
+                body.len() * 2 < plain.len(),
+                "{accept}: {} bytes",
+                body.len()
+            );
+            assert_eq!(headers["vary"], "accept-encoding");
         }
     }
 }
