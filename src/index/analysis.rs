@@ -5,9 +5,12 @@
 //!
 //! Offsets always point into the original text, so highlighted snippets slice it safely.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -211,9 +214,7 @@ pub fn text_analyzer(stop_words: &[String]) -> TextAnalyzer {
             let word: String = word.nfc().collect::<String>().to_lowercase();
             bengali_stem(&word).map_or_else(|| word.clone(), str::to_owned)
         })))
-        .filter(EditFilter(protect))
-        .filter(Stemmer::new(Language::English))
-        .filter(EditFilter(unprotect))
+        .filter(EditFilter(stem))
         .build()
 }
 
@@ -234,21 +235,42 @@ pub const OWN_STEMS: [(&str, &str); 11] = [
     ("universal", "universal"),
 ];
 
-/// Marks a word the stemmer must leave alone; no suffix rule ends in this character.
-const KEEP_WHOLE: char = '\u{e000}';
+/// Words stemmed by one thread, remembered: at most this many, then forgotten all at once.
+const REMEMBERED_STEMS: usize = 1 << 15;
 
-fn protect(word: &mut String) {
-    if let Some((_, stem)) = OWN_STEMS.iter().find(|(whole, _)| *whole == word.as_str()) {
-        word.clear();
-        word.push_str(stem);
-        word.push(KEEP_WHOLE);
-    }
+thread_local! {
+    /// The English stemmer and the stems it gave. The words of listings and searches repeat
+    /// (a few thousand words make most of any directory's text), and looking a word up costs
+    /// a fraction of stemming it again: indexing, query analysis and highlighting all stem.
+    static STEMS: RefCell<(frostem::Stemmer, HashMap<Box<str>, Box<str>>)> = RefCell::new((
+        frostem::Stemmer::new(frostem::Algorithm::English),
+        HashMap::new(),
+    ));
 }
 
-fn unprotect(word: &mut String) {
-    if word.ends_with(KEEP_WHOLE) {
-        word.pop();
+/// Stems an English word (other scripts pass unchanged), or gives it its own stem
+/// ([`OWN_STEMS`]).
+fn stem(word: &mut String) {
+    if let Some((_, own)) = OWN_STEMS.iter().find(|(whole, _)| *whole == word.as_str()) {
+        word.clear();
+        word.push_str(own);
+        return;
     }
+    STEMS.with(|stems| {
+        let (stemmer, remembered) = &mut *stems.borrow_mut();
+        if let Some(stemmed) = remembered.get(word.as_str()) {
+            word.clear();
+            word.push_str(stemmed);
+            return;
+        }
+        let stemmed: Box<str> = stemmer.stem(word).into();
+        if remembered.len() >= REMEMBERED_STEMS {
+            remembered.clear();
+        }
+        remembered.insert(word.as_str().into(), stemmed.clone());
+        word.clear();
+        word.push_str(&stemmed);
+    });
 }
 
 /// A token filter that edits each word in place.
@@ -393,6 +415,20 @@ mod tests {
         assert_eq!(analyse("Women’s group"), ["women", "group"]);
         assert_eq!(analyse("carers' café"), ["carer", "cafe"]);
         assert_eq!(analyse("'quoted'"), ["quot"]);
+    }
+
+    #[test]
+    fn a_remembered_stem_is_the_stem() {
+        let words = ["counselling", "services", "housing", "ইংরেজি", "running", "x"];
+        let first: Vec<Vec<String>> = words.iter().map(|w| analyse(w)).collect();
+        let again: Vec<Vec<String>> = words.iter().map(|w| analyse(w)).collect();
+        assert_eq!(first, again);
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        for (word, analysed) in words.iter().zip(&first) {
+            if OWN_STEMS.iter().all(|(whole, _)| whole != word) {
+                assert_eq!(analysed, &[stemmer.stem(word).into_owned()], "{word}");
+            }
+        }
     }
 
     #[test]
