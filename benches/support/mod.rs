@@ -2,6 +2,10 @@
 
 pub mod synth;
 
+/// The binary's allocator (src/main.rs), so that what is measured here is what serves.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -419,7 +419,14 @@ mod tests {
 
     #[test]
     fn a_remembered_stem_is_the_stem() {
-        let words = ["counselling", "services", "housing", "ইংরেজি", "running", "x"];
+        let words = [
+            "counselling",
+            "services",
+            "housing",
+            "ইংরেজি",
+            "running",
+            "x",
+        ];
         let first: Vec<Vec<String>> = words.iter().map(|w| analyse(w)).collect();
         let again: Vec<Vec<String>> = words.iter().map(|w| analyse(w)).collect();
         assert_eq!(first, again);
