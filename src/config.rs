@@ -44,6 +44,8 @@ pub struct ServeConfig {
     pub postcode_lookup_timeout: std::time::Duration,
     /// Searches running or waiting for a thread at once; more are answered 503 at once.
     pub max_searches: usize,
+    /// Services kept ready for answers (see [`crate::catalog::cache`]); 0: none.
+    pub service_cache: usize,
 }
 
 /// Searches at once by default: 4 per CPU core (a search is CPU work; a few more than the
@@ -72,6 +74,7 @@ impl ServeConfig {
             postcode_lookup_url: None,
             postcode_lookup_timeout: std::time::Duration::from_secs(3),
             max_searches: default_max_searches(),
+            service_cache: crate::catalog::cache::DEFAULT_SERVICES,
         }
     }
 }

@@ -102,6 +102,10 @@ enum Command {
         /// Retry-After instead of a growing queue. Default: 4 per CPU core.
         #[arg(long, env = "SIGNPOST_MAX_SEARCHES")]
         max_searches: Option<usize>,
+        /// Services kept ready for answers, joined and placed (the most recently shown; about
+        /// 2 KB each). 0: every answer reads the store.
+        #[arg(long, env = "SIGNPOST_SERVICE_CACHE", default_value_t = signpost::catalog::cache::DEFAULT_SERVICES)]
+        service_cache: usize,
     },
     /// Import ORUK 3.0 service records (JSON array, Page envelope or NDJSON), or `.csv` /
     /// `.xlsx` sheets in the spreadsheet template's columns, into a stopped data directory. A sheet
@@ -272,6 +276,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             postcode_lookup_url,
             postcode_lookup_seconds,
             max_searches,
+            service_cache,
         } => {
             let config = ServeConfig {
                 addr,
@@ -292,6 +297,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                     postcode_lookup_seconds.max(1),
                 ),
                 max_searches: max_searches.unwrap_or_else(signpost::config::default_max_searches),
+                service_cache,
             };
             serve(config)?;
             Ok(ExitCode::SUCCESS)

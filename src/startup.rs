@@ -160,6 +160,7 @@ impl Application {
         let geo_dir = config.geo_dir.clone();
         let seed_wanted = config.seed;
         let assets_dir = config.search_assets.clone();
+        let service_cache = config.service_cache;
         tokio::task::spawn_blocking(move || -> Result<Catalog, StartupError> {
             let geography = Arc::new(crate::geography::load(geo_dir.as_deref())?);
             tracing::info!(
@@ -173,6 +174,7 @@ impl Application {
             });
             tracing::info!(search_assets = %assets.source, "search assets loaded");
             let (catalog, report) = Catalog::open(&data_dir, geography, assets)?;
+            let catalog = catalog.keep_services(service_cache);
             if let Some(reason) = report.rebuilt_index {
                 tracing::info!(reason = %reason, "search index rebuilt");
             }

@@ -8,6 +8,7 @@
 //! been given.
 
 pub mod backup;
+pub mod cache;
 pub mod export;
 pub mod feeds;
 pub mod import;
@@ -66,6 +67,7 @@ pub struct Catalog {
     indexer_handle: IndexerHandle,
     write_lock: Mutex<()>,
     data_dir: PathBuf,
+    services: cache::ServiceCache,
 }
 
 /// One result: a placed service (and, for `/service_at_locations`, which of its links),
@@ -74,7 +76,7 @@ pub struct Found {
     /// The link, for a service_at_location result.
     pub link: Option<ServiceAtLocationId>,
     /// The service.
-    pub placed: PlacedService,
+    pub placed: Arc<PlacedService>,
     /// The matching part of the description, as safe HTML.
     pub highlight: Option<String>,
 }
@@ -143,6 +145,7 @@ impl Catalog {
             indexer_handle,
             write_lock: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
+            services: cache::ServiceCache::new(cache::DEFAULT_SERVICES),
         };
         Ok((
             catalog,
@@ -150,6 +153,18 @@ impl Catalog {
                 rebuilt_index: rebuild_reason,
             },
         ))
+    }
+
+    /// Keeps up to `capacity` services ready for answers instead of
+    /// [`cache::DEFAULT_SERVICES`] (0: every answer reads the store).
+    pub fn keep_services(mut self, capacity: usize) -> Self {
+        self.services = cache::ServiceCache::new(capacity);
+        self
+    }
+
+    /// The services kept ready for answers.
+    pub fn kept_services(&self) -> &cache::ServiceCache {
+        &self.services
     }
 
     /// The data directory.
@@ -192,6 +207,14 @@ impl Catalog {
         changes: &ChangeSet,
     ) -> Result<Applied, CatalogError> {
         let applied = self.store.apply(changes, Utc::now())?;
+        // Answers show taxonomies' names beside their terms: a changed taxonomy is shown by
+        // services the index need not re-read.
+        if changes.taxonomies.is_empty() {
+            self.services
+                .forget(applied.affected_services.iter().copied());
+        } else {
+            self.services.forget_all();
+        }
         if !applied.affected_services.is_empty() {
             self.indexer_handle.update(
                 applied.affected_services.iter().copied().collect(),
@@ -209,6 +232,7 @@ impl Catalog {
         service: ServiceId,
         generation: u64,
     ) {
+        self.services.forget([service]);
         self.indexer_handle.update(vec![service], generation);
     }
 
@@ -240,11 +264,22 @@ impl Catalog {
         Ok(join::full_service(self.store.as_ref(), id)?)
     }
 
-    /// A joined service placed on the map.
-    pub fn placed_service(&self, id: ServiceId) -> Result<Option<PlacedService>, CatalogError> {
-        Ok(self
-            .full_service(id)?
-            .map(|full| self.geography.place_service(full)))
+    /// A joined service placed on the map, as answers show it (kept ready for the next
+    /// answer: see [`cache`]).
+    pub fn placed_service(
+        &self,
+        id: ServiceId,
+    ) -> Result<Option<Arc<PlacedService>>, CatalogError> {
+        let miss = match self.services.get(id) {
+            Ok(placed) => return Ok(Some(placed)),
+            Err(miss) => miss,
+        };
+        let Some(full) = self.full_service(id)? else {
+            return Ok(None);
+        };
+        let placed = Arc::new(self.geography.place_service(full));
+        self.services.keep(miss, id, &placed);
+        Ok(Some(placed))
     }
 
     /// Searches services, or services at locations (by the query's target). Blocking.
@@ -328,7 +363,7 @@ impl Catalog {
     pub fn link(
         &self,
         id: ServiceAtLocationId,
-    ) -> Result<Option<(ServiceAtLocationId, PlacedService)>, CatalogError> {
+    ) -> Result<Option<(ServiceAtLocationId, Arc<PlacedService>)>, CatalogError> {
         let Some(service_id) = self.store.service_for_link(id)? else {
             return Ok(None);
         };

@@ -4,6 +4,7 @@
 //! needs.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::{Catalog, CatalogError};
 use crate::domain::ids::TaxonomyTermId;
@@ -54,7 +55,7 @@ pub struct NoResults {
     /// Ways forward, most promising first.
     pub suggestions: Vec<Suggestion>,
     /// Borough-wide helplines and online services for the related needs.
-    pub helplines: Vec<PlacedService>,
+    pub helplines: Vec<Arc<PlacedService>>,
 }
 
 /// The `parameter` of a suggestion to drop every filter and keep the words.
@@ -252,7 +253,7 @@ fn helplines(
     catalog: &Catalog,
     query: &ServiceQuery,
     needs: &[TaxonomyTerm],
-) -> Result<Vec<PlacedService>, CatalogError> {
+) -> Result<Vec<Arc<PlacedService>>, CatalogError> {
     if needs.is_empty() {
         return Ok(Vec::new());
     }

@@ -238,14 +238,20 @@ pub const OWN_STEMS: [(&str, &str); 11] = [
 /// Words stemmed by one thread, remembered: at most this many, then forgotten all at once.
 const REMEMBERED_STEMS: usize = 1 << 15;
 
+/// The English stemmer and the stems it gave.
+struct Stems {
+    stemmer: frostem::Stemmer,
+    remembered: HashMap<Box<str>, Box<str>>,
+}
+
 thread_local! {
-    /// The English stemmer and the stems it gave. The words of listings and searches repeat
-    /// (a few thousand words make most of any directory's text), and looking a word up costs
-    /// a fraction of stemming it again: indexing, query analysis and highlighting all stem.
-    static STEMS: RefCell<(frostem::Stemmer, HashMap<Box<str>, Box<str>>)> = RefCell::new((
-        frostem::Stemmer::new(frostem::Algorithm::English),
-        HashMap::new(),
-    ));
+    /// One thread's stems. The words of listings and searches repeat (a few thousand words
+    /// make most of any directory's text), and looking a word up costs a fraction of
+    /// stemming it again: indexing, query analysis and highlighting all stem.
+    static STEMS: RefCell<Stems> = RefCell::new(Stems {
+        stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        remembered: HashMap::new(),
+    });
 }
 
 /// Stems an English word (other scripts pass unchanged), or gives it its own stem
@@ -257,7 +263,10 @@ fn stem(word: &mut String) {
         return;
     }
     STEMS.with(|stems| {
-        let (stemmer, remembered) = &mut *stems.borrow_mut();
+        let Stems {
+            stemmer,
+            remembered,
+        } = &mut *stems.borrow_mut();
         if let Some(stemmed) = remembered.get(word.as_str()) {
             word.clear();
             word.push_str(stemmed);

@@ -41,7 +41,7 @@ fn search(catalog: &Catalog, text: &str) -> Vec<String> {
         .unwrap()
         .found
         .into_iter()
-        .map(|found| found.placed.full.service.name)
+        .map(|found| found.placed.full.service.name.clone())
         .collect()
 }
 

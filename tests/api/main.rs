@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod import_export;
 mod index_lifecycle;
+mod kept_services;
 mod moderation;
 mod notes;
 mod open_data;

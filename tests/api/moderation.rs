@@ -95,7 +95,7 @@ fn names_found(catalog: &Catalog, text: &str) -> Vec<String> {
         .unwrap()
         .found
         .into_iter()
-        .map(|f| f.placed.full.service.name)
+        .map(|f| f.placed.full.service.name.clone())
         .collect()
 }
 

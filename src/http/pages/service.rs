@@ -1,6 +1,8 @@
 //! `GET /service/{id}`: everything a person needs to use a service, and "report a problem
 //! with this listing" (`POST /service/{id}/report`).
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -121,7 +123,7 @@ pub(super) async fn load(
     state: &web::Data<AppState>,
     id: ServiceId,
     context: &PageContext,
-) -> Result<(PlacedService, Option<String>), PageError> {
+) -> Result<(Arc<PlacedService>, Option<String>), PageError> {
     let catalog = state.catalog.clone();
     let found = blocking(move || {
         let placed = catalog.placed_service(id)?;

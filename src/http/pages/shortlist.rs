@@ -3,6 +3,8 @@
 //! the browser closes, so a shared library computer does not keep it); nothing about it is
 //! stored on the server. A share link carries only service ids and the language.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -225,7 +227,7 @@ async fn load(
     state: &web::Data<AppState>,
     ids: Vec<ServiceId>,
     context: &PageContext,
-) -> Result<Vec<PlacedService>, PageError> {
+) -> Result<Vec<Arc<PlacedService>>, PageError> {
     let catalog = state.catalog.clone();
     blocking(move || {
         let mut found = Vec::new();
@@ -245,7 +247,7 @@ async fn load(
 fn items(
     context: &PageContext,
     list: &Shortlist,
-    placed: &[PlacedService],
+    placed: &[Arc<PlacedService>],
     now: chrono::NaiveDateTime,
 ) -> Vec<Item> {
     let t = context.t();
