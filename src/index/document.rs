@@ -8,7 +8,10 @@ use tantivy::schema::{Field, Term, Value};
 use tantivy::{DateTime, TantivyDocument};
 
 use super::geo::encode_point;
-use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE};
+use super::schema::{
+    Fields, KIND_ORDER_SERVICE, KIND_ORDER_SERVICE_AT_LOCATION, KIND_SERVICE,
+    KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE,
+};
 use crate::domain::aggregate::FullService;
 use crate::domain::location::Location;
 use crate::domain::opening::{ALL_DAYS, OpeningWindow, Recurrence};
@@ -64,6 +67,7 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     service_doc.add_text(fields.id, service.id.to_string());
     service_doc.add_u64(fields.tiebreak, tiebreak(service.id.as_uuid()));
     service_doc.add_text(fields.kind, KIND_SERVICE);
+    service_doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
     for location in full.locations.values() {
         add_place(fields, &mut service_doc, location);
     }
@@ -111,6 +115,7 @@ fn link_document(
     doc.add_text(fields.id, link.id.to_string());
     doc.add_u64(fields.tiebreak, tiebreak(link.id.as_uuid()));
     doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
+    doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {
         add_place(fields, &mut doc, location);
     }

@@ -117,7 +117,10 @@ impl SearchIndex {
             Err(reason) => {
                 recreate_directory(dir)?;
                 (
-                    Index::create_in_dir(dir, schema)?,
+                    Index::builder()
+                        .schema(schema)
+                        .settings(schema::settings())
+                        .create_in_dir(dir)?,
                     IndexStatus::NeedsRebuild(reason),
                 )
             }
@@ -452,6 +455,9 @@ fn open_existing(
     let index = Index::open(directory).map_err(|error| format!("index unreadable ({error})"))?;
     if &index.schema() != schema {
         return Err("index built with a different schema".to_owned());
+    }
+    if index.settings().sort_by_field != schema::settings().sort_by_field {
+        return Err("index built with a different document order".to_owned());
     }
     let metas = index
         .load_metas()

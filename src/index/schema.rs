@@ -4,14 +4,14 @@
 //! built under another version is rebuilt from the store at start-up. (Changes to the
 //! editable search assets are caught by their fingerprint instead.)
 
-use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -26,6 +26,9 @@ pub struct Fields {
     pub id: Field,
     /// `service` or `service_at_location`.
     pub kind: Field,
+    /// The kind as a number, [`KIND_ORDER_SERVICE`] or [`KIND_ORDER_SERVICE_AT_LOCATION`]:
+    /// the index is sorted by it (see [`settings`]).
+    pub kind_order: Field,
     /// The service the document belongs to (deletes go by this).
     pub service_id: Field,
     /// The first 16 bytes of the lower-cased name, as two big-endian numbers: name order.
@@ -154,6 +157,8 @@ pub mod names {
     pub const NAME_ORDER: [&str; 2] = ["name_order_0", "name_order_1"];
     /// Id tie-break.
     pub const TIEBREAK: &str = "tiebreak";
+    /// The kind, as a number.
+    pub const KIND_ORDER: &str = "kind_order";
     /// Wards of the places.
     pub const WARD: &str = "ward";
     /// Localities of the places.
@@ -193,6 +198,7 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         kind: builder.add_text_field("kind", STRING),
+        kind_order: builder.add_u64_field(names::KIND_ORDER, FAST),
         service_id: builder.add_text_field("service_id", STRING),
         name_order: [
             builder.add_u64_field(names::NAME_ORDER[0], FAST),
@@ -251,6 +257,26 @@ pub fn build() -> (Schema, Fields) {
         ],
     };
     (builder.build(), fields)
+}
+
+/// [`Fields::kind_order`] of a service's document.
+pub const KIND_ORDER_SERVICE: u64 = 0;
+/// [`Fields::kind_order`] of a service_at_location's document.
+pub const KIND_ORDER_SERVICE_AT_LOCATION: u64 = 1;
+
+/// The index's settings: every segment holds its services' documents first, then the
+/// service_at_locations' (sorted by [`Fields::kind_order`]). A search is for one kind, and
+/// its words match documents of both: once the words' postings pass the last document of
+/// the kind searched, the search ends, instead of walking every posting of the other
+/// kind to find that none is of its kind (about half of every search's postings).
+pub fn settings() -> IndexSettings {
+    IndexSettings {
+        sort_by_field: Some(IndexSortByField {
+            field: names::KIND_ORDER.to_owned(),
+            order: Order::Asc,
+        }),
+        ..IndexSettings::default()
+    }
 }
 
 /// Registers the analysers the schema names; needed every time an index is opened.

@@ -279,3 +279,59 @@ fn segments_left_by_many_commits_are_merged_when_the_indexer_is_idle() {
     assert_eq!(rebuilt, None, "the merge kept the commit record");
     assert_eq!(reopened.index().num_segments(), 1);
 }
+
+/// The kind of every document of every segment, in document order (0: a service,
+/// 1: a service_at_location), read from the index files as they are.
+fn kinds_by_segment(dir: &Path) -> Vec<Vec<u64>> {
+    let index = tantivy::Index::open_in_dir(dir.join("index")).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| {
+            let kinds = segment.fast_fields().u64("kind_order").unwrap();
+            (0..segment.max_doc())
+                .filter(|doc| {
+                    segment
+                        .alive_bitset()
+                        .is_none_or(|alive| alive.is_alive(*doc))
+                })
+                .map(|doc| kinds.first(doc).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_segment_holds_its_services_before_its_service_at_locations() {
+    let dir = fixture_dir();
+    {
+        let (catalog, _) = reopen(dir.path());
+        // Another version of every service, written after the first: new segments, and
+        // deleted documents in the old.
+        let store = catalog.store();
+        let services: Vec<_> = store
+            .service_ids()
+            .unwrap()
+            .into_iter()
+            .map(|id| {
+                let mut service = store.service(id).unwrap().unwrap();
+                service.name.push_str(" (renamed)");
+                service
+            })
+            .collect();
+        catalog
+            .apply(&ChangeSet {
+                services,
+                ..ChangeSet::default()
+            })
+            .unwrap();
+        catalog.wait_for_index().unwrap();
+    }
+    let segments = kinds_by_segment(dir.path());
+    let all: Vec<u64> = segments.concat();
+    assert!(all.contains(&0) && all.contains(&1), "{segments:?}");
+    for kinds in &segments {
+        assert!(kinds.is_sorted(), "a segment out of order: {kinds:?}");
+    }
+}
