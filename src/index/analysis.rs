@@ -54,10 +54,14 @@ pub fn bengali_stem(word: &str) -> Option<&str> {
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
-/// The words of one text.
-pub struct WordStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The words of one text, found one at a time into one reused token (analysis runs for
+/// every listing indexed, every search and every highlighted result).
+pub struct WordStream<'a> {
+    text: &'a str,
+    /// Where the search for the next word starts.
+    cursor: usize,
+    token: Token,
+    words: usize,
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -71,56 +75,82 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
 }
 
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = WordStream;
+/// Where the first word of `text` at or after byte `from` is: its start and end.
+fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut start: Option<usize> = None;
+    let mut chars = text[from..].char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        // An apostrophe inside a word is part of it, and dropped: don't, carer's.
+        let inside = is_apostrophe(c)
+            && start.is_some()
+            && chars.peek().is_some_and(|(_, next)| next.is_alphabetic());
+        match (is_word_char(c) || inside, start) {
+            (true, None) => start = Some(from + at),
+            (false, Some(word)) => return Some((word, from + at)),
+            _ => {}
+        }
+    }
+    start.map(|word| (word, text.len()))
+}
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        let mut tokens = Vec::new();
-        let mut start: Option<usize> = None;
-        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
-            let raw = &text[from..to];
-            // Most words are plain ASCII: already in NFC, with no Bengali ending to strip.
-            let word = if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                raw.to_owned()
-            } else {
-                let word: String = raw.nfc().filter(|c| !is_apostrophe(*c)).collect();
-                match bengali_stem(&word) {
-                    Some(stem) => stem.to_owned(),
-                    None => word,
-                }
-            };
-            let position = tokens.len();
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text: word,
-                position_length: 1,
-            });
-        };
-        let mut chars = text.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            // An apostrophe inside a word is part of it, and dropped: don't, carer's.
-            let inside = is_apostrophe(c)
-                && start.is_some()
-                && chars.peek().is_some_and(|(_, next)| next.is_alphabetic());
-            match (is_word_char(c) || inside, start) {
-                (true, None) => start = Some(at),
-                (false, Some(from)) => {
-                    push(from, at, &mut tokens);
-                    start = None;
-                }
-                _ => {}
-            }
+/// Writes the word `raw` as analysis starts from it: in NFC, without apostrophes, and
+/// with a Bengali ending stripped.
+fn write_word(raw: &str, into: &mut String) {
+    into.clear();
+    // Most words are plain ASCII: already in NFC, with no Bengali ending to strip.
+    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        into.push_str(raw);
+        return;
+    }
+    let word: String = raw.nfc().filter(|c| !is_apostrophe(*c)).collect();
+    into.push_str(bengali_stem(&word).unwrap_or(&word));
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            text,
+            cursor: 0,
+            token: Token::default(),
+            words: 0,
         }
-        if let Some(from) = start {
-            push(from, text.len(), &mut tokens);
-        }
-        WordStream { tokens, next: 0 }
     }
 }
 
-impl TokenStream for WordStream {
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((from, to)) = next_word(self.text, self.cursor) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        self.cursor = to;
+        write_word(&self.text[from..to], &mut self.token.text);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.words;
+        self.token.position_length = 1;
+        self.words += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// Tokens made beforehand, handed out in order.
+pub struct TokenList {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for TokenList {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -150,10 +180,10 @@ impl PairTokenizer {
 }
 
 impl Tokenizer for PairTokenizer {
-    type TokenStream<'a> = WordStream;
+    type TokenStream<'a> = TokenList;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        WordStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList {
+        TokenList {
             tokens: pairs(&analysed(&mut self.0, text)),
             next: 0,
         }
@@ -476,6 +506,52 @@ mod tests {
             positioned(&mut analyzer, "nowhere to live"),
             [(0, "nowher".to_owned()), (2, "live".to_owned())]
         );
+    }
+
+    /// The words of `text` as the tokenizer found them when it made them all at once.
+    fn words_made_at_once(text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut found = Vec::new();
+        let mut start: Option<usize> = None;
+        let push = |from: usize, to: usize, found: &mut Vec<(usize, usize, usize, String)>| {
+            let raw = &text[from..to];
+            let word: String = raw.nfc().filter(|c| !is_apostrophe(*c)).collect();
+            let word = bengali_stem(&word).map_or_else(|| word.clone(), str::to_owned);
+            found.push((found.len(), from, to, word));
+        };
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let inside = is_apostrophe(c)
+                && start.is_some()
+                && chars.peek().is_some_and(|(_, next)| next.is_alphabetic());
+            match (is_word_char(c) || inside, start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    push(from, at, &mut found);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            push(from, text.len(), &mut found);
+        }
+        found
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_found_one_at_a_time_are_the_words(
+            text in "([a-zA-Z0-9' \u{2019}.,éü\u{301}]|খাবার|দের|\u{9bc}|\u{200c}|ক্লাস){0,40}"
+        ) {
+            let mut tokenizer = WordTokenizer;
+            let mut stream = tokenizer.token_stream(&text);
+            let mut found = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                found.push((token.position, token.offset_from, token.offset_to, token.text.clone()));
+            }
+            proptest::prop_assert_eq!(found, words_made_at_once(&text));
+        }
     }
 
     #[test]
