@@ -11,6 +11,7 @@
 //! Searching is CPU work: callers run [`SearchIndex::search`] off the async executor.
 
 pub mod analysis;
+mod directory;
 pub mod document;
 mod facets;
 pub mod geo;
@@ -28,7 +29,6 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::directory::MmapDirectory;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
@@ -37,6 +37,7 @@ pub use query::TextPlan;
 
 use crate::search::assets::SearchAssets;
 use crate::search::query::{Hits, ServiceQuery};
+use directory::DerivedDirectory;
 use schema::Fields;
 use synonyms::{SearchWords, Synonyms};
 
@@ -116,11 +117,12 @@ impl SearchIndex {
             Ok((index, generation)) => (index, IndexStatus::AtGeneration(generation)),
             Err(reason) => {
                 recreate_directory(dir)?;
+                let directory = DerivedDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
                 (
                     Index::builder()
                         .schema(schema)
                         .settings(schema::settings())
-                        .create_in_dir(dir)?,
+                        .open_or_create(directory)?,
                     IndexStatus::NeedsRebuild(reason),
                 )
             }
@@ -448,7 +450,7 @@ fn open_existing(
         return Err("no index yet".to_owned());
     }
     let directory =
-        MmapDirectory::open(dir).map_err(|error| format!("no index directory ({error})"))?;
+        DerivedDirectory::open(dir).map_err(|error| format!("no index directory ({error})"))?;
     if !Index::exists(&directory).map_err(|error| format!("index unreadable ({error})"))? {
         return Err("no index yet".to_owned());
     }
