@@ -190,14 +190,13 @@ struct Worker {
 impl Worker {
     fn run(mut self, receiver: Receiver<Job>) {
         loop {
+            // Every idle period, not only the first: segments committed while a merge ran
+            // are merged once it is done, even if no write comes after it.
             let first = match receiver.recv_timeout(IDLE) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
                     self.merge_when_worth_it();
-                    match receiver.recv() {
-                        Ok(job) => job,
-                        Err(_) => return,
-                    }
+                    continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             };
