@@ -15,8 +15,8 @@
 
 use std::sync::Arc;
 
-use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
+use tantivy::collector::sort_key::{Comparator, NaturalComparator};
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer, TopNComputer};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentReader};
 
@@ -150,12 +150,47 @@ impl SegmentSortKeyComputer for RankSegment {
         )
     }
 
+    /// A document whose key cannot reach the page's current threshold is dropped from its
+    /// score alone, without reading its columns (most matches of a broad search).
+    #[inline]
+    fn compute_sort_key_and_collect<C: Comparator<RankKey>>(
+        &mut self,
+        doc: DocId,
+        score: Score,
+        top_n: &mut TopNComputer<RankKey, DocId, C>,
+    ) {
+        if let (Some(threshold), Some(bound)) = (&top_n.threshold, self.bound(score))
+            && bound < threshold.0
+        {
+            return;
+        }
+        let key = self.segment_sort_key(doc, score);
+        top_n.push(key, doc);
+    }
+
     fn convert_segment_sort_key(&self, key: RankKey) -> RankKey {
         key
     }
 }
 
 impl RankSegment {
+    /// The most [`Self::rank`] can be for a document with this score, when the score says
+    /// (quality and distance decay are at most 1, and they only multiply text relevance):
+    /// computed with the same additions in the same order, so rounding keeps it an upper
+    /// bound. `None` when the rank is not bounded by the score (browsing, nearest first).
+    fn bound(&self, score: Score) -> Option<f64> {
+        let (tiers, text) = split(score);
+        match self.mode {
+            Mode::Relevance => Some(tiers * TIER_KEY + text),
+            Mode::Nearby {
+                text: true,
+                by_distance: false,
+                ..
+            } => Some(rank_key(Some(0.0), Some(text)) + tiers * TIER_KEY),
+            Mode::Nearby { .. } | Mode::Browse => None,
+        }
+    }
+
     fn rank(&self, doc: DocId, score: Score) -> f64 {
         let quality = self.quality(doc);
         let (tiers, text) = split(score);
@@ -226,6 +261,102 @@ pub fn rank_key(nearest_metres: Option<f64>, relevance: Option<f64>) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{FAST, IndexRecordOption, STRING, Schema, TEXT, Term};
+    use tantivy::{DocAddress, Index, TantivyDocument};
+
+    /// An index of `count` matching documents whose scores, freshness, closure, names and
+    /// places vary (a small linear congruential sequence: the same every run), and its term.
+    fn varied_index(count: u64) -> (Index, Term) {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let kind = schema.add_text_field("kind", STRING);
+        let assured = schema.add_i64_field(names::ASSURED_DAY, FAST);
+        let closed = schema.add_u64_field(names::CLOSED, FAST);
+        let order = names::NAME_ORDER.map(|name| schema.add_u64_field(name, FAST));
+        let tiebreak = schema.add_u64_field(names::TIEBREAK, FAST);
+        let site = schema.add_u64_field(names::SITE_POINT, FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut seed = 20_261_206u64;
+        let mut next = |modulo: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % modulo
+        };
+        for n in 0..count {
+            let mut doc = TantivyDocument::new();
+            let words = "food ".repeat(1 + next(4) as usize) + &"other ".repeat(next(30) as usize);
+            doc.add_text(body, &words);
+            doc.add_text(kind, "service");
+            doc.add_i64(assured, [0, 20_000, 19_000][next(3) as usize]);
+            doc.add_u64(closed, u64::from(next(5) == 0));
+            // Few distinct names, so that equal ranks fall to names and the tie-break.
+            doc.add_u64(order[0], next(3));
+            doc.add_u64(order[1], next(2));
+            doc.add_u64(tiebreak, n);
+            let point = LatLon::new(51.5 + next(100) as f64 / 1_000.0, -0.05).unwrap();
+            doc.add_u64(site, super::super::geo::encode_point(point));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, Term::from_field_text(body, "food"))
+    }
+
+    #[test]
+    fn a_page_is_the_head_of_the_whole_order_in_every_mode() {
+        let count = 600;
+        let (index, term) = varied_index(count);
+        let searcher = index.reader().unwrap().searcher();
+        let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+        let centre = LatLon::new(51.55, -0.05).unwrap();
+        let modes = [
+            Mode::Relevance,
+            Mode::Nearby {
+                centre,
+                text: true,
+                by_distance: false,
+            },
+            Mode::Nearby {
+                centre,
+                text: true,
+                by_distance: true,
+            },
+            Mode::Browse,
+        ];
+        for mode in modes {
+            let rank = || Rank::new(mode, 20_010);
+            // Every match at once: the page never fills, so no threshold ever drops one.
+            let all: Vec<DocAddress> = searcher
+                .search(
+                    &query,
+                    &TopDocs::with_limit(count as usize).order_by(rank()),
+                )
+                .unwrap()
+                .into_iter()
+                .map(|(_, address)| address)
+                .collect();
+            assert_eq!(all.len(), count as usize);
+            for (size, offset) in [(1, 0), (3, 0), (5, 7), (20, 0), (20, 40)] {
+                let page: Vec<DocAddress> = searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(size)
+                            .and_offset(offset)
+                            .order_by(rank()),
+                    )
+                    .unwrap()
+                    .into_iter()
+                    .map(|(_, address)| address)
+                    .collect();
+                assert_eq!(
+                    page,
+                    all[offset..offset + size],
+                    "{mode:?}: a page of {size} from {offset}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn tiers_and_text_relevance_are_told_apart() {
