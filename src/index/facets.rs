@@ -116,6 +116,8 @@ struct AreaCounter {
     cover: Option<StrColumn>,
     areas: Vec<AreaOrds>,
     counts: Vec<usize>,
+    /// Per document: which areas it was found in (scratch, one per area).
+    found: Vec<bool>,
 }
 
 impl AreaCounter {
@@ -137,27 +139,58 @@ impl AreaCounter {
                 })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
+        // A column no area is in need not be read.
+        let place = place.filter(|_| areas.iter().any(|area| area.place.is_some()));
+        let cover = cover.filter(|_| areas.iter().any(|area| area.cover.is_some()));
         Ok(Self {
             place,
             cover,
             counts: vec![0; areas.len()],
+            found: vec![false; areas.len()],
             areas,
         })
     }
 
+    /// Reads the document's place and coverage values once each, whatever the number of
+    /// areas counted.
     fn collect(&mut self, doc: DocId, national: bool) {
         if national {
             self.counts.iter_mut().for_each(|count| *count += 1);
             return;
         }
-        let has = |column: &Option<StrColumn>, ord: Option<u64>| match (column, ord) {
-            (Some(column), Some(ord)) => column.term_ords(doc).any(|found| found == ord),
-            _ => false,
-        };
-        for (area, count) in self.areas.iter().zip(&mut self.counts) {
-            if has(&self.place, area.place) || has(&self.cover, area.cover) {
-                *count += 1;
-            }
+        self.found.fill(false);
+        mark(
+            &mut self.found,
+            &self.areas,
+            self.place.as_ref(),
+            doc,
+            |area| area.place,
+        );
+        mark(
+            &mut self.found,
+            &self.areas,
+            self.cover.as_ref(),
+            doc,
+            |area| area.cover,
+        );
+        for (found, count) in self.found.iter().zip(&mut self.counts) {
+            *count += usize::from(*found);
+        }
+    }
+}
+
+/// Marks the areas whose ordinal (`ord_of`) is among the document's values in `column`.
+fn mark(
+    found: &mut [bool],
+    areas: &[AreaOrds],
+    column: Option<&StrColumn>,
+    doc: DocId,
+    ord_of: fn(&AreaOrds) -> Option<u64>,
+) {
+    let Some(column) = column else { return };
+    for ord in column.term_ords(doc) {
+        for (area, found) in areas.iter().zip(found.iter_mut()) {
+            *found |= ord_of(area) == Some(ord);
         }
     }
 }
