@@ -16,8 +16,8 @@ use std::sync::Arc;
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, DocId, SegmentReader};
@@ -29,6 +29,7 @@ use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, names};
 use super::synonyms::{Phrase, Unit};
 use crate::domain::geo::BoundingBox;
 use crate::domain::opening::{OpeningQuery, OpeningWindow};
+use crate::domain::service::ServiceStatus;
 use crate::search::query::{
     Area, AreaGroup, AreaKind, FacetDimension, Filters, Near, ServiceQuery, Target,
 };
@@ -217,11 +218,6 @@ fn filters(
     without: Option<FacetDimension>,
 ) -> Vec<Box<dyn Query>> {
     let keep = |dimension: FacetDimension| without != Some(dimension);
-    let statuses: Vec<&str> = filters
-        .statuses
-        .iter()
-        .map(|status| status.as_str())
-        .collect();
     let routes: Vec<&str> = filters
         .referral_routes
         .iter()
@@ -229,7 +225,7 @@ fn filters(
         .collect();
     let languages: Vec<&str> = filters.languages.iter().map(|code| code.as_str()).collect();
     let mut queries: Vec<Box<dyn Query>> = [
-        any_of(fields.status, &statuses),
+        status_filter(fields, &filters.statuses),
         any_of(fields.taxonomy_id, &strings(&filters.taxonomy_ids)),
         any_of(fields.organization_id, &strings(&filters.organization_ids)),
     ]
@@ -313,6 +309,31 @@ fn filters(
         queries.push(opening_filter(opening.clone(), filters.today()));
     }
     queries
+}
+
+/// Listings with one of `statuses` (none: no filter). A set with `active` in it, like the
+/// default (active and temporarily closed), is looked up as the other statuses left out:
+/// nearly every listing is active, and a filter that is a union of terms walks the
+/// postings of every document it matches whenever a search skips ahead through it (a fifth
+/// of a search's time at 100k services), while leaving out the few inactive and defunct
+/// listings skips through short postings.
+fn status_filter(fields: &Fields, statuses: &[ServiceStatus]) -> Option<Box<dyn Query>> {
+    if !statuses.contains(&ServiceStatus::Active) {
+        let wanted: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
+        return any_of(fields.status, &wanted);
+    }
+    let others: Vec<Term> = ServiceStatus::ALL
+        .iter()
+        .filter(|status| !statuses.contains(status))
+        .map(|status| text_term(fields.status, status.as_str()))
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    Some(non_scoring(Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+        (Occur::MustNot, any_term(others.into_iter())),
+    ]))))
 }
 
 /// Open at the search's London time (exactly: monthly windows open only in their week).

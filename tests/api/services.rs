@@ -46,6 +46,35 @@ async fn inactive_and_defunct_services_never_appear_unless_asked_for() {
         app.names("/services?status=temporarily%20closed").await,
         ["Somali Women's Group"]
     );
+    // Sets with `active` are looked up as the other statuses left out: the same listings.
+    assert_eq!(
+        sorted_names(&app, "/services?status=active&status=inactive").await,
+        [
+            "Bow Lunch Club",
+            "Listening Line",
+            "Night Shelter",
+            "Old Debt Clinic",
+            "Winter Food Bank",
+            "Youth Boxing"
+        ]
+    );
+    let every = sorted_names(
+        &app,
+        "/services?status=active&status=inactive&status=defunct&status=temporarily%20closed",
+    )
+    .await;
+    assert_eq!(every.len(), all.len() + 2, "{every:?}");
+    let shown_food = sorted_names(&app, "/services?search=food").await;
+    let active_food = sorted_names(&app, "/services?search=food&status=active").await;
+    assert!(active_food.contains(&"Winter Food Bank".to_owned()));
+    assert_eq!(
+        active_food,
+        shown_food
+            .into_iter()
+            .filter(|name| name != "Somali Women's Group")
+            .collect::<Vec<_>>(),
+        "the defunct Closed Food Co-op never, the temporarily closed group not when only active is asked for"
+    );
     let closed = app
         .get_json("/services/50000000-0000-4000-8000-000000000006")
         .await;
