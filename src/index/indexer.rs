@@ -131,6 +131,7 @@ impl Indexer {
                     writer,
                     generation,
                     merging: shared,
+                    merge_failed: Arc::new(AtomicBool::new(false)),
                     lag: Arc::clone(&lag),
                 }
                 .run(receiver)
@@ -183,6 +184,9 @@ struct Worker {
     generation: u64,
     /// Set while a merge runs in the background.
     merging: Arc<AtomicBool>,
+    /// Set when a merge failed (a full disk, say): the next is tried after the next write,
+    /// not at every idle period.
+    merge_failed: Arc<AtomicBool>,
     /// Acknowledged write to searchable, per commit.
     lag: Arc<Histogram>,
 }
@@ -216,6 +220,7 @@ impl Worker {
     }
 
     fn apply(&mut self, jobs: Vec<Job>) {
+        self.merge_failed.store(false, Ordering::Release);
         let started = std::time::Instant::now();
         let mut flushes = Vec::new();
         let mut services = Vec::new();
@@ -317,7 +322,7 @@ impl Worker {
     /// Starts merging every segment into one when they are [many](MOST_SEGMENTS) or the
     /// small ones hold [enough](SMALL_SHARE) of the documents, unless a merge is running.
     fn merge_when_worth_it(&mut self) {
-        if self.merging.load(Ordering::Acquire) {
+        if self.merging.load(Ordering::Acquire) || self.merge_failed.load(Ordering::Acquire) {
             return;
         }
         let Ok(segments) = self.index.index.searchable_segment_metas() else {
@@ -333,7 +338,11 @@ impl Worker {
         let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
         let merge = self.writer.merge(&ids);
         self.merging.store(true, Ordering::Release);
-        let (merging, index) = (Arc::clone(&self.merging), Arc::clone(&self.index));
+        let (merging, failed, index) = (
+            Arc::clone(&self.merging),
+            Arc::clone(&self.merge_failed),
+            Arc::clone(&self.index),
+        );
         let count = ids.len();
         let spawned = std::thread::Builder::new()
             .name("signpost-merge".to_owned())
@@ -351,6 +360,7 @@ impl Worker {
                         );
                     }
                     Err(error) => {
+                        failed.store(true, Ordering::Release);
                         tracing::warn!(error = %error, "merging search index segments failed")
                     }
                 }
