@@ -208,21 +208,24 @@ impl OpeningWindow {
 
     /// Whether an opening starts on `date`.
     pub fn starts_on(&self, date: NaiveDate) -> bool {
-        if !self.valid_on(date) || self.days & (1 << weekday_of(date).index()) == 0 {
+        if self.days & (1 << weekday_of(date).index()) == 0 || !self.valid_on(date) {
             return false;
         }
         let day = i32::try_from(date.day()).unwrap_or(0);
-        let month_days = i32::try_from(days_in_month(date)).unwrap_or(31);
+        let month_days = || i32::try_from(days_in_month(date)).unwrap_or(31);
         match self.recurrence {
             Recurrence::Weekly => true,
             Recurrence::NthInMonth(n) if n > 0 => (day - 1) / 7 + 1 == i32::from(n),
-            Recurrence::NthInMonth(n) => (month_days - day) / 7 + 1 == -i32::from(n),
+            Recurrence::NthInMonth(n) => (month_days() - day) / 7 + 1 == -i32::from(n),
             Recurrence::DayOfMonth(n) if n > 0 => day == i32::from(n),
-            Recurrence::DayOfMonth(n) => day == month_days + 1 + i32::from(n),
+            Recurrence::DayOfMonth(n) => day == month_days() + 1 + i32::from(n),
         }
     }
 
     fn valid_on(&self, date: NaiveDate) -> bool {
+        if self.valid_from == i32::MIN && self.valid_to == i32::MAX {
+            return true;
+        }
         let day_number = days_since_epoch(date);
         self.valid_from <= day_number && day_number <= self.valid_to
     }
@@ -278,38 +281,66 @@ pub enum OpeningStatus {
 
 /// Whether the windows are open at `now`, and when that changes; `None` when there are no
 /// windows (no opening hours listed).
+///
+/// The openings are looked at day by day from yesterday (an overnight opening may still
+/// be running) and merged where they touch. Every opening that starts on a day starts
+/// before any of a later day's, so taken day by day, and in order within each day, they
+/// come in the order they start: a merged span is settled once the next one starts after
+/// its end, and the first settled span that holds `now`, or starts after it, is the answer.
+/// Most answers are found within a day or two, not the [`LOOK_AHEAD_DAYS`].
 pub fn opening_status(windows: &[OpeningWindow], now: NaiveDateTime) -> Option<OpeningStatus> {
     if windows.is_empty() {
         return None;
     }
     let today = now.date();
-    let mut spans: Vec<(NaiveDateTime, NaiveDateTime)> = (-1..=LOOK_AHEAD_DAYS)
-        .map(|offset| today + Duration::days(offset))
-        .flat_map(|date| {
+    let horizon = today.and_time(NaiveTime::MIN) + Duration::days(LOOK_AHEAD_DAYS);
+    let settle = |(from, to): Span| {
+        if from <= now && now < to {
+            Some(OpeningStatus::OpenNow {
+                until: (to < horizon).then_some(to),
+            })
+        } else if from > now {
+            Some(OpeningStatus::Opens { at: from })
+        } else {
+            None
+        }
+    };
+    let mut merged: Option<Span> = None;
+    let mut spans: Vec<Span> = Vec::with_capacity(windows.len());
+    for offset in -1..=LOOK_AHEAD_DAYS {
+        let date = today + Duration::days(offset);
+        spans.clear();
+        spans.extend(
             windows
                 .iter()
-                .filter_map(move |window| window.span_starting(date))
-        })
-        .collect();
-    spans.sort();
-    let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
-    for (from, to) in spans {
-        match merged.last_mut() {
-            Some(last) if from <= last.1 => last.1 = last.1.max(to),
-            _ => merged.push((from, to)),
+                .filter_map(|window| window.span_starting(date)),
+        );
+        spans.sort_unstable();
+        for &(from, to) in &spans {
+            match merged.as_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => {
+                    if let Some(status) = merged.and_then(settle) {
+                        return Some(status);
+                    }
+                    merged = Some((from, to));
+                }
+            }
+        }
+        // An opening after `now` is the answer whatever it merges with later.
+        if let Some((at, _)) = merged.filter(|(from, _)| *from > now) {
+            return Some(OpeningStatus::Opens { at });
         }
     }
-    let horizon = today.and_time(NaiveTime::MIN) + Duration::days(LOOK_AHEAD_DAYS);
-    if let Some(&(_, to)) = merged.iter().find(|(from, to)| *from <= now && now < *to) {
-        return Some(OpeningStatus::OpenNow {
-            until: (to < horizon).then_some(to),
-        });
-    }
-    Some(match merged.iter().find(|(from, _)| *from > now) {
-        Some(&(at, _)) => OpeningStatus::Opens { at },
-        None => OpeningStatus::NoUpcomingOpening,
-    })
+    Some(
+        merged
+            .and_then(settle)
+            .unwrap_or(OpeningStatus::NoUpcomingOpening),
+    )
 }
+
+/// An opening's start and end, `[from, to)`.
+type Span = (NaiveDateTime, NaiveDateTime);
 
 /// Whether a person can use a service now: temporarily closed, or its opening hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,6 +421,7 @@ mod tests {
     use super::*;
     use crate::domain::ids::RecordId;
     use crate::domain::values::ClockTime;
+    use proptest::prelude::*;
 
     fn schedule(freq: Frequency, byday: Option<&str>, opens: &str, closes: &str) -> Schedule {
         Schedule {
@@ -596,6 +628,87 @@ mod tests {
                 until: Some(at((2026, 11, 23), "17:00"))
             })
         );
+    }
+
+    /// The first way this was written, kept as the reference: every day of the look-ahead
+    /// made into spans, sorted and merged.
+    fn opening_status_all_days(
+        windows: &[OpeningWindow],
+        now: NaiveDateTime,
+    ) -> Option<OpeningStatus> {
+        if windows.is_empty() {
+            return None;
+        }
+        let today = now.date();
+        let mut spans: Vec<(NaiveDateTime, NaiveDateTime)> = (-1..=LOOK_AHEAD_DAYS)
+            .map(|offset| today + Duration::days(offset))
+            .flat_map(|date| {
+                windows
+                    .iter()
+                    .filter_map(move |window| window.span_starting(date))
+            })
+            .collect();
+        spans.sort();
+        let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(spans.len());
+        for (from, to) in spans {
+            match merged.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        let horizon = today.and_time(NaiveTime::MIN) + Duration::days(LOOK_AHEAD_DAYS);
+        if let Some(&(_, to)) = merged.iter().find(|(from, to)| *from <= now && now < *to) {
+            return Some(OpeningStatus::OpenNow {
+                until: (to < horizon).then_some(to),
+            });
+        }
+        Some(match merged.iter().find(|(from, _)| *from > now) {
+            Some(&(at, _)) => OpeningStatus::Opens { at },
+            None => OpeningStatus::NoUpcomingOpening,
+        })
+    }
+
+    fn window_strategy() -> impl Strategy<Value = OpeningWindow> {
+        let recurrence = prop_oneof![
+            3 => Just(Recurrence::Weekly),
+            1 => prop_oneof![1i8..=5, -5i8..=-1].prop_map(Recurrence::NthInMonth),
+            1 => prop_oneof![1i8..=31, -3i8..=-1].prop_map(Recurrence::DayOfMonth),
+        ];
+        // Times on the quarter hour, so that openings often touch and merge.
+        let minute = (0u16..=96).prop_map(|quarter| quarter * 15);
+        let validity = prop_oneof![
+            2 => Just((i32::MIN, i32::MAX)),
+            1 => (20_400i32..20_900, 0i32..200).prop_map(|(from, length)| (from, from + length)),
+        ];
+        (1u8..=ALL_DAYS, recurrence, minute.clone(), minute, validity).prop_map(
+            |(days, recurrence, opens, closes, (valid_from, valid_to))| OpeningWindow {
+                days,
+                recurrence,
+                opens,
+                closes,
+                valid_from,
+                valid_to,
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn status_day_by_day_is_the_status_of_every_day_merged(
+            windows in proptest::collection::vec(window_strategy(), 1..5),
+            day in 20_400i64..20_900,
+            minute in 0i64..1440,
+            second in 0i64..60,
+        ) {
+            let now = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap().and_time(NaiveTime::MIN)
+                + Duration::days(day)
+                + Duration::minutes(minute)
+                + Duration::seconds(second);
+            prop_assert_eq!(
+                opening_status(&windows, now),
+                opening_status_all_days(&windows, now)
+            );
+        }
     }
 
     #[test]
