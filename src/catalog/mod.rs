@@ -297,14 +297,12 @@ impl Catalog {
         let mut found = Vec::with_capacity(ids.len());
         for id in ids {
             let located = match query.target {
-                Target::Services => match ServiceId::parse(&id) {
-                    Ok(id) => self.placed_service(id)?.map(|placed| (None, placed)),
-                    Err(_) => None,
-                },
-                Target::ServiceAtLocations => match ServiceAtLocationId::parse(&id) {
-                    Ok(id) => self.link(id)?.map(|(link, placed)| (Some(link), placed)),
-                    Err(_) => None,
-                },
+                Target::Services => self
+                    .placed_service(ServiceId::from_uuid(id))?
+                    .map(|placed| (None, placed)),
+                Target::ServiceAtLocations => self
+                    .link(ServiceAtLocationId::from_uuid(id))?
+                    .map(|(link, placed)| (Some(link), placed)),
             };
             let Some((link, placed)) = located else {
                 continue;

@@ -39,7 +39,12 @@ pub fn name_order(name: &str) -> [u64; 2] {
 
 /// An id's tie-break: its first 8 bytes.
 pub fn tiebreak(id: &uuid::Uuid) -> u64 {
-    u64::from_be_bytes(id.as_bytes()[..8].try_into().expect("8 bytes"))
+    id.as_u64_pair().0
+}
+
+/// The id's last 8 bytes, big-endian ([`Fields::id_low`]).
+pub fn id_low(id: &uuid::Uuid) -> u64 {
+    id.as_u64_pair().1
 }
 
 /// Term that matches every document of a service.
@@ -64,8 +69,8 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     let service = &full.service;
     let mut documents = Vec::with_capacity(1 + service.service_at_locations.len());
     let mut service_doc = common(sources, placed);
-    service_doc.add_text(fields.id, service.id.to_string());
     service_doc.add_u64(fields.tiebreak, tiebreak(service.id.as_uuid()));
+    service_doc.add_u64(fields.id_low, id_low(service.id.as_uuid()));
     service_doc.add_text(fields.kind, KIND_SERVICE);
     service_doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
     for location in full.locations.values() {
@@ -112,8 +117,8 @@ fn link_document(
     let fields = sources.fields;
     let full = &placed.full;
     let mut doc = common(sources, placed);
-    doc.add_text(fields.id, link.id.to_string());
     doc.add_u64(fields.tiebreak, tiebreak(link.id.as_uuid()));
+    doc.add_u64(fields.id_low, id_low(link.id.as_uuid()));
     doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
     doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {

@@ -101,7 +101,38 @@ pub struct SearchIndex {
 }
 
 /// A page of a search: the ids, the total, whether the text had to be relaxed, and facets.
-pub type SearchHits = Hits<String>;
+pub type SearchHits = Hits<uuid::Uuid>;
+
+/// The ids of the documents at `addresses`, in their order, read from the two columns that
+/// hold them ([`schema::Fields::tiebreak`], [`schema::Fields::id_low`]).
+fn hit_ids(
+    searcher: &tantivy::Searcher,
+    addresses: impl ExactSizeIterator<Item = tantivy::DocAddress>,
+) -> Result<Vec<uuid::Uuid>, IndexError> {
+    let mut columns: Vec<Option<[tantivy::columnar::Column<u64>; 2]>> =
+        vec![None; searcher.segment_readers().len()];
+    let mut ids = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let segment = usize::try_from(address.segment_ord).unwrap_or(usize::MAX);
+        let Some(slot) = columns.get_mut(segment) else {
+            continue;
+        };
+        let [high, low] = match slot {
+            Some(columns) => columns,
+            None => {
+                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                slot.insert([
+                    fast.u64(schema::names::TIEBREAK)?,
+                    fast.u64(schema::names::ID_LOW)?,
+                ])
+            }
+        };
+        if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id)) {
+            ids.push(uuid::Uuid::from_u64_pair(high, low));
+        }
+    }
+    Ok(ids)
+}
 
 impl SearchIndex {
     /// Opens the index in `dir`, recreating it empty when it is missing, unreadable, of
@@ -378,16 +409,7 @@ impl SearchIndex {
             .order_by(rank::Rank::new(mode, today));
         let (hits, total, counted) =
             searcher.search(&engine_query, &(page, Count, in_pass.cloned()))?;
-        let mut ids = Vec::with_capacity(hits.len());
-        for (_, address) in hits {
-            let document: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = document
-                .get_first(self.fields.id)
-                .and_then(|value| tantivy::schema::Value::as_str(&value))
-            {
-                ids.push(id.to_owned());
-            }
-        }
+        let ids = hit_ids(searcher, hits.into_iter().map(|(_, address)| address))?;
         let hits = Hits {
             total,
             ids,

@@ -5,13 +5,13 @@
 //! editable search assets are caught by their fingerprint instead.)
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -22,8 +22,12 @@ pub const PAIRS_ANALYZER: &str = "signpost_pairs";
 /// Resolved fields of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// The document's own id (service id, or service_at_location id); stored.
-    pub id: Field,
+    /// The last 8 bytes of the document's own id (service id, or service_at_location id),
+    /// big-endian; the first 8 are [`Fields::tiebreak`]. A hit's id is read from these two
+    /// columns: nothing is stored (reading the id from a document store meant decompressing
+    /// a block of documents for each hit), and documents are deleted by
+    /// [`Fields::service_id`].
+    pub id_low: Field,
     /// `service` or `service_at_location`.
     pub kind: Field,
     /// The kind as a number, [`KIND_ORDER_SERVICE`] or [`KIND_ORDER_SERVICE_AT_LOCATION`]:
@@ -155,8 +159,10 @@ pub mod names {
     pub const SUITABLE_FOR: &str = "suitable_for";
     /// Name order.
     pub const NAME_ORDER: [&str; 2] = ["name_order_0", "name_order_1"];
-    /// Id tie-break.
+    /// Id tie-break: the id's first 8 bytes.
     pub const TIEBREAK: &str = "tiebreak";
+    /// The id's last 8 bytes.
+    pub const ID_LOW: &str = "id_low";
     /// The kind, as a number.
     pub const KIND_ORDER: &str = "kind_order";
     /// Wards of the places.
@@ -196,7 +202,7 @@ pub fn build() -> (Schema, Fields) {
     let languages_text = text_field("languages_text");
     let facet = STRING | FAST;
     let fields = Fields {
-        id: builder.add_text_field("id", STRING | STORED),
+        id_low: builder.add_u64_field(names::ID_LOW, FAST),
         kind: builder.add_text_field("kind", STRING),
         kind_order: builder.add_u64_field(names::KIND_ORDER, FAST),
         service_id: builder.add_text_field("service_id", STRING),
