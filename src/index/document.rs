@@ -7,7 +7,7 @@
 use tantivy::schema::{Field, Term, Value};
 use tantivy::{DateTime, TantivyDocument};
 
-use super::geo::encode_point;
+use super::geo::{cells, encode_point};
 use super::schema::{
     Fields, KIND_ORDER_SERVICE, KIND_ORDER_SERVICE_AT_LOCATION, KIND_SERVICE,
     KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE,
@@ -143,8 +143,9 @@ fn add_site(sources: &Sources<'_>, doc: &mut TantivyDocument, site: &Site<'_>) {
     }
     if let Some(point) = site.placement.public_point {
         doc.add_u64(fields.site_point, encode_point(point));
-        doc.add_f64(fields.latitude, point.latitude());
-        doc.add_f64(fields.longitude, point.longitude());
+        for cell in cells(point) {
+            doc.add_u64(fields.geo_cell, cell);
+        }
     }
     for value in features::accessibility(site.location, sources.features) {
         doc.add_text(fields.accessibility, value);

@@ -24,7 +24,7 @@ use tantivy::{DateTime, DocId, SegmentReader};
 
 use super::analysis::pair_text;
 use super::document::decode_window;
-use super::geo::within;
+use super::geo::{covering_cells, within};
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, names};
 use super::synonyms::{Phrase, Unit};
 use crate::domain::geo::BoundingBox;
@@ -431,25 +431,15 @@ fn near_clause(fields: &Fields, near: &Near) -> Box<dyn Query> {
     match near.radius_metres {
         Some(radius) => {
             let bounds = BoundingBox::around(near.point, radius);
-            let nearby = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    range(
-                        fields.latitude,
-                        Bound::Included(bounds.min_latitude),
-                        Bound::Included(bounds.max_latitude),
-                    ),
-                ),
-                (
-                    Occur::Must,
-                    range(
-                        fields.longitude,
-                        Bound::Included(bounds.min_longitude),
-                        Bound::Included(bounds.max_longitude),
-                    ),
-                ),
-                (Occur::Must, within(near.point, radius)),
-            ]);
+            let mut nearby: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(2);
+            if let Some(cells) = covering_cells(&bounds) {
+                let terms = cells
+                    .into_iter()
+                    .map(|cell| Term::from_field_u64(fields.geo_cell, cell));
+                nearby.push((Occur::Must, non_scoring(any_term(terms))));
+            }
+            nearby.push((Occur::Must, within(near.point, radius)));
+            let nearby = BooleanQuery::new(nearby);
             any(vec![Box::new(nearby), covers_point(fields, near)])
         }
         None => any(vec![

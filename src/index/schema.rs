@@ -11,7 +11,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -91,10 +91,9 @@ pub struct Fields {
     pub coverage: Field,
     /// Places as encoded points (multi-valued; see `index::geo`).
     pub site_point: Field,
-    /// Latitudes of the places, for the radius pre-filter.
-    pub latitude: Field,
-    /// Longitudes of the places, for the radius pre-filter.
-    pub longitude: Field,
+    /// The grid cells the places are in, at every level of `index::geo::CELL_LEVELS`: the
+    /// radius pre-filter.
+    pub geo_cell: Field,
     /// Accessibility features of the places (fast, for facets).
     pub accessibility: Field,
     /// Groups the service is suitable for (fast, for facets).
@@ -236,8 +235,7 @@ pub fn build() -> (Schema, Fields) {
         national: builder.add_text_field(names::NATIONAL, facet.clone()),
         coverage: builder.add_text_field("coverage", STRING),
         site_point: builder.add_u64_field(names::SITE_POINT, FAST),
-        latitude: builder.add_f64_field("latitude", INDEXED | FAST),
-        longitude: builder.add_f64_field("longitude", INDEXED | FAST),
+        geo_cell: builder.add_u64_field("geo_cell", INDEXED),
         accessibility: builder.add_text_field(names::ACCESSIBILITY, facet.clone()),
         suitable_for: builder.add_text_field(names::SUITABLE_FOR, facet.clone()),
         delivery: builder.add_text_field(names::DELIVERY, facet.clone()),
