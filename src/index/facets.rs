@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Collector, Count, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::column_index::MultiValueIndex;
+use tantivy::columnar::{Column, ColumnIndex, RowId, StrColumn};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::IndexError;
@@ -151,48 +152,108 @@ impl AreaCounter {
         })
     }
 
-    /// Reads the document's place and coverage values once each, whatever the number of
-    /// areas counted.
-    fn collect(&mut self, doc: DocId, national: bool) {
-        if national {
-            self.counts.iter_mut().for_each(|count| *count += 1);
-            return;
-        }
-        self.found.fill(false);
-        mark(
-            &mut self.found,
-            &self.areas,
-            self.place.as_ref(),
-            doc,
-            |area| area.place,
+    /// Counts a batch of documents (ascending): each is in an area when it is national, or
+    /// one of its place or coverage values is the area's. Each column is read once for the
+    /// whole batch, whatever the number of areas counted.
+    fn collect_batch(&mut self, docs: &[DocId], national: &[DocId], scratch: &mut Scratch) {
+        let place = scratch
+            .place
+            .read(self.place.as_ref().map(|c| c.ords()), docs);
+        let cover = scratch
+            .cover
+            .read(self.cover.as_ref().map(|c| c.ords()), docs);
+        let (mut place, mut cover, mut national) = (
+            place.iter().peekable(),
+            cover.iter().peekable(),
+            national.iter().peekable(),
         );
-        mark(
-            &mut self.found,
-            &self.areas,
-            self.cover.as_ref(),
-            doc,
-            |area| area.cover,
-        );
-        for (found, count) in self.found.iter().zip(&mut self.counts) {
-            *count += usize::from(*found);
+        for &doc in docs {
+            let is_national = national.next_if(|&&d| d == doc).is_some();
+            self.found.fill(false);
+            while let Some(&(_, ord)) = place.next_if(|(d, _)| *d == doc) {
+                mark(&mut self.found, &self.areas, ord, |area| area.place);
+            }
+            while let Some(&(_, ord)) = cover.next_if(|(d, _)| *d == doc) {
+                mark(&mut self.found, &self.areas, ord, |area| area.cover);
+            }
+            for (found, count) in self.found.iter().zip(&mut self.counts) {
+                *count += usize::from(is_national || *found);
+            }
         }
     }
 }
 
-/// Marks the areas whose ordinal (`ord_of`) is among the document's values in `column`.
-fn mark(
-    found: &mut [bool],
-    areas: &[AreaOrds],
-    column: Option<&StrColumn>,
-    doc: DocId,
-    ord_of: fn(&AreaOrds) -> Option<u64>,
-) {
-    let Some(column) = column else { return };
-    for ord in column.term_ords(doc) {
-        for (area, found) in areas.iter().zip(found.iter_mut()) {
-            *found |= ord_of(area) == Some(ord);
-        }
+/// Marks the areas whose ordinal (`ord_of`) is `ord`.
+fn mark(found: &mut [bool], areas: &[AreaOrds], ord: u64, ord_of: fn(&AreaOrds) -> Option<u64>) {
+    for (area, found) in areas.iter().zip(found.iter_mut()) {
+        *found |= ord_of(area) == Some(ord);
     }
+}
+
+/// How many matching documents are counted at a time.
+const BATCH: usize = 256;
+/// Up to this many values, a document's repeated values are found by comparing each with
+/// those before it; more are sorted.
+const SMALL_GROUP: usize = 8;
+
+/// The values of a batch of documents in one column.
+#[derive(Default)]
+struct Values {
+    ranked: Vec<DocId>,
+    ranks: Vec<RowId>,
+    docs: Vec<DocId>,
+    rows: Vec<RowId>,
+    ords: Vec<u64>,
+    pairs: Vec<(DocId, u64)>,
+}
+
+impl Values {
+    /// The values of `docs` (ascending) in `column`, as (document, value) pairs in document
+    /// order. Reading a batch finds each document's rows block by block (one lookup per
+    /// document cost a search through the column's blocks each time) and their values in
+    /// one call.
+    fn read(&mut self, column: Option<&Column<u64>>, docs: &[DocId]) -> &[(DocId, u64)] {
+        self.pairs.clear();
+        let Some(column) = column else {
+            return &self.pairs;
+        };
+        self.docs.clear();
+        self.rows.clear();
+        match &column.index {
+            ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) => {
+                self.ranked.clear();
+                self.ranks.clear();
+                index
+                    .optional_index
+                    .rank_if_exists_batch(docs, &mut self.ranked, &mut self.ranks);
+                for (&doc, &rank) in self.ranked.iter().zip(&self.ranks) {
+                    let start = index.start_index_column.get_val(rank);
+                    let end = index.start_index_column.get_val(rank + 1);
+                    for row in start..end {
+                        self.docs.push(doc);
+                        self.rows.push(row);
+                    }
+                }
+            }
+            index => index.docids_to_rowids(docs, &mut self.docs, &mut self.rows),
+        }
+        self.ords.clear();
+        self.ords.resize(self.rows.len(), 0);
+        column.values.get_vals(&self.rows, &mut self.ords);
+        self.pairs
+            .extend(self.docs.iter().copied().zip(self.ords.iter().copied()));
+        &self.pairs
+    }
+}
+
+/// Reusable buffers for counting a batch.
+#[derive(Default)]
+struct Scratch {
+    values: Values,
+    place: Values,
+    cover: Values,
+    national: Vec<DocId>,
+    seen: Vec<u64>,
 }
 
 /// [`InPass`] on one segment.
@@ -201,7 +262,59 @@ pub struct InPassSegment {
     national: Option<StrColumn>,
     localities: (Vec<String>, Option<AreaCounter>),
     wards: (Vec<String>, Option<AreaCounter>),
-    seen: Vec<u64>,
+    /// Matching documents not counted yet (see [`BATCH`]).
+    pending: Vec<DocId>,
+    scratch: Scratch,
+}
+
+impl InPassSegment {
+    /// Counts the pending documents: each value of each dimension once per document that
+    /// holds it (however many times it does), and each area.
+    fn count_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let docs = &self.pending;
+        let scratch = &mut self.scratch;
+        for (_, column, counts) in &mut self.dimensions {
+            let pairs = scratch.values.read(column.as_ref().map(|c| c.ords()), docs);
+            for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+                if group.len() <= SMALL_GROUP {
+                    // A document's few values: each counted unless an earlier one was it.
+                    for (at, &(_, ord)) in group.iter().enumerate() {
+                        if group[..at].iter().all(|&(_, earlier)| earlier != ord) {
+                            counts[ord as usize] += 1;
+                        }
+                    }
+                    continue;
+                }
+                scratch.seen.clear();
+                scratch.seen.extend(group.iter().map(|(_, ord)| *ord));
+                scratch.seen.sort_unstable();
+                scratch.seen.dedup();
+                for ord in &scratch.seen {
+                    counts[*ord as usize] += 1;
+                }
+            }
+        }
+        if self.localities.1.is_some() || self.wards.1.is_some() {
+            let pairs = scratch
+                .values
+                .read(self.national.as_ref().map(|c| c.ords()), docs);
+            scratch.national.clear();
+            scratch.national.extend(pairs.iter().map(|(doc, _)| *doc));
+            scratch.national.dedup();
+            let national = std::mem::take(&mut scratch.national);
+            for counter in [&mut self.localities.1, &mut self.wards.1]
+                .into_iter()
+                .flatten()
+            {
+                counter.collect_batch(docs, &national, scratch);
+            }
+            scratch.national = national;
+        }
+        self.pending.clear();
+    }
 }
 
 impl Collector for InPass {
@@ -238,7 +351,8 @@ impl Collector for InPass {
             national: fast.str(names::NATIONAL)?,
             localities: areas(&self.localities, [names::LOCALITY, names::COVER_LOCALITY])?,
             wards: areas(&self.wards, [names::WARD, names::COVER_WARD])?,
-            seen: Vec::new(),
+            pending: Vec::with_capacity(BATCH),
+            scratch: Scratch::default(),
         })
     }
 
@@ -279,30 +393,14 @@ impl SegmentCollector for InPassSegment {
     type Fruit = PassCounts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (_, column, counts) in &mut self.dimensions {
-            let Some(column) = column else { continue };
-            // A document counts once per value, however many times it holds it.
-            self.seen.clear();
-            self.seen.extend(column.term_ords(doc));
-            self.seen.sort_unstable();
-            self.seen.dedup();
-            for ord in &self.seen {
-                counts[*ord as usize] += 1;
-            }
-        }
-        let national = self
-            .national
-            .as_ref()
-            .is_some_and(|column| column.term_ords(doc).next().is_some());
-        for counter in [&mut self.localities.1, &mut self.wards.1]
-            .into_iter()
-            .flatten()
-        {
-            counter.collect(doc, national);
+        self.pending.push(doc);
+        if self.pending.len() == BATCH {
+            self.count_pending();
         }
     }
 
-    fn harvest(self) -> PassCounts {
+    fn harvest(mut self) -> PassCounts {
+        self.count_pending();
         let dimensions = self
             .dimensions
             .into_iter()
