@@ -68,6 +68,7 @@ pub struct Catalog {
     write_lock: Mutex<()>,
     data_dir: PathBuf,
     services: cache::ServiceCache,
+    need_words: suggest::NeedWords,
 }
 
 /// One result: a placed service (and, for `/service_at_locations`, which of its links),
@@ -146,6 +147,7 @@ impl Catalog {
             write_lock: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
             services: cache::ServiceCache::new(cache::DEFAULT_SERVICES),
+            need_words: suggest::NeedWords::default(),
         };
         Ok((
             catalog,
