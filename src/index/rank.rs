@@ -109,7 +109,11 @@ impl SortKeyComputer for Rank {
         Ok(RankSegment {
             mode: *self.mode,
             today: self.today,
-            sites: sites(segment),
+            // Places are read only to rank by distance.
+            sites: match *self.mode {
+                Mode::Nearby { .. } => sites(segment),
+                Mode::Relevance | Mode::Browse => None,
+            },
             assured: fast.i64(names::ASSURED_DAY).ok(),
             closed: fast.u64(names::CLOSED).ok(),
             name_order: [
@@ -139,19 +143,14 @@ impl SegmentSortKeyComputer for RankSegment {
     type SegmentComparator = NaturalComparator;
 
     fn segment_sort_key(&mut self, doc: DocId, score: Score) -> RankKey {
-        let ascending = |column: &Option<Column<u64>>| {
-            u64::MAX - column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
-        };
-        (
-            self.rank(doc, score),
-            ascending(&self.name_order[0]),
-            ascending(&self.name_order[1]),
-            ascending(&self.tiebreak),
-        )
+        let rank = self.rank(doc, score);
+        self.key(doc, rank)
     }
 
     /// A document whose key cannot reach the page's current threshold is dropped from its
-    /// score alone, without reading its columns (most matches of a broad search).
+    /// score alone, without reading its columns (most matches of a broad search); one whose
+    /// rank falls below it, without reading the name and id columns that only break ties
+    /// (most matches of a browse, whose rank is a few quality levels).
     #[inline]
     fn compute_sort_key_and_collect<C: Comparator<RankKey>>(
         &mut self,
@@ -159,12 +158,17 @@ impl SegmentSortKeyComputer for RankSegment {
         score: Score,
         top_n: &mut TopNComputer<RankKey, DocId, C>,
     ) {
-        if let (Some(threshold), Some(bound)) = (&top_n.threshold, self.bound(score))
-            && bound < threshold.0
+        let threshold = top_n.threshold.as_ref().map(|threshold| threshold.0);
+        if let (Some(threshold), Some(bound)) = (threshold, self.bound(score))
+            && bound < threshold
         {
             return;
         }
-        let key = self.segment_sort_key(doc, score);
+        let rank = self.rank(doc, score);
+        if threshold.is_some_and(|threshold| rank < threshold) {
+            return;
+        }
+        let key = self.key(doc, rank);
         top_n.push(key, doc);
     }
 
@@ -174,6 +178,19 @@ impl SegmentSortKeyComputer for RankSegment {
 }
 
 impl RankSegment {
+    /// The full key of a document of rank `rank`: ties go by name, then id.
+    fn key(&self, doc: DocId, rank: f64) -> RankKey {
+        let ascending = |column: &Option<Column<u64>>| {
+            u64::MAX - column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+        };
+        (
+            rank,
+            ascending(&self.name_order[0]),
+            ascending(&self.name_order[1]),
+            ascending(&self.tiebreak),
+        )
+    }
+
     /// The most [`Self::rank`] can be for a document with this score, when the score says
     /// (quality and distance decay are at most 1, and they only multiply text relevance):
     /// computed with the same additions in the same order, so rounding keeps it an upper
