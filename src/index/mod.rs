@@ -98,6 +98,7 @@ pub struct SearchIndex {
     analyzer: TextAnalyzer,
     full_analyzer: TextAnalyzer,
     synonyms: Synonyms,
+    columns: Arc<rank::ColumnCache>,
 }
 
 /// A page of a search: the ids, the total, whether the text had to be relaxed, and facets.
@@ -107,31 +108,22 @@ pub type SearchHits = Hits<uuid::Uuid>;
 /// hold them ([`schema::Fields::tiebreak`], [`schema::Fields::id_low`]).
 fn hit_ids(
     searcher: &tantivy::Searcher,
+    columns: &rank::ColumnCache,
     addresses: impl ExactSizeIterator<Item = tantivy::DocAddress>,
-) -> Result<Vec<uuid::Uuid>, IndexError> {
-    let mut columns: Vec<Option<[tantivy::columnar::Column<u64>; 2]>> =
-        vec![None; searcher.segment_readers().len()];
+) -> Vec<uuid::Uuid> {
     let mut ids = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let segment = usize::try_from(address.segment_ord).unwrap_or(usize::MAX);
-        let Some(slot) = columns.get_mut(segment) else {
-            continue;
+        let segment = columns.columns(searcher.segment_reader(address.segment_ord));
+        let half = |column: &Option<tantivy::columnar::Column<u64>>| {
+            column
+                .as_ref()
+                .and_then(|column| column.first(address.doc_id))
         };
-        let [high, low] = match slot {
-            Some(columns) => columns,
-            None => {
-                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                slot.insert([
-                    fast.u64(schema::names::TIEBREAK)?,
-                    fast.u64(schema::names::ID_LOW)?,
-                ])
-            }
-        };
-        if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id)) {
+        if let (Some(high), Some(low)) = (half(&segment.tiebreak), half(&segment.id_low)) {
             ids.push(uuid::Uuid::from_u64_pair(high, low));
         }
     }
-    Ok(ids)
+    ids
 }
 
 impl SearchIndex {
@@ -176,6 +168,7 @@ impl SearchIndex {
             analyzer,
             full_analyzer,
             synonyms,
+            columns: Arc::default(),
         };
         Ok((opened, status))
     }
@@ -404,12 +397,17 @@ impl SearchIndex {
         let today = (query.filters.today()
             - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid"))
         .num_days();
+        self.columns.keep_only(searcher);
         let page = TopDocs::with_limit(query.page.size)
             .and_offset(query.page.offset())
-            .order_by(rank::Rank::new(mode, today));
+            .order_by(rank::Rank::new(mode, today).with_cache(Arc::clone(&self.columns)));
         let (hits, total, counted) =
             searcher.search(&engine_query, &(page, Count, in_pass.cloned()))?;
-        let ids = hit_ids(searcher, hits.into_iter().map(|(_, address)| address))?;
+        let ids = hit_ids(
+            searcher,
+            &self.columns,
+            hits.into_iter().map(|(_, address)| address),
+        );
         let hits = Hits {
             total,
             ids,
