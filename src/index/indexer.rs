@@ -12,9 +12,9 @@
 //! hold a fair share of the documents, they are merged into one in the background; the
 //! reader is reloaded when the merge is done (searches go on meanwhile).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,8 @@ use crate::store::{Store, join};
 const BATCH_LIMIT: usize = 2_000;
 /// How long the queue must be empty before segments are merged.
 const IDLE: Duration = Duration::from_secs(2);
+/// How long after a failed merge the next is tried, when no write comes first.
+const RETRY_FAILED_MERGE: Duration = Duration::from_secs(30);
 /// More segments than this are merged when idle...
 const MOST_SEGMENTS: usize = 4;
 /// ...and so are fewer, when those beside the largest hold more than this share of the
@@ -131,7 +133,7 @@ impl Indexer {
                     writer,
                     generation,
                     merging: shared,
-                    merge_failed: Arc::new(AtomicBool::new(false)),
+                    merge_failed: Arc::new(Mutex::new(None)),
                     lag: Arc::clone(&lag),
                 }
                 .run(receiver)
@@ -184,9 +186,10 @@ struct Worker {
     generation: u64,
     /// Set while a merge runs in the background.
     merging: Arc<AtomicBool>,
-    /// Set when a merge failed (a full disk, say): the next is tried after the next write,
-    /// not at every idle period.
-    merge_failed: Arc<AtomicBool>,
+    /// When a merge last failed (a full disk, say): merges are tried again after the next
+    /// write, or after [`RETRY_FAILED_MERGE`] when none comes; not at every idle period
+    /// (which would warn every 2 s), and not never.
+    merge_failed: Arc<Mutex<Option<Instant>>>,
     /// Acknowledged write to searchable, per commit.
     lag: Arc<Histogram>,
 }
@@ -220,7 +223,7 @@ impl Worker {
     }
 
     fn apply(&mut self, jobs: Vec<Job>) {
-        self.merge_failed.store(false, Ordering::Release);
+        *lock(&self.merge_failed) = None;
         let started = std::time::Instant::now();
         let mut flushes = Vec::new();
         let mut services = Vec::new();
@@ -322,7 +325,9 @@ impl Worker {
     /// Starts merging every segment into one when they are [many](MOST_SEGMENTS) or the
     /// small ones hold [enough](SMALL_SHARE) of the documents, unless a merge is running.
     fn merge_when_worth_it(&mut self) {
-        if self.merging.load(Ordering::Acquire) || self.merge_failed.load(Ordering::Acquire) {
+        let failed_lately =
+            lock(&self.merge_failed).is_some_and(|at| at.elapsed() < RETRY_FAILED_MERGE);
+        if self.merging.load(Ordering::Acquire) || failed_lately {
             return;
         }
         let Ok(segments) = self.index.index.searchable_segment_metas() else {
@@ -359,8 +364,15 @@ impl Worker {
                             "search index segments merged"
                         );
                     }
+                    // Some of the segments were merged meanwhile by tantivy's own merge
+                    // policy (after the commits of a bulk load): the segments have changed,
+                    // so the next idle period looks again.
+                    Err(tantivy::TantivyError::InvalidArgument(reason)) => tracing::info!(
+                        reason = %reason,
+                        "search index segments changed during a merge; merged again when idle"
+                    ),
                     Err(error) => {
-                        failed.store(true, Ordering::Release);
+                        *lock(&failed) = Some(Instant::now());
                         tracing::warn!(error = %error, "merging search index segments failed")
                     }
                 }
@@ -380,4 +392,10 @@ impl Worker {
         prepared.commit().map_err(|error| error.to_string())?;
         self.index.reload().map_err(|error| error.to_string())
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
