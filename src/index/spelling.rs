@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use tantivy::Searcher;
-use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Term;
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer};
 
@@ -60,10 +59,8 @@ fn allowed_edits(word: &str) -> usize {
     }
 }
 
-/// The listing words within `limit` edits of `word` (adjacent transpositions counting as
-/// one), with the documents using each: the dictionary walked with a Levenshtein automaton,
-/// which visits only the words it can reach (a scan of every word cost a search that found
-/// nothing 1-2 ms at 1,000 services).
+/// The listing words within `limit` edits of `word`, with the documents using each (a
+/// scan of every word cost a search that found nothing 1-2 ms at 1,000 services).
 fn within_edits(
     searcher: &Searcher,
     fields: &Fields,
@@ -71,24 +68,7 @@ fn within_edits(
     limit: usize,
 ) -> Result<HashMap<String, u64>, IndexError> {
     let distance = u8::try_from(limit).unwrap_or(u8::MAX);
-    let automaton = FuzzyTermQuery::new(Term::from_field_text(fields.spell, word), distance, true)
-        .automaton()?;
-    let mut found: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(fields.spell)?;
-        let mut stream = inverted
-            .terms()
-            .search(&automaton)
-            .into_stream()
-            .map_err(tantivy::TantivyError::from)?;
-        while stream.advance() {
-            if let Ok(candidate) = std::str::from_utf8(stream.key()) {
-                *found.entry(candidate.to_owned()).or_default() +=
-                    u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    Ok(found)
+    super::typos::words_within(searcher, &[fields.spell], word, distance)
 }
 
 /// The text with unknown words respelled, or `None` when no word changes.

@@ -91,8 +91,22 @@ fn fuzzy_words(
     word: &str,
     distance: u8,
 ) -> Result<Vec<String>, IndexError> {
+    let counts = words_within(searcher, fields, word, distance)?;
+    Ok(most_frequent(counts, word, MAX_TYPO_WORDS))
+}
+
+/// The words of `fields` within `distance` edits of `word` (an adjacent transposition
+/// counting as one), with the documents using each (summed over fields and segments): the
+/// dictionaries walked with a Levenshtein automaton, which visits only the words it can
+/// reach.
+pub fn words_within(
+    searcher: &Searcher,
+    fields: &[Field],
+    word: &str,
+    distance: u8,
+) -> Result<HashMap<String, u64>, IndexError> {
     let Some(first) = fields.first() else {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     };
     let automaton =
         FuzzyTermQuery::new(Term::from_field_text(*first, word), distance, true).automaton()?;
@@ -113,7 +127,7 @@ fn fuzzy_words(
             }
         }
     }
-    Ok(most_frequent(counts, word, MAX_TYPO_WORDS))
+    Ok(counts)
 }
 
 fn prefixed_words(
