@@ -400,7 +400,7 @@ impl SearchIndex {
         self.columns.keep_only(searcher);
         let page = TopDocs::with_limit(query.page.size)
             .and_offset(query.page.offset())
-            .order_by(rank::Rank::new(mode, today).with_cache(Arc::clone(&self.columns)));
+            .order_by(rank::Rank::new(mode, today, Arc::clone(&self.columns)));
         let (hits, total, counted) =
             searcher.search(&engine_query, &(page, Count, in_pass.cloned()))?;
         let ids = hit_ids(

@@ -62,24 +62,17 @@ pub enum Mode {
 pub struct Rank {
     mode: Arc<Mode>,
     today: i64,
-    cache: Option<Arc<ColumnCache>>,
+    cache: Arc<ColumnCache>,
 }
 
 impl Rank {
-    /// A ranking in `mode`, judging freshness against day `today` (days since 1970-01-01).
-    pub fn new(mode: Mode, today: i64) -> Self {
+    /// A ranking in `mode`, judging freshness against day `today` (days since 1970-01-01),
+    /// taking each segment's columns from `cache`.
+    pub fn new(mode: Mode, today: i64, cache: Arc<ColumnCache>) -> Self {
         Self {
             mode: Arc::new(mode),
             today,
-            cache: None,
-        }
-    }
-
-    /// The same, taking each segment's columns from `cache`.
-    pub fn with_cache(self, cache: Arc<ColumnCache>) -> Self {
-        Self {
-            cache: Some(cache),
-            ..self
+            cache,
         }
     }
 }
@@ -98,7 +91,7 @@ pub struct RankColumns {
 
 impl RankColumns {
     /// Opens them in `segment` (a column a segment lacks is `None`).
-    pub fn open(segment: &SegmentReader) -> Self {
+    fn open(segment: &SegmentReader) -> Self {
         let fast = segment.fast_fields();
         Self {
             sites: sites(segment),
@@ -183,10 +176,7 @@ impl SortKeyComputer for Rank {
         Ok(RankSegment {
             mode: *self.mode,
             today: self.today,
-            columns: match &self.cache {
-                Some(cache) => cache.columns(segment),
-                None => Arc::new(RankColumns::open(segment)),
-            },
+            columns: self.cache.columns(segment),
         })
     }
 }
@@ -432,8 +422,9 @@ mod tests {
         // Pages take their columns from a cache, as searches do; the whole order opens them.
         let cache = Arc::new(ColumnCache::default());
         for mode in modes {
-            let rank = || Rank::new(mode, 20_010);
-            let cached = || Rank::new(mode, 20_010).with_cache(Arc::clone(&cache));
+            // A fresh cache opens every column again.
+            let rank = || Rank::new(mode, 20_010, Arc::default());
+            let cached = || Rank::new(mode, 20_010, Arc::clone(&cache));
             // Every match at once: the page never fills, so no threshold ever drops one.
             let all: Vec<DocAddress> = searcher
                 .search(
