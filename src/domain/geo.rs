@@ -14,6 +14,72 @@ pub fn distance_metres(from: LatLon, to: LatLon) -> f64 {
     )
 }
 
+/// Distances from one point to many, as a radius search and nearest-first ranking need
+/// them: the centre's share of the haversine is worked out once, and points are compared
+/// by the haversine's `a` term (the square of half the chord), which grows with distance,
+/// so the arc sine is taken only for the distance kept, not for every point looked at.
+/// The metres are [`distance_metres`]'s to the bit: the same operations in the same order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    centre: LatLon,
+    cos_latitude: f64,
+}
+
+impl Near {
+    /// Distances from `centre`.
+    pub fn new(centre: LatLon) -> Self {
+        Self {
+            centre,
+            cos_latitude: centre.latitude().to_radians().cos(),
+        }
+    }
+
+    /// The haversine's `a` for `point`: orders points as their distance from the centre does.
+    pub fn closeness(&self, point: LatLon) -> f64 {
+        let delta_theta = (point.latitude() - self.centre.latitude()).to_radians();
+        let delta_lambda = (point.longitude() - self.centre.longitude()).to_radians();
+        (delta_theta / 2.0).sin().powi(2)
+            + self.cos_latitude
+                * point.latitude().to_radians().cos()
+                * (delta_lambda / 2.0).sin().powi(2)
+    }
+
+    /// Metres for a [`Self::closeness`].
+    pub fn metres(closeness: f64) -> f64 {
+        Haversine.radius() * (2.0 * closeness.sqrt().asin())
+    }
+
+    /// Whether `point` is within `radius` metres ([`Radius`] worked out once per search).
+    pub fn within(&self, point: LatLon, radius: &Radius) -> bool {
+        let closeness = self.closeness(point);
+        // Only a point within rounding of the edge pays for its exact metres.
+        closeness <= radius.surely_inside
+            || (closeness <= radius.surely_outside && Self::metres(closeness) <= radius.metres)
+    }
+}
+
+/// A radius as [`Near::within`] compares it: metres, and the closeness either side of the
+/// edge beyond which rounding cannot change the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Radius {
+    metres: f64,
+    surely_inside: f64,
+    surely_outside: f64,
+}
+
+impl Radius {
+    /// A radius of `metres`.
+    pub fn new(metres: f64) -> Self {
+        let half_angle = (metres / Haversine.radius() / 2.0).min(std::f64::consts::FRAC_PI_2);
+        let edge = half_angle.sin().powi(2);
+        Self {
+            metres,
+            surely_inside: edge * (1.0 - 1e-9),
+            surely_outside: edge * (1.0 + 1e-9),
+        }
+    }
+}
+
 /// A latitude/longitude box.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoundingBox {
@@ -96,6 +162,31 @@ mod tests {
             prop_assume!(distance_metres(centre, point) <= radius);
             prop_assert!(BoundingBox::around(centre, radius).contains(point),
                 "{point:?} is {} m from {centre:?} but outside the box", distance_metres(centre, point));
+        }
+
+        /// Distances from a centre worked out once are the haversine's to the bit, and a
+        /// radius holds exactly the points the haversine puts within it.
+        #[test]
+        fn distances_from_a_centre_are_the_haversines(
+            latitude in -89.0f64..89.0, longitude in -180.0f64..180.0,
+            other_latitude in -89.0f64..89.0, other_longitude in -180.0f64..180.0,
+            near in 0.0f64..1.0, radius in 1.0f64..300_000.0,
+        ) {
+            let centre = at(latitude, longitude);
+            // Half the cases close by, where radius searches are.
+            let point = at(
+                latitude + (other_latitude - latitude) * near.powi(4),
+                longitude + (other_longitude - longitude) * near.powi(4),
+            );
+            let from = Near::new(centre);
+            let metres = distance_metres(centre, point);
+            prop_assert_eq!(Near::metres(from.closeness(point)).to_bits(), metres.to_bits());
+            prop_assert_eq!(from.within(point, &Radius::new(radius)), metres <= radius);
+            // At the edge itself, either side of it.
+            prop_assert!(from.within(point, &Radius::new(metres)));
+            if metres > 1.0 {
+                prop_assert!(!from.within(point, &Radius::new(metres * (1.0 - 1e-6))));
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::{DocId, SegmentReader};
 
 use super::schema::names;
-use crate::domain::geo::{BoundingBox, distance_metres};
+use crate::domain::geo::{BoundingBox, Near, Radius};
 use crate::domain::location::LatLon;
 
 const SCALE: f64 = u32::MAX as f64;
@@ -91,13 +91,15 @@ pub fn sites(segment: &SegmentReader) -> Option<Column<u64>> {
 /// exact distance).
 pub fn within(centre: LatLon, radius_metres: f64) -> Box<dyn Query> {
     let bounds = BoundingBox::around(centre, radius_metres);
+    let (near, radius) = (Near::new(centre), Radius::new(radius_metres));
     let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
         let column = sites(segment);
         Ok(move |doc: DocId| {
             column.as_ref().is_some_and(|column| {
-                column.values_for_doc(doc).map(decode_point).any(|point| {
-                    bounds.contains(point) && distance_metres(centre, point) <= radius_metres
-                })
+                column
+                    .values_for_doc(doc)
+                    .map(decode_point)
+                    .any(|point| bounds.contains(point) && near.within(point, &radius))
             })
         })
     });
@@ -107,6 +109,7 @@ pub fn within(centre: LatLon, radius_metres: f64) -> Box<dyn Query> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::geo::distance_metres;
     use geo::Destination;
     use proptest::prelude::*;
 

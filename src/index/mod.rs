@@ -385,7 +385,7 @@ impl SearchIndex {
         );
         let mode = match &query.geo.near {
             Some(near) => rank::Mode::Nearby {
-                centre: near.point,
+                centre: crate::domain::geo::Near::new(near.point),
                 text: query.text.is_some(),
                 by_distance: near.by_distance,
             },

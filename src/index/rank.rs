@@ -25,8 +25,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader};
 use super::geo::{decode_point, sites};
 use super::query::TIER;
 use super::schema::names;
-use crate::domain::geo::distance_metres;
-use crate::domain::location::LatLon;
+use crate::domain::geo::Near;
 
 /// Distance over which relevance halves when ranking text results near a postcode.
 pub const HALF_RELEVANCE_METRES: f64 = 1_500.0;
@@ -47,7 +46,7 @@ pub enum Mode {
     /// Near a point, with or without text.
     Nearby {
         /// The searcher's point.
-        centre: LatLon,
+        centre: Near,
         /// Whether there is text to be relevant to (and tiers to score).
         text: bool,
         /// Nearest first, whatever the relevance.
@@ -285,8 +284,9 @@ impl RankSegment {
                 let nearest = self.columns.sites.as_ref().and_then(|column| {
                     column
                         .values_for_doc(doc)
-                        .map(|bits| distance_metres(centre, decode_point(bits)))
+                        .map(|bits| centre.closeness(decode_point(bits)))
                         .min_by(f64::total_cmp)
+                        .map(Near::metres)
                 });
                 let relevance = (has_text && !by_distance).then_some(text * quality);
                 // Nearest first is distance alone: a quality bonus here would put an open
@@ -340,6 +340,7 @@ pub fn rank_key(nearest_metres: Option<f64>, relevance: Option<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::location::LatLon;
     use proptest::prelude::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::TermQuery;
@@ -404,7 +405,7 @@ mod tests {
         let (index, term) = varied_index(count);
         let searcher = index.reader().unwrap().searcher();
         let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        let centre = LatLon::new(51.55, -0.05).unwrap();
+        let centre = Near::new(LatLon::new(51.55, -0.05).unwrap());
         let modes = [
             Mode::Relevance,
             Mode::Nearby {
