@@ -8,17 +8,18 @@
 //! wards (they match by place or coverage).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Collector, Count, SegmentCollector};
-use tantivy::columnar::column_index::MultiValueIndex;
-use tantivy::columnar::{Column, ColumnIndex, RowId, StrColumn};
+use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::IndexError;
 use super::query::{TextPlan, Variant, build};
+use super::rank::ColumnCache;
 use super::schema::{Fields, names};
 use crate::search::query::{
     Area, AreaKind, FacetCounts, FacetDimension, FacetRequest, ServiceQuery,
@@ -65,17 +66,21 @@ const LOCALITY_KINDS: [AreaKind; 2] = [AreaKind::Locality, AreaKind::Pcn];
 const WARD_KINDS: [AreaKind; 1] = [AreaKind::Ward];
 
 /// The facets of a request that the search's own pass can count.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct InPass {
     dimensions: Vec<FacetDimension>,
     localities: Vec<String>,
     wards: Vec<String>,
+    /// Where the segments' facet values are kept.
+    columns: Arc<ColumnCache>,
 }
 
 impl InPass {
-    /// What of `request` can be counted in `query`'s own pass.
-    pub fn of(query: &ServiceQuery, request: &FacetRequest) -> Self {
+    /// What of `request` can be counted in `query`'s own pass, reading the values kept in
+    /// `columns`.
+    pub fn of(query: &ServiceQuery, request: &FacetRequest, columns: Arc<ColumnCache>) -> Self {
         Self {
+            columns,
             dimensions: request
                 .dimensions
                 .iter()
@@ -104,17 +109,56 @@ pub struct PassCounts {
     wards: Vec<(String, usize)>,
 }
 
+/// A string column's value ordinals, document by document, held in memory: what facet
+/// counting reads for every match. Reading them from the column instead took three lookups
+/// a match and a value (the document's rank among those with values, its first row, the
+/// rows' values): half of a faceted search's time. About 4 bytes a document and a value
+/// (0.8 MB a column for the 190,000 documents of 100k services), made once per segment
+/// and column counted ([`super::rank::ColumnCache::value_ords`]).
+pub struct ValueOrds {
+    /// Where each document's values start in `ords`; one more than the documents.
+    starts: Vec<u32>,
+    /// Each document's distinct values, in the column's order.
+    ords: Vec<u32>,
+}
+
+impl ValueOrds {
+    /// The values of the `max_doc` documents of `column`'s segment.
+    pub fn of(column: &StrColumn, max_doc: DocId) -> Self {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords: Vec<u32> = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            let first = ords.len();
+            for ord in column.term_ords(doc) {
+                let ord = u32::try_from(ord).expect("fewer than 2^32 values");
+                if !ords[first..].contains(&ord) {
+                    ords.push(ord);
+                }
+            }
+            starts.push(u32::try_from(ords.len()).expect("fewer than 2^32 values"));
+        }
+        Self { starts, ords }
+    }
+
+    /// The distinct values of `doc`.
+    fn of_doc(&self, doc: DocId) -> &[u32] {
+        let at = doc as usize;
+        &self.ords[self.starts[at] as usize..self.starts[at + 1] as usize]
+    }
+}
+
 /// An area's ordinals in one segment: its value in the place column and in the coverage
 /// column (absent when no document of the segment has it).
 struct AreaOrds {
-    place: Option<u64>,
-    cover: Option<u64>,
+    place: Option<u32>,
+    cover: Option<u32>,
 }
 
-/// Areas counted in one segment: the columns and each area's ordinals.
+/// Areas counted in one segment: the columns' values and each area's ordinals.
 struct AreaCounter {
-    place: Option<StrColumn>,
-    cover: Option<StrColumn>,
+    place: Option<Arc<ValueOrds>>,
+    cover: Option<Arc<ValueOrds>>,
     areas: Vec<AreaOrds>,
     counts: Vec<usize>,
     /// Per document: which areas it was found in (scratch, one per area).
@@ -122,12 +166,20 @@ struct AreaCounter {
 }
 
 impl AreaCounter {
-    fn new(segment: &SegmentReader, fields: [&str; 2], ids: &[String]) -> tantivy::Result<Self> {
+    fn new(
+        segment: &SegmentReader,
+        cache: &ColumnCache,
+        fields: [&'static str; 2],
+        ids: &[String],
+    ) -> tantivy::Result<Self> {
         let fast = segment.fast_fields();
         let (place, cover) = (fast.str(fields[0])?, fast.str(fields[1])?);
-        let ord = |column: &Option<StrColumn>, id: &str| -> tantivy::Result<Option<u64>> {
+        let ord = |column: &Option<StrColumn>, id: &str| -> tantivy::Result<Option<u32>> {
             Ok(match column {
-                Some(column) => column.dictionary().term_ord(id)?,
+                Some(column) => column
+                    .dictionary()
+                    .term_ord(id)?
+                    .and_then(|ord| u32::try_from(ord).ok()),
                 None => None,
             })
         };
@@ -141,180 +193,66 @@ impl AreaCounter {
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
         // A column no area is in need not be read.
-        let place = place.filter(|_| areas.iter().any(|area| area.place.is_some()));
-        let cover = cover.filter(|_| areas.iter().any(|area| area.cover.is_some()));
+        let values = |field, any: bool| -> tantivy::Result<Option<Arc<ValueOrds>>> {
+            if any {
+                cache.value_ords(segment, field)
+            } else {
+                Ok(None)
+            }
+        };
         Ok(Self {
-            place,
-            cover,
+            place: values(fields[0], areas.iter().any(|area| area.place.is_some()))?,
+            cover: values(fields[1], areas.iter().any(|area| area.cover.is_some()))?,
             counts: vec![0; areas.len()],
             found: vec![false; areas.len()],
             areas,
         })
     }
 
-    /// Counts a batch of documents (ascending): each is in an area when it is national, or
-    /// one of its place or coverage values is the area's. Each column is read once for the
-    /// whole batch, whatever the number of areas counted.
-    fn collect_batch(&mut self, docs: &[DocId], national: &[DocId], scratch: &mut Scratch) {
-        let place = scratch
-            .place
-            .read(self.place.as_ref().map(|c| c.ords()), docs);
-        let cover = scratch
-            .cover
-            .read(self.cover.as_ref().map(|c| c.ords()), docs);
-        let (mut place, mut cover, mut national) = (
-            place.iter().peekable(),
-            cover.iter().peekable(),
-            national.iter().peekable(),
-        );
-        for &doc in docs {
-            let is_national = national.next_if(|&&d| d == doc).is_some();
-            self.found.fill(false);
-            while let Some(&(_, ord)) = place.next_if(|(d, _)| *d == doc) {
-                mark(&mut self.found, &self.areas, ord, |area| area.place);
-            }
-            while let Some(&(_, ord)) = cover.next_if(|(d, _)| *d == doc) {
-                mark(&mut self.found, &self.areas, ord, |area| area.cover);
-            }
-            for (found, count) in self.found.iter().zip(&mut self.counts) {
-                *count += usize::from(is_national || *found);
-            }
+    /// Counts a document: it is in an area when it is national, or one of its place or
+    /// coverage values is the area's.
+    fn collect(&mut self, doc: DocId, national: bool) {
+        if national {
+            self.counts.iter_mut().for_each(|count| *count += 1);
+            return;
         }
-    }
-}
-
-/// Marks the areas whose ordinal (`ord_of`) is `ord`.
-fn mark(found: &mut [bool], areas: &[AreaOrds], ord: u64, ord_of: fn(&AreaOrds) -> Option<u64>) {
-    for (area, found) in areas.iter().zip(found.iter_mut()) {
-        *found |= ord_of(area) == Some(ord);
-    }
-}
-
-/// How many matching documents are counted at a time.
-const BATCH: usize = 256;
-/// Up to this many values, a document's repeated values are found by comparing each with
-/// those before it; more are sorted.
-const SMALL_GROUP: usize = 8;
-
-/// The values of a batch of documents in one column.
-#[derive(Default)]
-struct Values {
-    ranked: Vec<DocId>,
-    ranks: Vec<RowId>,
-    docs: Vec<DocId>,
-    rows: Vec<RowId>,
-    ords: Vec<u64>,
-    pairs: Vec<(DocId, u64)>,
-}
-
-impl Values {
-    /// The values of `docs` (ascending) in `column`, as (document, value) pairs in document
-    /// order. Reading a batch finds each document's rows block by block (one lookup per
-    /// document cost a search through the column's blocks each time) and their values in
-    /// one call.
-    fn read(&mut self, column: Option<&Column<u64>>, docs: &[DocId]) -> &[(DocId, u64)] {
-        self.pairs.clear();
-        let Some(column) = column else {
-            return &self.pairs;
-        };
-        self.docs.clear();
-        self.rows.clear();
-        match &column.index {
-            ColumnIndex::Multivalued(MultiValueIndex::MultiValueIndexV2(index)) => {
-                self.ranked.clear();
-                self.ranks.clear();
-                index
-                    .optional_index
-                    .rank_if_exists_batch(docs, &mut self.ranked, &mut self.ranks);
-                for (&doc, &rank) in self.ranked.iter().zip(&self.ranks) {
-                    let start = index.start_index_column.get_val(rank);
-                    let end = index.start_index_column.get_val(rank + 1);
-                    for row in start..end {
-                        self.docs.push(doc);
-                        self.rows.push(row);
-                    }
+        self.found.fill(false);
+        let columns = [
+            (
+                &self.place,
+                (|area: &AreaOrds| area.place) as fn(&AreaOrds) -> Option<u32>,
+            ),
+            (&self.cover, |area: &AreaOrds| area.cover),
+        ];
+        for (values, ord_of) in columns {
+            for &ord in values.iter().flat_map(|values| values.of_doc(doc)) {
+                for (area, found) in self.areas.iter().zip(self.found.iter_mut()) {
+                    *found |= ord_of(area) == Some(ord);
                 }
             }
-            index => index.docids_to_rowids(docs, &mut self.docs, &mut self.rows),
         }
-        self.ords.clear();
-        self.ords.resize(self.rows.len(), 0);
-        column.values.get_vals(&self.rows, &mut self.ords);
-        self.pairs
-            .extend(self.docs.iter().copied().zip(self.ords.iter().copied()));
-        &self.pairs
+        for (found, count) in self.found.iter().zip(&mut self.counts) {
+            *count += usize::from(*found);
+        }
     }
 }
 
-/// Reusable buffers for counting a batch.
-#[derive(Default)]
-struct Scratch {
-    values: Values,
-    place: Values,
-    cover: Values,
-    national: Vec<DocId>,
-    seen: Vec<u64>,
+/// A dimension counted in one segment: its column (for the values' names), their ordinals,
+/// and documents per ordinal.
+struct DimensionCounter {
+    dimension: FacetDimension,
+    column: Option<StrColumn>,
+    values: Option<Arc<ValueOrds>>,
+    counts: Vec<usize>,
 }
 
 /// [`InPass`] on one segment.
 pub struct InPassSegment {
-    dimensions: Vec<(FacetDimension, Option<StrColumn>, Vec<usize>)>,
-    national: Option<StrColumn>,
+    dimensions: Vec<DimensionCounter>,
+    /// Documents with a national value: in every area.
+    national: Option<Arc<ValueOrds>>,
     localities: (Vec<String>, Option<AreaCounter>),
     wards: (Vec<String>, Option<AreaCounter>),
-    /// Matching documents not counted yet (see [`BATCH`]).
-    pending: Vec<DocId>,
-    scratch: Scratch,
-}
-
-impl InPassSegment {
-    /// Counts the pending documents: each value of each dimension once per document that
-    /// holds it (however many times it does), and each area.
-    fn count_pending(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let docs = &self.pending;
-        let scratch = &mut self.scratch;
-        for (_, column, counts) in &mut self.dimensions {
-            let pairs = scratch.values.read(column.as_ref().map(|c| c.ords()), docs);
-            for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-                if group.len() <= SMALL_GROUP {
-                    // A document's few values: each counted unless an earlier one was it.
-                    for (at, &(_, ord)) in group.iter().enumerate() {
-                        if group[..at].iter().all(|&(_, earlier)| earlier != ord) {
-                            counts[ord as usize] += 1;
-                        }
-                    }
-                    continue;
-                }
-                scratch.seen.clear();
-                scratch.seen.extend(group.iter().map(|(_, ord)| *ord));
-                scratch.seen.sort_unstable();
-                scratch.seen.dedup();
-                for ord in &scratch.seen {
-                    counts[*ord as usize] += 1;
-                }
-            }
-        }
-        if self.localities.1.is_some() || self.wards.1.is_some() {
-            let pairs = scratch
-                .values
-                .read(self.national.as_ref().map(|c| c.ords()), docs);
-            scratch.national.clear();
-            scratch.national.extend(pairs.iter().map(|(doc, _)| *doc));
-            scratch.national.dedup();
-            let national = std::mem::take(&mut scratch.national);
-            for counter in [&mut self.localities.1, &mut self.wards.1]
-                .into_iter()
-                .flatten()
-            {
-                counter.collect_batch(docs, &national, scratch);
-            }
-            scratch.national = national;
-        }
-        self.pending.clear();
-    }
 }
 
 impl Collector for InPass {
@@ -327,32 +265,47 @@ impl Collector for InPass {
         segment: &SegmentReader,
     ) -> tantivy::Result<InPassSegment> {
         let fast = segment.fast_fields();
+        let cache = &self.columns;
         let dimensions = self
             .dimensions
             .iter()
             .map(|dimension| {
-                let column = fast.str(field_name(*dimension))?;
+                let field = field_name(*dimension);
+                let column = fast.str(field)?;
                 let terms = column.as_ref().map_or(0, |c| c.num_terms());
-                Ok((*dimension, column, vec![0; terms]))
+                Ok(DimensionCounter {
+                    dimension: *dimension,
+                    values: match column {
+                        Some(_) => cache.value_ords(segment, field)?,
+                        None => None,
+                    },
+                    column,
+                    counts: vec![0; terms],
+                })
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let areas = |ids: &[String], fields: [&str; 2]| -> tantivy::Result<_> {
+        let areas = |ids: &[String], fields: [&'static str; 2]| -> tantivy::Result<_> {
             Ok((
                 ids.to_vec(),
                 if ids.is_empty() {
                     None
                 } else {
-                    Some(AreaCounter::new(segment, fields, ids)?)
+                    Some(AreaCounter::new(segment, cache, fields, ids)?)
                 },
             ))
         };
+        let localities = areas(&self.localities, [names::LOCALITY, names::COVER_LOCALITY])?;
+        let wards = areas(&self.wards, [names::WARD, names::COVER_WARD])?;
+        let national = if localities.1.is_some() || wards.1.is_some() {
+            cache.value_ords(segment, names::NATIONAL)?
+        } else {
+            None
+        };
         Ok(InPassSegment {
             dimensions,
-            national: fast.str(names::NATIONAL)?,
-            localities: areas(&self.localities, [names::LOCALITY, names::COVER_LOCALITY])?,
-            wards: areas(&self.wards, [names::WARD, names::COVER_WARD])?,
-            pending: Vec::with_capacity(BATCH),
-            scratch: Scratch::default(),
+            national,
+            localities,
+            wards,
         })
     }
 
@@ -392,29 +345,44 @@ impl Collector for InPass {
 impl SegmentCollector for InPassSegment {
     type Fruit = PassCounts;
 
+    /// Counts each value of each dimension once for the document, and each area.
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.pending.push(doc);
-        if self.pending.len() == BATCH {
-            self.count_pending();
+        for dimension in &mut self.dimensions {
+            if let Some(values) = &dimension.values {
+                for &ord in values.of_doc(doc) {
+                    dimension.counts[ord as usize] += 1;
+                }
+            }
+        }
+        if self.localities.1.is_some() || self.wards.1.is_some() {
+            let national = self
+                .national
+                .as_ref()
+                .is_some_and(|values| !values.of_doc(doc).is_empty());
+            for counter in [&mut self.localities.1, &mut self.wards.1]
+                .into_iter()
+                .flatten()
+            {
+                counter.collect(doc, national);
+            }
         }
     }
 
-    fn harvest(mut self) -> PassCounts {
-        self.count_pending();
+    fn harvest(self) -> PassCounts {
         let dimensions = self
             .dimensions
             .into_iter()
-            .map(|(dimension, column, counts)| {
+            .map(|counter| {
                 let mut values = HashMap::new();
-                if let Some(column) = column {
+                if let Some(column) = counter.column {
                     let mut text = String::new();
-                    for (ord, count) in counts.into_iter().enumerate() {
+                    for (ord, count) in counter.counts.into_iter().enumerate() {
                         if count > 0 && column.ord_to_str(ord as u64, &mut text).unwrap_or(false) {
                             values.insert(text.clone(), count);
                         }
                     }
                 }
-                (dimension, values)
+                (counter.dimension, values)
             })
             .collect();
         let areas = |(ids, counter): (Vec<String>, Option<AreaCounter>)| -> Vec<(String, usize)> {
@@ -554,4 +522,71 @@ fn terms(
         })
         .collect();
     Ok(largest_first(buckets))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{FAST, STRING, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    /// Each document's distinct values, as the column names them, whatever the segment.
+    #[test]
+    fn value_ords_hold_each_documents_distinct_values_and_are_forgotten_with_their_segment() {
+        let mut schema = Schema::builder();
+        let language = schema.add_text_field(names::LANGUAGE, STRING | FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let documents: [&[&str]; 5] = [&["som"], &[], &["ben", "eng", "ben"], &["eng"], &[]];
+        for values in documents {
+            let mut doc = TantivyDocument::new();
+            for value in values {
+                doc.add_text(language, value);
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        let cache = ColumnCache::default();
+        let ords = cache.value_ords(segment, names::LANGUAGE).unwrap().unwrap();
+        assert!(Arc::ptr_eq(
+            &ords,
+            &cache.value_ords(segment, names::LANGUAGE).unwrap().unwrap()
+        ));
+        let column = segment.fast_fields().str(names::LANGUAGE).unwrap().unwrap();
+        let named = |doc: DocId| -> Vec<String> {
+            let mut names: Vec<String> = ords
+                .of_doc(doc)
+                .iter()
+                .map(|&ord| {
+                    let mut text = String::new();
+                    assert!(column.ord_to_str(u64::from(ord), &mut text).unwrap());
+                    text
+                })
+                .collect();
+            names.sort();
+            names
+        };
+        for (doc, values) in documents.iter().enumerate() {
+            let mut expected: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            expected.sort();
+            expected.dedup();
+            assert_eq!(named(doc as DocId), expected, "document {doc}");
+        }
+        assert!(
+            cache
+                .value_ords(segment, "no_such_column")
+                .unwrap()
+                .is_none()
+        );
+        // Another index's searcher has none of these segments.
+        let other = Index::create_in_ram(index.schema());
+        cache.keep_only(&other.reader().unwrap().searcher());
+        let again = cache.value_ords(segment, names::LANGUAGE).unwrap().unwrap();
+        assert!(
+            !Arc::ptr_eq(&ords, &again),
+            "made again after being forgotten"
+        );
+    }
 }

@@ -241,7 +241,7 @@ impl SearchIndex {
         let in_pass = query
             .facets
             .as_ref()
-            .map(|request| facets::InPass::of(query, request));
+            .map(|request| facets::InPass::of(query, request, Arc::clone(&self.columns)));
         let (mut hits, mut counted) =
             self.ranked(&searcher, query, plan.as_ref(), None, in_pass.as_ref())?;
         let mut required = None;

@@ -22,6 +22,7 @@ use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
+use super::facets::ValueOrds;
 use super::geo::{decode_point, sites};
 use super::query::TIER;
 use super::schema::names;
@@ -106,21 +107,24 @@ impl RankColumns {
     }
 }
 
-/// Each searched segment's [`RankColumns`], opened once and shared by every search (a
-/// segment never changes). Opening a column reads its header and its blocks' index: for
-/// the seven columns of a ranked page, 4-9 % of a search.
+/// What is read from each searched segment, opened once and shared by every search (a
+/// segment never changes): its [`RankColumns`] (opening a column reads its header and its
+/// blocks' index: for the seven columns of a ranked page, 4-9 % of a search), and the
+/// value ordinals of the facet columns counted in it ([`ValueOrds`], made the first time
+/// a facet is counted).
 #[derive(Default)]
 pub struct ColumnCache {
     segments: Mutex<HashMap<SegmentId, Arc<RankColumns>>>,
+    facets: Mutex<HashMap<(SegmentId, &'static str), KeptValues>>,
 }
+
+/// A facet column's values in one segment, or `None` when the segment lacks the column.
+type KeptValues = Option<Arc<ValueOrds>>;
 
 impl ColumnCache {
     /// The columns of `segment`, opened now if they were not yet.
     pub fn columns(&self, segment: &SegmentReader) -> Arc<RankColumns> {
-        let mut segments = self
-            .segments
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut segments = lock(&self.segments);
         Arc::clone(
             segments
                 .entry(segment.segment_id())
@@ -128,19 +132,43 @@ impl ColumnCache {
         )
     }
 
+    /// The value ordinals of the string column `field` in `segment` (`None` when the
+    /// segment has no such column), made now if they were not yet.
+    pub fn value_ords(
+        &self,
+        segment: &SegmentReader,
+        field: &'static str,
+    ) -> tantivy::Result<Option<Arc<ValueOrds>>> {
+        let key = (segment.segment_id(), field);
+        if let Some(kept) = lock(&self.facets).get(&key) {
+            return Ok(kept.clone());
+        }
+        // Made outside the lock: another search may make the same meanwhile, harmlessly.
+        let made = segment
+            .fast_fields()
+            .str(field)?
+            .map(|column| Arc::new(ValueOrds::of(&column, segment.max_doc())));
+        lock(&self.facets).insert(key, made.clone());
+        Ok(made)
+    }
+
     /// Forgets the segments `searcher` no longer has (merged away): their files can go.
     pub fn keep_only(&self, searcher: &Searcher) {
-        let mut segments = self
-            .segments
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        segments.retain(|id, _| {
+        let searched = |id: &SegmentId| {
             searcher
                 .segment_readers()
                 .iter()
                 .any(|segment| segment.segment_id() == *id)
-        });
+        };
+        lock(&self.segments).retain(|id, _| searched(id));
+        lock(&self.facets).retain(|(id, _), _| searched(id));
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// [`Rank`] on one segment.
