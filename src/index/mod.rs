@@ -99,6 +99,8 @@ pub struct SearchIndex {
     full_analyzer: TextAnalyzer,
     synonyms: Synonyms,
     columns: Arc<rank::ColumnCache>,
+    /// Descriptions' analysed words, for highlighting.
+    texts: Arc<highlight::AnalysedTexts>,
 }
 
 /// A page of a search: the ids, the total, whether the text had to be relaxed, and facets.
@@ -158,7 +160,11 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let texts = Arc::new(highlight::AnalysedTexts::new(
+            index.tokenizer_for_field(fields.description)?,
+        ));
         let opened = Self {
+            texts,
             index,
             reader,
             fields,
@@ -276,7 +282,12 @@ impl SearchIndex {
             )?);
         }
         let highlighter = match plan.as_ref().filter(|_| highlight) {
-            Some(plan) => Some(highlight::Highlighter::new(&searcher, &self.fields, plan)?),
+            Some(plan) => Some(highlight::Highlighter::new(
+                &searcher,
+                &self.fields,
+                plan,
+                Arc::clone(&self.texts),
+            )?),
             None => None,
         };
         Ok((hits, highlighter))
