@@ -6,12 +6,14 @@
 //! records success or failure on each message (durably) and backs off after failures; an
 //! outage delays reminders and loses none.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use super::{Catalog, CatalogError};
 use crate::auth;
 use crate::domain::account::{Account, OneTimeToken, Role, TokenPurpose};
-use crate::domain::ids::ServiceId;
+use crate::domain::ids::{OrganizationId, ServiceId};
 use crate::domain::reminder::{LINK_VALID, OutboxMessage, Stage};
 use crate::domain::service::{Service, ServiceStatus};
 use crate::outbound::mail::Mailer;
@@ -51,8 +53,26 @@ impl Catalog {
             .into_iter()
             .filter(|a| !a.disabled && a.password_hash.is_some())
             .collect();
+        // Only the listings of organisations someone edits can be reminded about: they are
+        // looked up through the organisations, not by reading every listing (which, every
+        // round, filled the store's cache and a region's server memory with listings that
+        // nobody would be sent).
+        let edited: BTreeSet<OrganizationId> = editors
+            .iter()
+            .flat_map(|editor| &editor.roles)
+            .filter_map(|role| match role {
+                Role::OrganisationEditor { organisations } => Some(organisations),
+                _ => None,
+            })
+            .flatten()
+            .copied()
+            .collect();
+        let mut listings = Vec::new();
+        for organisation in edited {
+            listings.extend(store.services_of_organization(organisation)?);
+        }
         let mut queued = 0;
-        for id in store.service_ids()? {
+        for id in listings {
             let Some(service) = store.service(id)? else {
                 continue;
             };

@@ -125,6 +125,10 @@ async fn reminders_wait_in_the_outbox_survive_refusals_and_their_link_confirms_t
     assert!(queued >= 1);
     assert_eq!(app.catalog.plan_reminders(&app.address, now).unwrap(), 0);
     let outbox = store.outbox().unwrap();
+    // Only the listings of the organisation the editor edits.
+    assert!(outbox.iter().all(|m| {
+        store.service(m.service).unwrap().unwrap().organization_id == Some(organisation)
+    }));
     let ours = outbox.iter().find(|m| m.service == service_id).unwrap();
     assert_eq!(ours.stage, Stage::SixMonths);
     assert_eq!(ours.to.as_str(), "editor@charity.example.org");
