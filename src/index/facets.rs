@@ -527,8 +527,8 @@ fn terms(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::schema::{FAST, STRING, Schema};
-    use tantivy::{Index, TantivyDocument};
+    use tantivy::schema::{FAST, Field, STRING, Schema};
+    use tantivy::{Index, ReloadPolicy, TantivyDocument, Warmer};
 
     /// Each document's distinct values, as the column names them, whatever the segment.
     #[test]
@@ -582,11 +582,86 @@ mod tests {
         );
         // Another index's searcher has none of these segments.
         let other = Index::create_in_ram(index.schema());
-        cache.keep_only(&other.reader().unwrap().searcher());
+        cache.garbage_collect(&[other.reader().unwrap().searcher().generation()]);
         let again = cache.value_ords(segment, names::LANGUAGE).unwrap().unwrap();
         assert!(
             !Arc::ptr_eq(&ords, &again),
             "made again after being forgotten"
+        );
+    }
+
+    fn add(writer: &mut tantivy::IndexWriter, field: Field, values: &[&str]) {
+        let mut doc = TantivyDocument::new();
+        for value in values {
+            doc.add_text(field, value);
+        }
+        writer.add_document(doc).unwrap();
+    }
+
+    /// A commit's new segment has the facet values counted so far before it is searched;
+    /// the segments no open searcher holds any longer are forgotten.
+    #[test]
+    fn new_segments_are_warmed_with_the_facet_values_in_use() {
+        let mut schema = Schema::builder();
+        let language = schema.add_text_field(names::LANGUAGE, STRING | FAST);
+        let cost = schema.add_text_field(names::COST, STRING | FAST);
+        let index = Index::create_in_ram(schema.build());
+        let cache = Arc::new(ColumnCache::default());
+        let warmer: std::sync::Weak<dyn Warmer> = Arc::downgrade(&cache) as _;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![warmer])
+            .try_into()
+            .unwrap();
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        add(&mut writer, language, &["ben"]);
+        add(&mut writer, cost, &["free"]);
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let first = reader.searcher();
+        let old = first.segment_readers()[0].segment_id();
+        assert!(
+            !cache.holds_values(old, names::LANGUAGE),
+            "nothing counted yet"
+        );
+        // A faceted search counts languages.
+        cache
+            .value_ords(&first.segment_readers()[0], names::LANGUAGE)
+            .unwrap();
+        add(&mut writer, language, &["eng", "syl"]);
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let second = reader.searcher();
+        let new = second
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .find(|id| *id != old)
+            .unwrap();
+        assert!(
+            cache.holds_values(new, names::LANGUAGE),
+            "warmed for languages"
+        );
+        assert!(
+            !cache.holds_values(new, names::COST),
+            "costs were never counted"
+        );
+        // Both searchers' segments are kept while either is open; then only the second's.
+        cache.garbage_collect(&[first.generation(), second.generation()]);
+        assert!(cache.holds_values(old, names::LANGUAGE));
+        writer.delete_all_documents().unwrap();
+        writer.commit().unwrap();
+        reader.reload().unwrap();
+        let third = reader.searcher();
+        cache.garbage_collect(&[third.generation()]);
+        assert!(
+            !cache.holds_values(old, names::LANGUAGE),
+            "forgotten with its segment"
+        );
+        assert!(
+            !cache.holds_values(new, names::LANGUAGE),
+            "forgotten with its segment"
         );
     }
 }

@@ -156,9 +156,12 @@ impl SearchIndex {
         let mut full_analyzer = analysis::full_analyzer();
         let synonyms = Synonyms::compile(&assets.synonyms, &mut analyzer, &mut full_analyzer);
         schema::register_analyzers(&index, analyzer.clone());
+        let columns = Arc::new(rank::ColumnCache::default());
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&columns) as _;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![warmer])
             .try_into()?;
         let texts = Arc::new(highlight::AnalysedTexts::new(
             index.tokenizer_for_field(fields.description)?,
@@ -174,7 +177,7 @@ impl SearchIndex {
             analyzer,
             full_analyzer,
             synonyms,
-            columns: Arc::default(),
+            columns,
         };
         Ok((opened, status))
     }
@@ -408,7 +411,6 @@ impl SearchIndex {
         let today = (query.filters.today()
             - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid"))
         .num_days();
-        self.columns.keep_only(searcher);
         let page = TopDocs::with_limit(query.page.size)
             .and_offset(query.page.offset())
             .order_by(rank::Rank::new(mode, today, Arc::clone(&self.columns)));
