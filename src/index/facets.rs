@@ -275,10 +275,7 @@ impl Collector for InPass {
                 let terms = column.as_ref().map_or(0, |c| c.num_terms());
                 Ok(DimensionCounter {
                     dimension: *dimension,
-                    values: match column {
-                        Some(_) => cache.value_ords(segment, field)?,
-                        None => None,
-                    },
+                    values: cache.value_ords(segment, field)?,
                     column,
                     counts: vec![0; terms],
                 })
