@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! SIGNPOST-BACKUP\n                      magic
-//! {"format":1,"store_format":1}\n        header (JSON, one line)
+//! {"format":1,"store_format":2}\n        header (JSON, one line)
 //! T <u16 length> <table name>            a table starts
 //! R <u32 length> <key> <u32 length> <value>   one entry of the current table
 //! E <32 bytes>                           the end: SHA-256 of every byte before the E

@@ -11,6 +11,7 @@
 //! so the index can tell whether it is behind.
 
 pub mod backup;
+mod codec;
 pub mod join;
 mod seal;
 mod sled_store;
@@ -39,8 +40,12 @@ use crate::domain::values::Email;
 
 pub use sled_store::SledStore;
 
-/// Version of the on-disk layout this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the on-disk layout this build writes. Format 2 compresses records and keeps
+/// when and by whom once per change rather than in every history entry.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest layout this build reads: a store (or backup) of format 1 is format 2 data
+/// written before compression, and is upgraded in place by recording the new version.
+pub const OLDEST_FORMAT_READ: u32 = 1;
 
 /// Records to write together, atomically.
 #[derive(Debug, Clone, Default)]

@@ -1,11 +1,14 @@
 //! [`Store`] on sled 0.34: the only module that touches sled.
 //!
-//! Layout: one sled tree per table, named in [`Table`]; values are the records' JSON; keys
-//! are the 16 bytes of the record's UUID. Secondary trees map organization, location and
-//! term ids to service ids (`parent ++ service`) and organization names to ids, and are
-//! updated in the same transaction as the records they index. The `meta` tree holds the
-//! format version, the generation counter and record counts. Writes are serialised by a
-//! mutex (one writer at a time) and flushed before [`Store::apply`] returns.
+//! Layout: one sled tree per table, named in [`Table`]; values are the records' JSON,
+//! zstd-compressed when long enough to gain ([`codec`]); keys are the 16 bytes of the
+//! record's UUID. Secondary trees map organization, location and term ids to service ids
+//! (`parent ++ service`) and organization names to ids, and are updated in the same
+//! transaction as the records they index. The `meta` tree holds the format version, the
+//! generation counter and record counts; the `changes` tree holds when and by whom each
+//! generation's records were written, which their history entries refer to. Writes are
+//! serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
+//! returns.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,8 +21,11 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::backup::{BackupError, BackupReader, BackupSummary, BackupWriter, Item};
+use super::codec;
 use super::seal::Seal;
-use super::{Applied, ChangeSet, Counts, FORMAT_VERSION, Store, StoreError, WriteOutcome};
+use super::{
+    Applied, ChangeSet, Counts, FORMAT_VERSION, OLDEST_FORMAT_READ, Store, StoreError, WriteOutcome,
+};
 use crate::domain::account::{Account, AccountId, ApiToken, AuditEntry, OneTimeToken, Session};
 use crate::domain::capacity::Capacity;
 use crate::domain::claim::ClaimRequest;
@@ -76,10 +82,11 @@ pub(super) enum Table {
     Notes,
     TeamLists,
     ReferralQuestions,
+    Changes,
 }
 
 impl Table {
-    const ALL: [Table; 31] = [
+    const ALL: [Table; 32] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -111,6 +118,7 @@ impl Table {
         Table::Notes,
         Table::TeamLists,
         Table::ReferralQuestions,
+        Table::Changes,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -146,6 +154,7 @@ impl Table {
             Table::Notes => "notes",
             Table::TeamLists => "team_lists",
             Table::ReferralQuestions => "referral_questions",
+            Table::Changes => "changes",
         }
     }
 
@@ -302,21 +311,28 @@ impl SledStore {
                 tx.get_raw(Table::Meta, GENERATION_KEY)?
                     .map_or(0, |bytes| read_u64(&bytes))
             };
-            let provenance = changes
-                .provenance
-                .clone()
-                .unwrap_or_else(|| Provenance::system("import", "imported"));
+            if !history.is_empty() {
+                let change = StoredChange {
+                    at: now,
+                    provenance: changes
+                        .provenance
+                        .clone()
+                        .unwrap_or_else(|| Provenance::system("import", "imported")),
+                };
+                tx.insert(
+                    Table::Changes,
+                    &generation.to_be_bytes(),
+                    &encode(&change).map_err(ConflictableTransactionError::Abort)?,
+                )?;
+            }
             for (before, after) in history.drain(..) {
                 let entry = StoredHistory {
-                    key: after.key(),
-                    at: now,
-                    provenance: provenance.clone(),
                     before,
-                    after: None,
+                    ..StoredHistory::default()
                 };
                 tx.insert(
                     Table::History,
-                    &history_key(entry.key, generation),
+                    &history_key(after.key(), generation),
                     &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
                 )?;
             }
@@ -369,7 +385,7 @@ impl SledStore {
         /// Entries written to sled in one batch.
         const BATCH: usize = 10_000;
         let mut backup = BackupReader::new(input)?;
-        if backup.store_format() != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_READ..=FORMAT_VERSION).contains(&backup.store_format()) {
             return Err(StoreError::IncompatibleFormat {
                 path: "the backup".to_owned(),
                 found: backup.store_format().to_string(),
@@ -457,6 +473,12 @@ impl SledStore {
         &self.path
     }
 
+    /// Writes what tests changed in the trees directly to disk.
+    #[cfg(test)]
+    pub(super) fn flush_for_test(&self) {
+        self.db.flush().expect("flushed");
+    }
+
     pub(super) fn tree(&self, table: Table) -> &sled::Tree {
         &self.trees[table.index()]
     }
@@ -468,14 +490,20 @@ impl SledStore {
                 let found = <[u8; 4]>::try_from(bytes.as_ref())
                     .map(u32::from_be_bytes)
                     .ok();
-                if found == Some(FORMAT_VERSION) {
-                    Ok(())
-                } else {
-                    Err(StoreError::IncompatibleFormat {
+                match found {
+                    Some(FORMAT_VERSION) => Ok(()),
+                    Some(older) if (OLDEST_FORMAT_READ..FORMAT_VERSION).contains(&older) => {
+                        tracing::info!(
+                            store.format = older,
+                            "store upgraded to format {FORMAT_VERSION}; its records are rewritten as they change"
+                        );
+                        self.record_format()
+                    }
+                    _ => Err(StoreError::IncompatibleFormat {
                         path: self.path.display().to_string(),
                         found: found.map_or_else(|| "(unreadable)".to_owned(), |v| v.to_string()),
                         expected: FORMAT_VERSION,
-                    })
+                    }),
                 }
             }
             None => {
@@ -487,12 +515,17 @@ impl SledStore {
                         expected: FORMAT_VERSION,
                     });
                 }
-                meta.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())
-                    .map_err(engine)?;
-                self.db.flush().map_err(engine)?;
-                Ok(())
+                self.record_format()
             }
         }
+    }
+
+    fn record_format(&self) -> Result<(), StoreError> {
+        self.tree(Table::Meta)
+            .insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())
+            .map_err(engine)?;
+        self.db.flush().map_err(engine)?;
+        Ok(())
     }
 
     fn get<T: DeserializeOwned>(
@@ -581,6 +614,24 @@ impl SledStore {
             .collect()
     }
 
+    /// The [`StoredChange`] under a generation's bytes, which a history entry of `record`
+    /// refers to.
+    fn change(&self, generation: &[u8], record: RecordKey) -> Result<StoredChange, StoreError> {
+        let bytes = self
+            .tree(Table::Changes)
+            .get(generation)
+            .map_err(engine)?
+            .ok_or_else(|| StoreError::Corrupt {
+                kind: "history entry",
+                key: record.id.to_string(),
+                detail: format!(
+                    "the change of generation {} is missing",
+                    read_u64(generation)
+                ),
+            })?;
+        decode("change", generation, &bytes)
+    }
+
     fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
         Ok(self
             .tree(Table::Meta)
@@ -623,7 +674,11 @@ impl SledStore {
 }
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Engine(e.to_string()))
+    let json = serde_json::to_vec(value).map_err(|e| StoreError::Engine(e.to_string()))?;
+    Ok(match codec::pack(&json) {
+        std::borrow::Cow::Owned(packed) => packed,
+        std::borrow::Cow::Borrowed(_) => json,
+    })
 }
 
 fn decode<T: DeserializeOwned>(
@@ -631,16 +686,18 @@ fn decode<T: DeserializeOwned>(
     key: &[u8],
     bytes: &[u8],
 ) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+    let corrupt = |detail: String| StoreError::Corrupt {
         kind,
         key: uuid::Uuid::from_slice(key).map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
-        detail: error.to_string(),
-    })
+        detail,
+    };
+    let json = codec::unpack(bytes).map_err(corrupt)?;
+    serde_json::from_slice(&json).map_err(|error| corrupt(error.to_string()))
 }
 
 /// A service's source; before sources kept the publisher's id they were the feed's name.
 fn decode_source(service: ServiceId, bytes: &[u8]) -> Result<Source, StoreError> {
-    if bytes.first() == Some(&b'{') {
+    if bytes.first() == Some(&b'{') || codec::is_packed(bytes) {
         decode("source", service.as_bytes(), bytes)
     } else {
         Ok(Source {
@@ -687,17 +744,32 @@ fn staged_prefix(feed: &str) -> Vec<u8> {
     prefix
 }
 
-/// A [`HistoryEntry`] as kept. The version written is not copied (an import would otherwise
-/// keep every record twice): it is the next entry's `before` or, for the latest entry, the
-/// live record. Entries written before this kept their `after`, and it is used when present.
-#[derive(serde::Serialize, serde::Deserialize)]
+/// A [`HistoryEntry`] as kept, under its [`history_key`]: the version replaced, if any.
+///
+/// The rest of the entry is kept once, not with every record the change wrote: the record
+/// is in the entry's key, and when and by whom in the [`StoredChange`] of the key's
+/// generation. The version written is not copied (an import would otherwise keep every
+/// record twice): it is the next entry's `before` or, for the latest entry, the live
+/// record. Entries written before format 2 hold their record's key, when and by whom;
+/// before 2026-11-23, their `after` too. What an entry holds is used when present.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct StoredHistory {
-    key: RecordKey,
-    at: DateTime<Utc>,
-    provenance: Provenance,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provenance: Option<Provenance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     before: Option<Record>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     after: Option<Record>,
+}
+
+/// When and by whom the records of one transaction were written, under the generation it
+/// brought the store to (big-endian).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredChange {
+    at: DateTime<Utc>,
+    provenance: Provenance,
 }
 
 /// History keys sort by record, then by the store generation of the change (oldest first).
@@ -772,12 +844,13 @@ impl Tx<'_> {
         key: &[u8; 16],
         record: &T,
     ) -> TxResult<(WriteOutcome, Option<sled::IVec>)> {
-        let bytes = serde_json::to_vec(record).map_err(|error| {
+        let json = serde_json::to_vec(record).map_err(|error| {
             ConflictableTransactionError::Abort(StoreError::Engine(error.to_string()))
         })?;
+        let bytes = codec::pack(&json);
         let old = self.get_raw(table, key)?;
         match &old {
-            Some(existing) if existing.as_ref() == bytes.as_slice() => {
+            Some(existing) if codec::holds(existing, &bytes, &json) => {
                 return Ok((WriteOutcome::Unchanged, old));
             }
             Some(_) => {}
@@ -1113,8 +1186,7 @@ impl Store for SledStore {
             .max(0) as u64;
         let mut key = nanos.to_be_bytes().to_vec();
         key.extend_from_slice(report.id.as_bytes());
-        let bytes = serde_json::to_vec(report).map_err(|e| StoreError::Engine(e.to_string()))?;
-        self.put_flushed(Table::Reports, &key, &bytes)
+        self.put_flushed(Table::Reports, &key, &encode(report)?)
     }
 
     fn reports(&self) -> Result<Vec<ProblemReport>, StoreError> {
@@ -1156,12 +1228,17 @@ impl Store for SledStore {
             .tree(Table::History)
             .scan_prefix(prefix)
             .map(|entry| {
-                let (key, bytes) = entry.map_err(engine)?;
-                decode::<StoredHistory>("history entry", &key, &bytes)
+                let (entry_key, bytes) = entry.map_err(engine)?;
+                let stored: StoredHistory = decode("history entry", &entry_key, &bytes)?;
+                let change = match (stored.at, stored.provenance) {
+                    (Some(at), Some(provenance)) => StoredChange { at, provenance },
+                    _ => self.change(&entry_key[entry_key.len() - 8..], key)?,
+                };
+                Ok((change, stored.before, stored.after))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         // Each version written is the version the next change replaced; the last is live.
-        let mut next_before = if stored.last().is_some_and(|s| s.after.is_none()) {
+        let mut next_before = if stored.last().is_some_and(|(_, _, after)| after.is_none()) {
             Some(self.record(key)?.ok_or_else(|| StoreError::Corrupt {
                 kind: "history entry",
                 key: key.id.to_string(),
@@ -1171,8 +1248,8 @@ impl Store for SledStore {
             None
         };
         let mut history = Vec::with_capacity(stored.len());
-        for entry in stored.into_iter().rev() {
-            let after = match (entry.after, next_before.take()) {
+        for (change, before, after) in stored.into_iter().rev() {
+            let after = match (after, next_before.take()) {
                 (Some(after), _) | (None, Some(after)) => after,
                 (None, None) => {
                     return Err(StoreError::Corrupt {
@@ -1182,12 +1259,12 @@ impl Store for SledStore {
                     });
                 }
             };
-            next_before.clone_from(&entry.before);
+            next_before.clone_from(&before);
             history.push(HistoryEntry {
-                key: entry.key,
-                at: entry.at,
-                provenance: entry.provenance,
-                before: entry.before,
+                key,
+                at: change.at,
+                provenance: change.provenance,
+                before,
                 after,
             });
         }

@@ -489,3 +489,160 @@ fn history_written_with_both_versions_still_reads() {
     assert_eq!(history[1].before.as_ref().unwrap().name(), "Food bank");
     assert_eq!(history[1].after.name(), "Bow food bank");
 }
+
+/// [`one_service`] with a description long enough to be worth compressing.
+fn one_described_service() -> ChangeSet {
+    let mut changes = one_service();
+    changes.services[0].description =
+        Some("Free food parcels and a hot meal every weekday, no referral needed. ".repeat(8));
+    changes.organizations[0].description =
+        "A community food hub run by volunteers from the Bow estates since 1998. ".repeat(4);
+    changes
+}
+
+#[test]
+fn records_are_kept_compressed_and_read_back_whole() {
+    let (_dir, store) = open();
+    let changes = one_described_service();
+    store.apply(&changes, at(1)).unwrap();
+    let id = ServiceId::parse(SVC).unwrap();
+    let kept = store
+        .tree(Table::Services)
+        .get(id.as_bytes())
+        .unwrap()
+        .unwrap();
+    let json = codec::unpack(&kept).unwrap().into_owned();
+    assert!(codec::is_packed(&kept), "a long record is compressed");
+    assert!(
+        kept.len() * 2 < json.len(),
+        "{} bytes kept for {} of JSON",
+        kept.len(),
+        json.len()
+    );
+    let read = store.service(id).unwrap().unwrap();
+    assert_eq!(read.description, changes.services[0].description);
+
+    let again = store.apply(&changes, at(2)).unwrap();
+    assert_eq!(again.services, vec![(id, WriteOutcome::Unchanged)]);
+}
+
+#[test]
+fn one_change_keeps_when_and_who_once_for_all_its_records() {
+    let (_dir, store) = open();
+    let mut changes = one_service();
+    changes.provenance = Some(Provenance::system("feed", "Bow feed refreshed"));
+    store.apply(&changes, at(3)).unwrap();
+    assert_eq!(store.tree(Table::Changes).len(), 1);
+    for key in [
+        RecordKey::service(ServiceId::parse(SVC).unwrap()),
+        RecordKey::organization(OrganizationId::parse(ORG_A).unwrap()),
+        RecordKey::location(LocationId::parse(LOC).unwrap()),
+    ] {
+        let history = store.history(key).unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].key, key);
+        assert_eq!(history[0].at, at(3));
+        assert_eq!(history[0].provenance.why, "Bow feed refreshed");
+    }
+    for entry in store.tree(Table::History).iter() {
+        let (_, value) = entry.unwrap();
+        assert_eq!(
+            value.as_ref(),
+            b"{}",
+            "a creation's entry holds nothing more"
+        );
+    }
+}
+
+#[test]
+fn a_store_of_format_1_is_read_and_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let service_key = RecordKey::service(ServiceId::parse(SVC).unwrap());
+    {
+        let store = SledStore::open(&path).unwrap();
+        store.apply(&one_described_service(), at(1)).unwrap();
+        // Rewritten as format 1 kept it: records as JSON; history entries holding their
+        // record's key, when and who; no changes table.
+        for table in [Table::Services, Table::Organizations, Table::Locations] {
+            let tree = store.tree(table);
+            for entry in tree.iter() {
+                let (key, value) = entry.unwrap();
+                tree.insert(key, codec::unpack(&value).unwrap().into_owned())
+                    .unwrap();
+            }
+        }
+        let history = store.tree(Table::History);
+        for entry in history.iter() {
+            let (key, _) = entry.unwrap();
+            let kind = match key[0] {
+                b's' => "service",
+                b'o' => "organization",
+                _ => "location",
+            };
+            let id = uuid::Uuid::from_slice(&key[1..17]).unwrap();
+            let old = json!({
+                "key": {"kind": kind, "id": id},
+                "at": at(1),
+                "provenance": Provenance::system("import", "imported from the old store"),
+                "before": null,
+            });
+            history
+                .insert(key, serde_json::to_vec(&old).unwrap())
+                .unwrap();
+        }
+        store.tree(Table::Changes).clear().unwrap();
+        store
+            .tree(Table::Meta)
+            .insert("format_version", &1u32.to_be_bytes())
+            .unwrap();
+        store.flush_for_test();
+    }
+
+    let store = SledStore::open(&path).unwrap();
+    let format = store
+        .tree(Table::Meta)
+        .get("format_version")
+        .unwrap()
+        .unwrap();
+    assert_eq!(format.as_ref(), &FORMAT_VERSION.to_be_bytes());
+    let service = store
+        .service(ServiceId::parse(SVC).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        service.description,
+        one_described_service().services[0].description
+    );
+    let history = store.history(service_key).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].at, at(1));
+    assert_eq!(history[0].provenance.why, "imported from the old store");
+    assert_eq!(history[0].key, service_key);
+
+    // The same records again change nothing, though kept as JSON; a change is compressed.
+    let generation = store.generation().unwrap();
+    let again = store.apply(&one_described_service(), at(2)).unwrap();
+    assert!(
+        again
+            .services
+            .iter()
+            .all(|(_, o)| *o == WriteOutcome::Unchanged)
+    );
+    assert_eq!(again.generation, generation, "nothing was written");
+    let mut renamed = one_described_service();
+    renamed.services[0].name = "Bow food bank".to_owned();
+    store.apply(&renamed, at(4)).unwrap();
+    let kept = store
+        .tree(Table::Services)
+        .get(service.id.as_bytes())
+        .unwrap()
+        .unwrap();
+    assert!(codec::is_packed(&kept));
+    let history = store.history(service_key).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].provenance.why, "imported from the old store");
+    assert_eq!(history[1].at, at(4));
+    assert_eq!(history[1].before.as_ref().unwrap().name(), "Food bank");
+    assert_eq!(history[1].after.name(), "Bow food bank");
+}
