@@ -554,6 +554,19 @@ fn one_change_keeps_when_and_who_once_for_all_its_records() {
     }
 }
 
+/// A backup's entries again, under a header saying format 1.
+fn as_format_1(backup: &[u8]) -> Vec<u8> {
+    let mut reader = backup::BackupReader::new(backup).unwrap();
+    let mut writer = backup::BackupWriter::new(Vec::new(), 1).unwrap();
+    while let Some(item) = reader.next_item().unwrap() {
+        match item {
+            backup::Item::Table(name) => writer.table(&name).unwrap(),
+            backup::Item::Record(key, value) => writer.record(&key, &value).unwrap(),
+        }
+    }
+    writer.finish().unwrap().1
+}
+
 #[test]
 fn a_store_of_format_1_is_read_and_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
@@ -597,7 +610,30 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
             .insert("format_version", &1u32.to_be_bytes())
             .unwrap();
         store.flush_for_test();
+        std::fs::write(
+            dir.path().join("format-1.backup"),
+            as_format_1(&backup_of(&store)),
+        )
+        .unwrap();
     }
+    // Its backup restores, and the restored store reads as it did.
+    let target = tempfile::tempdir().unwrap();
+    SledStore::restore(
+        &target.path().join("store"),
+        std::fs::File::open(dir.path().join("format-1.backup")).unwrap(),
+    )
+    .unwrap();
+    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    let history = restored.history(service_key).unwrap();
+    assert_eq!(history[0].provenance.why, "imported from the old store");
+    assert_eq!(
+        restored
+            .service(ServiceId::parse(SVC).unwrap())
+            .unwrap()
+            .unwrap()
+            .description,
+        one_described_service().services[0].description
+    );
 
     let store = SledStore::open(&path).unwrap();
     let format = store
