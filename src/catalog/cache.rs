@@ -13,12 +13,14 @@
 //! cannot put back what the write replaced: each forgetting starts a new epoch, and a
 //! service read in an earlier epoch is not kept.
 
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use lru::LruCache;
 
-use crate::domain::ids::ServiceId;
+use crate::domain::ids::{ServiceId, TaxonomyTermId};
+use crate::domain::taxonomy::TaxonomyTerm;
 use crate::geography::PlacedService;
 
 /// Services kept by default: a borough's directory whole, and the results of the searches
@@ -113,6 +115,76 @@ impl<V> ServiceCache<V> {
     }
 }
 
+/// The taxonomy terms, kept whole: a few dozen records that every faceted answer names
+/// (each "need" value is a term's id) and the search suggestions score. Reading them from
+/// the store for each answer was a sled read and a decode a term.
+///
+/// Forgotten by [`super::Catalog`] on every write that changes a term or a taxonomy; like
+/// [`ServiceCache`], a read that started before such a write is not kept.
+#[derive(Default)]
+pub struct TermCache {
+    inner: Mutex<(u64, Option<Arc<Terms>>)>,
+}
+
+/// Every taxonomy term, and where each is by id.
+#[derive(Debug)]
+pub struct Terms {
+    all: Vec<TaxonomyTerm>,
+    by_id: HashMap<TaxonomyTermId, usize>,
+}
+
+impl Terms {
+    /// Every term, in the store's order.
+    pub fn all(&self) -> &[TaxonomyTerm] {
+        &self.all
+    }
+
+    /// The term with this id.
+    pub fn get(&self, id: TaxonomyTermId) -> Option<&TaxonomyTerm> {
+        self.by_id.get(&id).map(|at| &self.all[*at])
+    }
+}
+
+impl TermCache {
+    fn lock(&self) -> MutexGuard<'_, (u64, Option<Arc<Terms>>)> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The kept terms, or those `load` reads (kept unless a write forgot the terms while it
+    /// read).
+    pub fn get_or_load<E>(
+        &self,
+        load: impl FnOnce() -> Result<Vec<TaxonomyTerm>, E>,
+    ) -> Result<Arc<Terms>, E> {
+        let epoch = {
+            let inner = self.lock();
+            if let Some(terms) = &inner.1 {
+                return Ok(Arc::clone(terms));
+            }
+            inner.0
+        };
+        let all = load()?;
+        let by_id = all
+            .iter()
+            .enumerate()
+            .map(|(at, term)| (term.id, at))
+            .collect();
+        let terms = Arc::new(Terms { all, by_id });
+        let mut inner = self.lock();
+        if inner.0 == epoch {
+            inner.1 = Some(Arc::clone(&terms));
+        }
+        Ok(terms)
+    }
+
+    /// Forgets the terms (a term or a taxonomy is being written).
+    pub fn forget(&self) {
+        let mut inner = self.lock();
+        inner.0 += 1;
+        inner.1 = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,5 +236,65 @@ mod tests {
         let miss = none.get(id(1)).unwrap_err();
         none.keep(miss, id(1), &Arc::new(1));
         assert!(none.get(id(1)).is_err() && none.is_empty());
+    }
+
+    fn term(id: u128, name: &str) -> TaxonomyTerm {
+        serde_json::from_value(serde_json::json!({
+            "id": uuid::Uuid::from_u128(id), "code": name, "name": name, "description": name,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn terms_are_read_once_and_again_after_a_write() {
+        let cache = TermCache::default();
+        let reads = std::cell::Cell::new(0);
+        let load = |name: &'static str| {
+            let reads = &reads;
+            move || {
+                reads.set(reads.get() + 1);
+                Ok::<_, ()>(vec![term(7, name)])
+            }
+        };
+        let id = TaxonomyTermId::from_uuid(uuid::Uuid::from_u128(7));
+        assert_eq!(
+            cache
+                .get_or_load(load("Food"))
+                .unwrap()
+                .get(id)
+                .unwrap()
+                .name,
+            "Food"
+        );
+        assert_eq!(cache.get_or_load(load("Food")).unwrap().all().len(), 1);
+        assert_eq!(reads.get(), 1, "kept");
+        cache.forget();
+        assert_eq!(
+            cache
+                .get_or_load(load("Food banks"))
+                .unwrap()
+                .get(id)
+                .unwrap()
+                .name,
+            "Food banks"
+        );
+        assert_eq!(reads.get(), 2);
+    }
+
+    #[test]
+    fn terms_read_before_a_write_are_not_kept() {
+        let cache = TermCache::default();
+        let stale = cache
+            .get_or_load(|| {
+                // The write lands while the old terms are being read.
+                cache.forget();
+                Ok::<_, ()>(vec![term(7, "Food")])
+            })
+            .unwrap();
+        assert_eq!(stale.all().len(), 1, "the reader gets what it read");
+        let fresh = cache
+            .get_or_load(|| Ok::<_, ()>(vec![term(7, "Food banks")]))
+            .unwrap();
+        assert_eq!(fresh.all()[0].name, "Food banks");
     }
 }

@@ -68,6 +68,7 @@ pub struct Catalog {
     write_lock: Mutex<()>,
     data_dir: PathBuf,
     services: cache::ServiceCache,
+    terms: cache::TermCache,
     need_words: suggest::NeedWords,
 }
 
@@ -147,6 +148,7 @@ impl Catalog {
             write_lock: Mutex::new(()),
             data_dir: data_dir.to_path_buf(),
             services: cache::ServiceCache::new(cache::DEFAULT_SERVICES),
+            terms: cache::TermCache::default(),
             need_words: suggest::NeedWords::default(),
         };
         Ok((
@@ -208,7 +210,13 @@ impl Catalog {
         _held: &std::sync::MutexGuard<'_, ()>,
         changes: &ChangeSet,
     ) -> Result<Applied, CatalogError> {
-        let applied = self.store.apply(changes, Utc::now())?;
+        let applied = self.store.apply(changes, Utc::now());
+        if !changes.taxonomy_terms.is_empty() || !changes.taxonomies.is_empty() {
+            // After the write (even a failed one): a read that started before it keeps
+            // nothing (see `cache::TermCache`).
+            self.terms.forget();
+        }
+        let applied = applied?;
         // Answers show taxonomies' names beside their terms: a changed taxonomy is shown by
         // services the index need not re-read.
         if changes.taxonomies.is_empty() {
@@ -332,6 +340,11 @@ impl Catalog {
         })
     }
 
+    /// Every taxonomy term (kept between calls until a write changes terms or taxonomies).
+    pub fn taxonomy_terms(&self) -> Result<Arc<cache::Terms>, CatalogError> {
+        Ok(self.terms.get_or_load(|| self.store.taxonomy_terms())?)
+    }
+
     /// The needs people can browse by: terms of every taxonomy except "suitable for" ones,
     /// broader terms first, each followed by its narrower terms, by name.
     pub fn needs(&self) -> Result<Vec<TaxonomyTerm>, CatalogError> {
@@ -342,10 +355,12 @@ impl Catalog {
             .filter(|taxonomy| crate::search::features::is_suitable_for_taxonomy(&taxonomy.name))
             .map(|taxonomy| taxonomy.id)
             .collect();
-        let mut terms: Vec<TaxonomyTerm> = store
+        let mut terms: Vec<TaxonomyTerm> = self
             .taxonomy_terms()?
-            .into_iter()
+            .all()
+            .iter()
             .filter(|term| term.taxonomy_id.is_none_or(|id| !suitable.contains(&id)))
+            .cloned()
             .collect();
         terms.sort_by(|a, b| a.name.cmp(&b.name));
         let (top, narrower): (Vec<_>, Vec<_>) =

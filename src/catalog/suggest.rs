@@ -279,7 +279,7 @@ fn related_needs(
                 .chain(synonyms)
         })
         .collect();
-    let terms = catalog.store().taxonomy_terms()?;
+    let terms = catalog.taxonomy_terms()?.all().to_vec();
     let mut scored: Vec<(usize, TaxonomyTerm)> = catalog
         .need_words
         .score(index, terms, |words| words.intersection(&asked).count())

@@ -252,10 +252,9 @@ fn value_name(
     Ok(match dimension {
         FacetDimension::Need => match TaxonomyTermId::parse(value) {
             Ok(id) => catalog
-                .store()
-                .taxonomy_term(id)
-                .map_err(crate::catalog::CatalogError::from)?
-                .map(|term| term.name),
+                .taxonomy_terms()?
+                .get(id)
+                .map(|term| term.name.clone()),
             Err(_) => None,
         },
         FacetDimension::Language => LanguageCode::parse(value)
