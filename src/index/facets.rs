@@ -148,21 +148,14 @@ impl ValueOrds {
     }
 }
 
-/// An area's ordinals in one segment: its value in the place column and in the coverage
-/// column (absent when no document of the segment has it).
-struct AreaOrds {
-    place: Option<u32>,
-    cover: Option<u32>,
-}
-
-/// Areas counted in one segment: the columns' values and each area's ordinals.
+/// Areas counted in one segment: for each column (place, coverage), its values and which
+/// area each value is (area ids are distinct, so a value is at most one area).
 struct AreaCounter {
-    place: Option<Arc<ValueOrds>>,
-    cover: Option<Arc<ValueOrds>>,
-    areas: Vec<AreaOrds>,
+    columns: Vec<(Arc<ValueOrds>, Vec<Option<u32>>)>,
     counts: Vec<usize>,
-    /// Per document: which areas it was found in (scratch, one per area).
-    found: Vec<bool>,
+    /// Per area: one more than the last document counted in it (a document in an area by
+    /// its place and its coverage counts once).
+    counted: Vec<DocId>,
 }
 
 impl AreaCounter {
@@ -173,39 +166,28 @@ impl AreaCounter {
         ids: &[String],
     ) -> tantivy::Result<Self> {
         let fast = segment.fast_fields();
-        let (place, cover) = (fast.str(fields[0])?, fast.str(fields[1])?);
-        let ord = |column: &Option<StrColumn>, id: &str| -> tantivy::Result<Option<u32>> {
-            Ok(match column {
-                Some(column) => column
-                    .dictionary()
-                    .term_ord(id)?
-                    .and_then(|ord| u32::try_from(ord).ok()),
-                None => None,
-            })
-        };
-        let areas = ids
-            .iter()
-            .map(|id| {
-                Ok(AreaOrds {
-                    place: ord(&place, id)?,
-                    cover: ord(&cover, id)?,
-                })
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        // A column no area is in need not be read.
-        let values = |field, any: bool| -> tantivy::Result<Option<Arc<ValueOrds>>> {
-            if any {
-                cache.value_ords(segment, field)
-            } else {
-                Ok(None)
+        let mut columns = Vec::new();
+        for field in fields {
+            let Some(column) = fast.str(field)? else {
+                continue;
+            };
+            let mut area_of = vec![None; column.num_terms()];
+            for (area, id) in ids.iter().enumerate() {
+                if let Some(ord) = column.dictionary().term_ord(id)? {
+                    area_of[ord as usize] = u32::try_from(area).ok();
+                }
             }
-        };
+            // A column no area is in need not be read.
+            if area_of.iter().any(Option::is_some)
+                && let Some(values) = cache.value_ords(segment, field)?
+            {
+                columns.push((values, area_of));
+            }
+        }
         Ok(Self {
-            place: values(fields[0], areas.iter().any(|area| area.place.is_some()))?,
-            cover: values(fields[1], areas.iter().any(|area| area.cover.is_some()))?,
-            counts: vec![0; areas.len()],
-            found: vec![false; areas.len()],
-            areas,
+            columns,
+            counts: vec![0; ids.len()],
+            counted: vec![0; ids.len()],
         })
     }
 
@@ -216,23 +198,16 @@ impl AreaCounter {
             self.counts.iter_mut().for_each(|count| *count += 1);
             return;
         }
-        self.found.fill(false);
-        let columns = [
-            (
-                &self.place,
-                (|area: &AreaOrds| area.place) as fn(&AreaOrds) -> Option<u32>,
-            ),
-            (&self.cover, |area: &AreaOrds| area.cover),
-        ];
-        for (values, ord_of) in columns {
-            for &ord in values.iter().flat_map(|values| values.of_doc(doc)) {
-                for (area, found) in self.areas.iter().zip(self.found.iter_mut()) {
-                    *found |= ord_of(area) == Some(ord);
+        for (values, area_of) in &self.columns {
+            for &ord in values.of_doc(doc) {
+                if let Some(area) = area_of[ord as usize] {
+                    let area = area as usize;
+                    if self.counted[area] != doc + 1 {
+                        self.counted[area] = doc + 1;
+                        self.counts[area] += 1;
+                    }
                 }
             }
-        }
-        for (found, count) in self.found.iter().zip(&mut self.counts) {
-            *count += usize::from(*found);
         }
     }
 }
@@ -526,6 +501,51 @@ mod tests {
     use super::*;
     use tantivy::schema::{FAST, Field, STRING, Schema};
     use tantivy::{Index, ReloadPolicy, TantivyDocument, Warmer};
+
+    /// A document is counted once in an area, whether its place, its coverage or both are
+    /// there; areas no document is in count 0.
+    #[test]
+    fn area_counts_take_a_document_once_per_area() {
+        let mut schema = Schema::builder();
+        let place = schema.add_text_field(names::LOCALITY, STRING | FAST);
+        let cover = schema.add_text_field(names::COVER_LOCALITY, STRING | FAST);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let documents: [(&[&str], &[&str]); 5] = [
+            (&["east"], &["east"]),
+            (&["east"], &["west", "east"]),
+            (&[], &["west"]),
+            (&["elsewhere"], &[]),
+            (&[], &[]),
+        ];
+        for (places, covers) in documents {
+            let mut doc = TantivyDocument::new();
+            places.iter().for_each(|value| doc.add_text(place, value));
+            covers.iter().for_each(|value| doc.add_text(cover, value));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        let ids = ["west", "north", "east"].map(str::to_owned);
+        let mut counter = AreaCounter::new(
+            segment,
+            &ColumnCache::default(),
+            [names::LOCALITY, names::COVER_LOCALITY],
+            &ids,
+        )
+        .unwrap();
+        for doc in 0..5 {
+            counter.collect(doc, false);
+        }
+        assert_eq!(counter.counts, [2, 0, 2]);
+        counter.collect(4, true);
+        assert_eq!(
+            counter.counts,
+            [3, 1, 3],
+            "a national service is in every area"
+        );
+    }
 
     /// Each document's distinct values, as the column names them, whatever the segment.
     #[test]
