@@ -474,9 +474,10 @@ fn missing_references(
             });
         }
     }
+    let terms = catalog.taxonomy_terms()?;
     for (at, attribute) in service.attributes.iter().enumerate() {
         let term_id = attribute.taxonomy_term_id;
-        if !nested.terms.contains(&term_id) && store.taxonomy_term(term_id)?.is_none() {
+        if !nested.terms.contains(&term_id) && terms.get(term_id).is_none() {
             missing.push(FieldError {
                 field: format!("attributes[{at}].taxonomy_term_id"),
                 message: format!("refers to taxonomy term {term_id}, which is neither in the directory nor described in this import; include the taxonomy_term object"),

@@ -161,6 +161,14 @@ impl Table {
     fn index(self) -> usize {
         self as usize
     }
+
+    /// Whether the table holds the directory's vocabulary: a few dozen records, read for
+    /// nearly every service joined or indexed. They are kept as JSON: compressing them
+    /// saves nothing that matters and costs every read (a small frame's tables are rebuilt
+    /// to read it).
+    fn is_vocabulary(self) -> bool {
+        matches!(self, Table::Taxonomies | Table::TaxonomyTerms)
+    }
 }
 
 /// What [`SledStore::transact`] did: services written with their outcomes, what else
@@ -847,7 +855,11 @@ impl Tx<'_> {
         let json = serde_json::to_vec(record).map_err(|error| {
             ConflictableTransactionError::Abort(StoreError::Engine(error.to_string()))
         })?;
-        let bytes = codec::pack(&json);
+        let bytes = if table.is_vocabulary() {
+            std::borrow::Cow::Borrowed(json.as_slice())
+        } else {
+            codec::pack(&json)
+        };
         let old = self.get_raw(table, key)?;
         match &old {
             Some(existing) if codec::holds(existing, &bytes, &json) => {

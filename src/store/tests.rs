@@ -524,6 +524,30 @@ fn records_are_kept_compressed_and_read_back_whole() {
 
     let again = store.apply(&changes, at(2)).unwrap();
     assert_eq!(again.services, vec![(id, WriteOutcome::Unchanged)]);
+
+    // The vocabulary, read for every service joined, stays JSON however long.
+    let term: TaxonomyTerm = serde_json::from_value(json!({
+        "id": "00000000-0000-4000-8000-00000000f00d",
+        "name": "Food banks",
+        "description": "Emergency food parcels for people in crisis, with or without a referral. ".repeat(5),
+    }))
+    .unwrap();
+    store
+        .apply(
+            &ChangeSet {
+                taxonomy_terms: vec![term.clone()],
+                ..ChangeSet::default()
+            },
+            at(3),
+        )
+        .unwrap();
+    let kept = store
+        .tree(Table::TaxonomyTerms)
+        .get(term.id.as_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.first(), Some(&b'{'));
+    assert_eq!(store.taxonomy_term(term.id).unwrap(), Some(term));
 }
 
 #[test]
