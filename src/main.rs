@@ -253,7 +253,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// mimalloc 3 waits a second, and a thread purges only when it next allocates: after a
 /// burst of searches, idle threads kept what they had freed (a 100k server held 175-177 MB
 /// after the benchmark's runs). 10 ms (mimalloc 2's default): 166-167 MB, answers a second
-/// at 8 connections within noise; 1 ms: 163-164 MB for about 6 % fewer (BENCHMARKS.md).
+/// at 8 connections within noise; 1 ms: 163-164 MB for about 6 % fewer. The cost is in
+/// the tail at low load: at 1k, 1 connection, p99 about 0.05-0.1 ms higher (pages purged
+/// between answers are faulted back in; BENCHMARKS.md).
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 /// Sets the allocator's options, unless the environment sets them (`MIMALLOC_PURGE_DELAY`);
