@@ -12,6 +12,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use serde::Serialize;
 
 use super::{ApiError, Page, to_json};
+use crate::catalog::cache::Terms;
 use crate::catalog::suggest::{NoResults, Suggestion, no_results};
 use crate::catalog::{Catalog, Found};
 use crate::domain::ids::{ServiceAtLocationId, TaxonomyTermId};
@@ -244,25 +245,18 @@ fn search_area<'a>(query: &'a ServiceQuery, geography: &'a Geography) -> Option<
     })
 }
 
-fn value_name(
-    catalog: &Catalog,
-    dimension: FacetDimension,
-    value: &str,
-) -> Result<Option<String>, ApiError> {
-    Ok(match dimension {
-        FacetDimension::Need => match TaxonomyTermId::parse(value) {
-            Ok(id) => catalog
-                .taxonomy_terms()?
-                .get(id)
-                .map(|term| term.name.clone()),
-            Err(_) => None,
-        },
+fn value_name(terms: &Terms, dimension: FacetDimension, value: &str) -> Option<String> {
+    match dimension {
+        FacetDimension::Need => TaxonomyTermId::parse(value)
+            .ok()
+            .and_then(|id| terms.get(id))
+            .map(|term| term.name.clone()),
         FacetDimension::Language => LanguageCode::parse(value)
             .ok()
             .and_then(|code| code.english_name())
             .map(str::to_owned),
         _ => None,
-    })
+    }
 }
 
 fn facets<'a>(
@@ -270,13 +264,14 @@ fn facets<'a>(
     counts: &FacetCounts,
     geography: &'a Geography,
 ) -> Result<Facets<'a>, ApiError> {
+    let terms = catalog.taxonomy_terms()?;
     let mut dimensions = std::collections::BTreeMap::new();
     for (dimension, values) in &counts.dimensions {
         let mut listed = Vec::with_capacity(values.len());
         for (value, count) in values {
             listed.push(ValueCount {
                 value: value.clone(),
-                name: value_name(catalog, *dimension, value)?,
+                name: value_name(&terms, *dimension, value),
                 count: *count,
             });
         }
