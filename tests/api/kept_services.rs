@@ -3,7 +3,7 @@
 //! nothing answers the same.
 
 use serde_json::Value;
-use signpost::domain::ids::{OrganizationId, ServiceId, TaxonomyId};
+use signpost::domain::ids::{OrganizationId, ServiceId, TaxonomyId, TaxonomyTermId};
 use signpost::store::ChangeSet;
 
 use crate::fixtures::{self, NEEDS, ORG_A};
@@ -100,6 +100,54 @@ async fn a_write_shows_in_the_next_answer_though_the_service_was_kept() {
     let (service, listed) = shown(&app, &id).await;
     assert_eq!(service["name"], "Edited Lunch Club");
     assert_eq!(listed["name"], "Edited Lunch Club");
+}
+
+/// Each need counted in a faceted answer, by its name as the answer gives it.
+async fn need_names(app: &TestApp) -> Vec<(String, String)> {
+    let page = app.get_json("/services?facets=need&per_page=1").await;
+    page["facets"]["need"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no need facet: {page}"))
+        .iter()
+        .map(|value| {
+            (
+                value["value"].as_str().unwrap().to_owned(),
+                value["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn facets_name_each_need_as_the_directory_does_after_a_rename() {
+    let app = with_fixtures(spawn_empty_app().await).await;
+    let store = app.catalog.store();
+    let names = need_names(&app).await;
+    assert!(!names.is_empty());
+    for (id, name) in &names {
+        let term = store
+            .taxonomy_term(TaxonomyTermId::parse(id).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(name, &term.name, "{id}");
+    }
+
+    // A term is renamed: the very next faceted answer names it so.
+    let (id, _) = &names[0];
+    let mut term = store
+        .taxonomy_term(TaxonomyTermId::parse(id).unwrap())
+        .unwrap()
+        .unwrap();
+    term.name = "Renamed need".to_owned();
+    app.catalog
+        .apply(&ChangeSet {
+            taxonomy_terms: vec![term],
+            ..ChangeSet::default()
+        })
+        .unwrap();
+    let names = need_names(&app).await;
+    let renamed = names.iter().find(|(value, _)| value == id).unwrap();
+    assert_eq!(renamed.1, "Renamed need", "{names:?}");
 }
 
 #[tokio::test]
