@@ -11,6 +11,7 @@
 //! Searching is CPU work: callers run [`SearchIndex::search`] off the async executor.
 
 pub mod analysis;
+mod census;
 mod directory;
 pub mod document;
 mod facets;
@@ -340,7 +341,7 @@ impl SearchIndex {
     /// For a search whose own level gives `total` (< [`RELAXED_WHEN_FEWER`]) results: the
     /// fewer units to require, when that gives more results (down to one unit, stopping at
     /// the first level with enough), with its number of results; `(total, None)` when no
-    /// level gives more.
+    /// level gives more. Marks the plan's common and unknown units on the way.
     fn relaxed_level(
         &self,
         searcher: &tantivy::Searcher,
@@ -348,10 +349,11 @@ impl SearchIndex {
         total: usize,
         plan: &mut TextPlan,
     ) -> Result<(usize, Option<usize>), IndexError> {
-        self.mark_common_units(searcher, query.target, plan)?;
+        let census = census::take(searcher, &self.fields, query, plan)?;
+        mark_common_units(searcher, &self.fields, query.target, &census, plan)?;
         let mut best = (total, None);
         for fewer in (1..plan.required()).rev() {
-            let total = count(searcher, &self.fields, query, Some(plan), Some(fewer))?;
+            let total = census.at_least(fewer);
             if total > best.0 {
                 best = (total, Some(fewer));
             }
@@ -360,24 +362,6 @@ impl SearchIndex {
             }
         }
         Ok(best)
-    }
-
-    /// Marks the units that match more than [`COMMON_SHARE`] of the documents, and those
-    /// that match none.
-    fn mark_common_units(
-        &self,
-        searcher: &tantivy::Searcher,
-        target: crate::search::query::Target,
-        plan: &mut TextPlan,
-    ) -> Result<(), IndexError> {
-        let all = searcher.search(&query::kind_query(&self.fields, target), &Count)?;
-        for at in 0..plan.units.len() {
-            let matching =
-                searcher.search(&query::unit_query(&self.fields, target, plan, at), &Count)?;
-            plan.units[at].common = (matching as f64) > COMMON_SHARE * (all as f64);
-            plan.units[at].unknown = matching == 0;
-        }
-        Ok(())
     }
 
     fn ranked(
@@ -472,6 +456,23 @@ fn count(
         ..query::Variant::default()
     };
     searcher.search(&query::build(fields, query, plan, variant), &Count)
+}
+
+/// Marks the units that match more than [`COMMON_SHARE`] of the documents of the search's
+/// kind, and those that match none.
+fn mark_common_units(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    target: crate::search::query::Target,
+    census: &census::Census,
+    plan: &mut TextPlan,
+) -> Result<(), IndexError> {
+    let all = searcher.search(&query::kind_query(fields, target), &Count)?;
+    for (unit, &matching) in plan.units.iter_mut().zip(&census.per_unit) {
+        unit.common = (matching as f64) > COMMON_SHARE * (all as f64);
+        unit.unknown = matching == 0;
+    }
+    Ok(())
 }
 
 fn open_existing(

@@ -94,6 +94,8 @@ pub struct Variant<'a> {
     pub with_area: Option<&'a Area>,
     /// Require this many units of the text instead of [`TextPlan::required`].
     pub required: Option<usize>,
+    /// Leave the text out: every other condition of the search.
+    pub without_text: bool,
 }
 
 /// Text fields searched, with their boosts; those that say what a service is first (see
@@ -145,7 +147,7 @@ pub fn build(
                 .map(|q| (Occur::Should, q)),
         );
     }
-    if query.text.is_some() {
+    if query.text.is_some() && !variant.without_text {
         match plan {
             Some(plan) if !plan.units.is_empty() => {
                 clauses.push((Occur::Must, text_clause(fields, plan, variant.required)));
