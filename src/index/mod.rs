@@ -315,7 +315,12 @@ impl SearchIndex {
             return Ok(None);
         };
         let mut plan = self.plan(text);
-        typos::resolve(searcher, &query::searched_fields(&self.fields), &mut plan)?;
+        typos::resolve(
+            searcher,
+            &self.columns,
+            &query::searched_fields(&self.fields),
+            &mut plan,
+        )?;
         Ok(Some(plan))
     }
 

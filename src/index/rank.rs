@@ -20,12 +20,14 @@ use tantivy::collector::sort_key::{Comparator, NaturalComparator};
 use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer, TopNComputer};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
+use tantivy::schema::Field;
 use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentReader, Warmer};
 
 use super::facets::ValueOrds;
 use super::geo::{decode_point, sites};
 use super::query::TIER;
 use super::schema::names;
+use super::typos::SegmentWords;
 use crate::domain::geo::Near;
 
 /// Distance over which relevance halves when ranking text results near a postcode.
@@ -109,11 +111,13 @@ impl RankColumns {
 
 /// What is read from each searched segment, opened once and shared by every search (a
 /// segment never changes): its [`RankColumns`] (opening a column reads its header and its
-/// blocks' index: for the seven columns of a ranked page, 4-9 % of a search), and the
-/// value ordinals of the facet columns counted in it ([`ValueOrds`]).
+/// blocks' index: for the seven columns of a ranked page, 4-9 % of a search), the value
+/// ordinals of the facet columns counted in it ([`ValueOrds`]), and the words of its
+/// searched text for typos and prefixes ([`SegmentWords`]).
 ///
 /// It is the index reader's [`Warmer`]: when a commit or a merge brings new segments, their
-/// columns are opened, and the facet columns counted so far are made for them, before the
+/// columns are opened, and the facet columns counted so far (and the words, once a search
+/// has looked for a typo or a prefix) are made for them, before the
 /// new searcher is searched (made by the first faceted search instead, a merged segment's
 /// values cost that search 20 ms at 100k services, 270 ms at 1M). What no searcher still
 /// open holds is forgotten: merged-away segments' files can go.
@@ -121,6 +125,15 @@ impl RankColumns {
 pub struct ColumnCache {
     segments: Mutex<HashMap<SegmentId, Arc<RankColumns>>>,
     facets: Mutex<HashMap<(SegmentId, &'static str), KeptValues>>,
+    words: Mutex<KeptWords>,
+}
+
+/// The words of the searched text fields per segment ([`super::typos::SegmentWords`]), and
+/// those fields (the same for every search; set by the first that asks).
+#[derive(Default)]
+struct KeptWords {
+    fields: Vec<Field>,
+    segments: HashMap<SegmentId, Arc<SegmentWords>>,
 }
 
 /// A facet column's values in one segment, or `None` when the segment lacks the column.
@@ -157,10 +170,36 @@ impl ColumnCache {
         Ok(made)
     }
 
+    /// The words of the searched text `fields` in `segment`, each once, made now if they
+    /// were not yet. Every search asks with the same fields.
+    pub fn words(
+        &self,
+        segment: &SegmentReader,
+        fields: &[Field],
+    ) -> tantivy::Result<Arc<SegmentWords>> {
+        {
+            let mut kept = lock(&self.words);
+            if kept.fields.is_empty() {
+                kept.fields = fields.to_vec();
+            }
+            debug_assert_eq!(kept.fields, fields, "words are kept for one set of fields");
+            if let Some(words) = kept.segments.get(&segment.segment_id()) {
+                return Ok(Arc::clone(words));
+            }
+        }
+        // Made outside the lock, as the facet values are.
+        let made = Arc::new(SegmentWords::of(segment, fields)?);
+        lock(&self.words)
+            .segments
+            .insert(segment.segment_id(), Arc::clone(&made));
+        Ok(made)
+    }
+
     /// Forgets the segments for which `searched` is false.
     fn keep_only(&self, searched: impl Fn(&SegmentId) -> bool) {
         lock(&self.segments).retain(|id, _| searched(id));
         lock(&self.facets).retain(|(id, _), _| searched(id));
+        lock(&self.words).segments.retain(|id, _| searched(id));
     }
 }
 
@@ -176,10 +215,14 @@ impl Warmer for ColumnCache {
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         let counted: BTreeSet<&'static str> =
             lock(&self.facets).keys().map(|(_, field)| *field).collect();
+        let worded = lock(&self.words).fields.clone();
         for segment in searcher.segment_readers() {
             self.columns(segment);
             for field in &counted {
                 self.value_ords(segment, field)?;
+            }
+            if !worded.is_empty() {
+                self.words(segment, &worded)?;
             }
         }
         Ok(())

@@ -68,7 +68,12 @@ fn within_edits(
     limit: usize,
 ) -> Result<HashMap<String, u64>, IndexError> {
     let distance = u8::try_from(limit).unwrap_or(u8::MAX);
-    super::typos::words_within(searcher, &[fields.spell], word, distance)
+    let indexes = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.inverted_index(fields.spell))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    super::typos::words_within(indexes.iter().map(|index| index.terms()), word, distance)
 }
 
 /// The text with unknown words respelled, or `None` when no word changes.
