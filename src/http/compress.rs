@@ -12,9 +12,8 @@
 //! The coding is chosen by cost, among those the client accepts at all (a quality above
 //! 0): zstd, then gzip, then brotli. On a page of results (20-35 KB of JSON or HTML), zstd
 //! at level 3 is the smallest and the cheapest; gzip at level 2 (zlib-rs) is as small as
-//! brotli at quality 1 (the Rust port's cheapest setting with its second pass) for three
-//! quarters of its CPU (BENCHMARKS.md). Browsers other than Safari send zstd; Safari and
-//! most API clients send gzip and brotli.
+//! brotli at quality 1 for three quarters of its CPU (BENCHMARKS.md). Chrome and Firefox
+//! send zstd; other browsers and many API clients send gzip and brotli.
 
 use actix_http::encoding::Encoder;
 use actix_web::Error;
