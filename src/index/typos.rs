@@ -4,9 +4,9 @@
 //! [`super::query::typo_distance`]), and the last word of a short search may be the start
 //! of a longer one. Rather than have every engine query built for a search (the count, the
 //! relaxed levels, the ranked page, the facets) run its own Levenshtein automaton over every
-//! field, the words each unit reaches are looked up once, in the dictionaries of the fields
-//! searched, and the queries use that list. The most frequent words are kept, so a short
-//! prefix cannot expand without limit.
+//! field, the words each unit reaches are looked up once, in one dictionary per segment of
+//! the searched fields' words ([`SegmentWords`]), and the queries use that list. The most
+//! frequent words are kept, so a short prefix cannot expand without limit.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -74,6 +74,7 @@ impl SegmentWords {
     }
 
     /// How many words it holds.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.dictionary.num_terms()
     }
