@@ -41,10 +41,13 @@ use crate::domain::values::Email;
 pub use sled_store::SledStore;
 
 /// Version of the on-disk layout this build writes. Format 2 compresses records and keeps
-/// when and by whom once per change rather than in every history entry.
-pub const FORMAT_VERSION: u32 = 2;
-/// The oldest layout this build reads: a store (or backup) of format 1 is format 2 data
-/// written before compression, and is upgraded in place by recording the new version.
+/// when and by whom once per change rather than in every history entry; format 3
+/// compresses services, organizations and locations with dictionaries trained on their
+/// tables, kept in the store (an older build cannot read those records).
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest layout this build reads: a store (or backup) of format 1 or 2 is data this
+/// build can read as it is, and is upgraded in place by recording the new version (and
+/// training its tables' dictionaries).
 pub const OLDEST_FORMAT_READ: u32 = 1;
 
 /// Records to write together, atomically.

@@ -1,7 +1,9 @@
 //! [`Store`] on sled 0.34: the only module that touches sled.
 //!
 //! Layout: one sled tree per table, named in [`Table`]; values are the records' JSON,
-//! zstd-compressed when long enough to gain ([`codec`]); keys are the 16 bytes of the
+//! zstd-compressed when long enough to gain ([`codec`]), services, organizations and
+//! locations with a dictionary trained on their table's records (kept in the
+//! `dictionaries` tree, see [`SledStore::train_due`]); keys are the 16 bytes of the
 //! record's UUID. Secondary trees map organization, location and term ids to service ids
 //! (`parent ++ service`) and organization names to ids, and are updated in the same
 //! transaction as the records they index. The `meta` tree holds the format version, the
@@ -12,7 +14,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -21,7 +23,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::backup::{BackupError, BackupReader, BackupSummary, BackupWriter, Item};
-use super::codec;
+use super::codec::{self, Dictionaries, Dictionary};
 use super::seal::Seal;
 use super::{
     Applied, ChangeSet, Counts, FORMAT_VERSION, OLDEST_FORMAT_READ, Store, StoreError, WriteOutcome,
@@ -83,10 +85,11 @@ pub(super) enum Table {
     TeamLists,
     ReferralQuestions,
     Changes,
+    Dictionaries,
 }
 
 impl Table {
-    const ALL: [Table; 32] = [
+    const ALL: [Table; 33] = [
         Table::Meta,
         Table::Services,
         Table::Organizations,
@@ -119,6 +122,7 @@ impl Table {
         Table::TeamLists,
         Table::ReferralQuestions,
         Table::Changes,
+        Table::Dictionaries,
     ];
 
     fn tree_name(self) -> &'static str {
@@ -155,6 +159,7 @@ impl Table {
             Table::TeamLists => "team_lists",
             Table::ReferralQuestions => "referral_questions",
             Table::Changes => "changes",
+            Table::Dictionaries => "dictionaries",
         }
     }
 
@@ -168,6 +173,20 @@ impl Table {
     /// to read it).
     fn is_vocabulary(self) -> bool {
         matches!(self, Table::Taxonomies | Table::TaxonomyTerms)
+    }
+
+    /// The tables compressed with a dictionary of their own: the directory's records,
+    /// nearly all of the store.
+    const WITH_DICTIONARY: [Table; 3] = [Table::Organizations, Table::Locations, Table::Services];
+
+    fn keeps_dictionary(self) -> bool {
+        Self::WITH_DICTIONARY.contains(&self)
+    }
+
+    fn from_tree_name(name: &[u8]) -> Option<Table> {
+        Table::ALL
+            .into_iter()
+            .find(|table| table.tree_name().as_bytes() == name)
     }
 }
 
@@ -186,11 +205,35 @@ const GENERATION_KEY: &[u8] = b"generation";
 /// Durable writes made (every kind, not only changes to records): compared with the seal.
 const WRITES_KEY: &[u8] = b"writes";
 const SAMPLE_DATA_KEY: &[u8] = b"sample_data";
+/// A table's first dictionary is trained once it holds this many records (with those being
+/// written): fewer are too few to learn from, and a table that small takes little room.
+const TRAIN_AT: u64 = 500;
+/// A table is trained again when it has grown this many times over since its newest
+/// dictionary was trained: a directory imported 500 services at a time learns from its
+/// first batch, then from 4,000 records, 32,000 and so on.
+const RETRAIN_GROWTH: u64 = 8;
+/// Records a dictionary learns from at most (the table's first in key order, which are
+/// in no particular order of content, and those being written).
+const TRAINING_SAMPLES: usize = 2_000;
+
+/// The newest dictionary of each table with one (by [`Table::index`]): the one its
+/// records are written with.
+type Encoders = Vec<Option<Arc<Dictionary>>>;
+/// A record's JSON, as serialised.
+type Json = Vec<u8>;
 
 /// The sled-backed store.
 pub struct SledStore {
     db: sled::Db,
     trees: Vec<sled::Tree>,
+    /// Every dictionary the store holds, which reads every record written with one.
+    dictionaries: Dictionaries,
+    /// Changed only by the one writer, read by its transactions.
+    encoders: Mutex<Encoders>,
+    /// For each table whose training made no dictionary (its records too few or too short
+    /// to compress): the size it is tried again at, not at every write. Not kept: tried
+    /// again once after a restart.
+    retry_at: Mutex<Vec<u64>>,
     writer: Mutex<()>,
     path: PathBuf,
     seal: Seal,
@@ -245,20 +288,213 @@ impl SledStore {
         let store = Self {
             db,
             trees,
+            dictionaries: Dictionaries::default(),
+            encoders: Mutex::new(vec![None; Table::ALL.len()]),
+            retry_at: Mutex::new(vec![0; Table::ALL.len()]),
             writer: Mutex::new(()),
             path: dir.to_path_buf(),
             seal: Seal::of(dir),
         };
         store.check_seal()?;
         store.check_format()?;
+        store.load_dictionaries()?;
+        let empty = ChangeSet::default();
+        if !store.due_for_training(&empty)?.is_empty() {
+            // A store written before format 3, or by a build with other thresholds.
+            store.durably(|| store.train_due(&empty))?;
+        }
         Ok(store)
+    }
+
+    /// Reads the dictionaries kept in the store: every one reads records, the newest of
+    /// each table writes them.
+    fn load_dictionaries(&self) -> Result<(), StoreError> {
+        let mut encoders = self.encoders();
+        for entry in self.tree(Table::Dictionaries).iter() {
+            let (key, value) = entry.map_err(engine)?;
+            let corrupt = |detail: String| StoreError::Corrupt {
+                kind: "dictionary",
+                key: String::from_utf8_lossy(&key).into_owned(),
+                detail,
+            };
+            let name = key.split(|byte| *byte == 0).next().unwrap_or_default();
+            let table = Table::from_tree_name(name)
+                .filter(|table| table.keeps_dictionary())
+                .ok_or_else(|| corrupt("not a table with a dictionary".to_owned()))?;
+            if value.len() < 8 {
+                return Err(corrupt("too short".to_owned()));
+            }
+            let (trained_on, bytes) = value.split_at(8);
+            let dictionary =
+                Dictionary::new(bytes.to_vec(), read_u64(trained_on)).map_err(corrupt)?;
+            let dictionary = Arc::new(dictionary);
+            self.dictionaries.add(dictionary.clone()).map_err(corrupt)?;
+            // Keys sort by table, then by when trained: the last one seen is the newest.
+            encoders[table.index()] = Some(dictionary);
+        }
+        Ok(())
+    }
+
+    fn encoders(&self) -> std::sync::MutexGuard<'_, Encoders> {
+        self.encoders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn retry_at(&self) -> std::sync::MutexGuard<'_, Vec<u64>> {
+        self.retry_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The tables whose dictionary is due once `changes` are written, with the records of
+    /// theirs the change writes.
+    fn due_for_training(&self, changes: &ChangeSet) -> Result<Vec<(Table, Vec<Json>)>, StoreError> {
+        let encoders = self.encoders().clone();
+        let retry_at = self.retry_at().clone();
+        let mut due = Vec::new();
+        for table in Table::WITH_DICTIONARY {
+            let pending = match table {
+                Table::Organizations => changes.organizations.len(),
+                Table::Locations => changes.locations.len(),
+                _ => changes.services.len(),
+            } as u64;
+            let total = self.meta_u64(&count_key(table))? + pending;
+            let threshold = encoders[table.index()]
+                .as_ref()
+                .map_or(TRAIN_AT, |newest| {
+                    newest.trained_on().saturating_mul(RETRAIN_GROWTH)
+                })
+                .max(retry_at[table.index()]);
+            if total < threshold {
+                continue;
+            }
+            let written = match table {
+                Table::Organizations => json_of(&changes.organizations),
+                Table::Locations => json_of(&changes.locations),
+                _ => json_of(&changes.services),
+            };
+            due.push((table, written));
+        }
+        Ok(due)
+    }
+
+    /// Trains the dictionaries due (see [`TRAIN_AT`], [`RETRAIN_GROWTH`]) before `changes`
+    /// are written, and keeps them durably before any record is written with them. A
+    /// table's first dictionary also rewrites the records it already holds with it. Called
+    /// by the one writer.
+    fn train_due(&self, changes: &ChangeSet) -> Result<(), StoreError> {
+        for (table, written) in self.due_for_training(changes)? {
+            let total = self.meta_u64(&count_key(table))? + written.len() as u64;
+            // Half the samples at least from the records held, when there are so many.
+            let from_held = TRAINING_SAMPLES - written.len().min(TRAINING_SAMPLES / 2);
+            let mut samples: Vec<Json> = Vec::with_capacity(TRAINING_SAMPLES);
+            for entry in self.tree(table).iter().values().take(from_held) {
+                // A record that cannot be read is reported when it is read, not here: it
+                // is only left out of the samples.
+                if let Ok(json) = codec::unpack(&entry.map_err(engine)?, &self.dictionaries) {
+                    samples.push(json.into_owned());
+                }
+            }
+            samples.extend(written);
+            samples.retain(|json| json.len() >= codec::SMALLEST_PACKED);
+            samples.truncate(TRAINING_SAMPLES);
+            let first = self.encoders()[table.index()].is_none();
+            let started = std::time::Instant::now();
+            let trained = (samples.len() as u64 >= TRAIN_AT / 2)
+                .then(|| codec::train(&samples))
+                .flatten()
+                .and_then(|bytes| Dictionary::new(bytes, total).ok())
+                .map(Arc::new)
+                .filter(|dictionary| match self.dictionaries.add(dictionary.clone()) {
+                    Ok(()) => true,
+                    Err(clash) => {
+                        tracing::warn!(store.table = table.tree_name(), %clash, "dictionary not kept");
+                        false
+                    }
+                });
+            let Some(dictionary) = trained else {
+                // Too few records long enough to compress, or too alike: tried again when
+                // the table has grown as much again.
+                tracing::debug!(store.table = table.tree_name(), "no dictionary trained");
+                self.retry_at()[table.index()] = total.saturating_mul(RETRAIN_GROWTH);
+                continue;
+            };
+            let tree = self.tree(Table::Dictionaries);
+            let mut key = table.tree_name().as_bytes().to_vec();
+            key.push(0);
+            let sequence = tree.scan_prefix(&key).count() as u32;
+            key.extend_from_slice(&sequence.to_be_bytes());
+            let mut value = dictionary.trained_on().to_be_bytes().to_vec();
+            value.extend_from_slice(dictionary.bytes());
+            tree.insert(key, value).map_err(engine)?;
+            // Durable before any record names it.
+            self.db.flush().map_err(engine)?;
+            self.encoders()[table.index()] = Some(dictionary.clone());
+            let rewritten = if first {
+                self.repack(table, &dictionary)?
+            } else {
+                0
+            };
+            tracing::info!(
+                store.table = table.tree_name(),
+                store.dictionary = dictionary.id(),
+                store.samples = samples.len(),
+                store.rewritten = rewritten,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "dictionary trained"
+            );
+        }
+        Ok(())
+    }
+
+    /// Rewrites the records of `table` written without a dictionary with `dictionary`
+    /// (the same JSON, not a change: no history, no generation); returns how many.
+    fn repack(&self, table: Table, dictionary: &Dictionary) -> Result<u64, StoreError> {
+        /// Records rewritten in one batch.
+        const BATCH: usize = 10_000;
+        let tree = self.tree(table);
+        let mut rewritten = 0;
+        let mut batch = sled::Batch::default();
+        let mut batched = 0;
+        for entry in tree.iter() {
+            let (key, bytes) = entry.map_err(engine)?;
+            if codec::dictionary_of(&bytes).is_some() {
+                continue;
+            }
+            let json = codec::unpack(&bytes, &self.dictionaries).map_err(|detail| {
+                StoreError::Corrupt {
+                    kind: "record",
+                    key: format!("{key:?}"),
+                    detail,
+                }
+            })?;
+            let packed = codec::pack(&json, Some(dictionary));
+            if packed.len() < bytes.len() {
+                batch.insert(key, packed.as_ref());
+                batched += 1;
+                rewritten += 1;
+            }
+            if batched >= BATCH {
+                tree.apply_batch(std::mem::take(&mut batch))
+                    .map_err(engine)?;
+                batched = 0;
+            }
+        }
+        tree.apply_batch(batch).map_err(engine)?;
+        Ok(rewritten)
     }
 
     /// The transaction of [`Store::apply`]: the services written with their outcomes, what
     /// else changed, and the generation after it.
     fn transact(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Transacted, StoreError> {
+        let encoders = self.encoders().clone();
         let outcome = self.trees.as_slice().transaction(|trees| {
-            let tx = Tx { trees };
+            let tx = Tx {
+                trees,
+                dictionaries: &self.dictionaries,
+                encoders: &encoders,
+            };
             let mut changed = Changed::default();
             let mut wrote_anything = false;
             // (before, after) of every organization, location and service written.
@@ -266,7 +502,7 @@ impl SledStore {
             for organization in &changes.organizations {
                 let key = organization.id.as_bytes();
                 let before: Option<Organization> =
-                    Tx::decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
+                    tx.decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
                 if tx.write_organization(organization, &mut changed)? {
                     wrote_anything = true;
                     history.push((
@@ -280,7 +516,7 @@ impl SledStore {
                 let (outcome, old) = tx.put(Table::Locations, key, location)?;
                 if outcome != WriteOutcome::Unchanged {
                     wrote_anything = true;
-                    let before: Option<Location> = Tx::decode_old("location", key, old)?;
+                    let before: Option<Location> = tx.decode_old("location", key, old)?;
                     if before.is_some() {
                         changed.locations.push(location.id);
                     }
@@ -487,6 +723,14 @@ impl SledStore {
         self.db.flush().expect("flushed");
     }
 
+    /// A kept value's JSON, read with the store's dictionaries.
+    #[cfg(test)]
+    pub(super) fn unpack_for_test(&self, value: &[u8]) -> Vec<u8> {
+        codec::unpack(value, &self.dictionaries)
+            .expect("readable")
+            .into_owned()
+    }
+
     pub(super) fn tree(&self, table: Table) -> &sled::Tree {
         &self.trees[table.index()]
     }
@@ -503,7 +747,7 @@ impl SledStore {
                     Some(older) if (OLDEST_FORMAT_READ..FORMAT_VERSION).contains(&older) => {
                         tracing::info!(
                             store.format = older,
-                            "store upgraded to format {FORMAT_VERSION}; its records are rewritten as they change"
+                            "store upgraded to format {FORMAT_VERSION}; its records are rewritten as they change, and with their table's dictionary once it is trained"
                         );
                         self.record_format()
                     }
@@ -543,7 +787,7 @@ impl SledStore {
         key: &[u8; 16],
     ) -> Result<Option<T>, StoreError> {
         match self.tree(table).get(key).map_err(engine)? {
-            Some(bytes) => decode(kind, key, &bytes).map(Some),
+            Some(bytes) => decode(&self.dictionaries, kind, key, &bytes).map(Some),
             None => Ok(None),
         }
     }
@@ -559,7 +803,7 @@ impl SledStore {
             .scan_prefix(staged_prefix(feed))
             .map(|entry| {
                 let (key, bytes) = entry.map_err(engine)?;
-                decode(kind, &key, &bytes)
+                decode(&self.dictionaries, kind, &key, &bytes)
             })
             .collect()
     }
@@ -607,7 +851,7 @@ impl SledStore {
             .iter()
             .map(|entry| {
                 let (key, bytes) = entry.map_err(engine)?;
-                decode(kind, &key, &bytes)
+                decode(&self.dictionaries, kind, &key, &bytes)
             })
             .collect()
     }
@@ -637,7 +881,7 @@ impl SledStore {
                     read_u64(generation)
                 ),
             })?;
-        decode("change", generation, &bytes)
+        decode(&self.dictionaries, "change", generation, &bytes)
     }
 
     fn meta_u64(&self, key: &[u8]) -> Result<u64, StoreError> {
@@ -683,13 +927,14 @@ impl SledStore {
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     let json = serde_json::to_vec(value).map_err(|e| StoreError::Engine(e.to_string()))?;
-    Ok(match codec::pack(&json) {
+    Ok(match codec::pack(&json, None) {
         std::borrow::Cow::Owned(packed) => packed,
         std::borrow::Cow::Borrowed(_) => json,
     })
 }
 
 fn decode<T: DeserializeOwned>(
+    dictionaries: &Dictionaries,
     kind: &'static str,
     key: &[u8],
     bytes: &[u8],
@@ -699,20 +944,32 @@ fn decode<T: DeserializeOwned>(
         key: uuid::Uuid::from_slice(key).map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
         detail,
     };
-    let json = codec::unpack(bytes).map_err(corrupt)?;
+    let json = codec::unpack(bytes, dictionaries).map_err(corrupt)?;
     serde_json::from_slice(&json).map_err(|error| corrupt(error.to_string()))
 }
 
 /// A service's source; before sources kept the publisher's id they were the feed's name.
-fn decode_source(service: ServiceId, bytes: &[u8]) -> Result<Source, StoreError> {
+fn decode_source(
+    dictionaries: &Dictionaries,
+    service: ServiceId,
+    bytes: &[u8],
+) -> Result<Source, StoreError> {
     if bytes.first() == Some(&b'{') || codec::is_packed(bytes) {
-        decode("source", service.as_bytes(), bytes)
+        decode(dictionaries, "source", service.as_bytes(), bytes)
     } else {
         Ok(Source {
             feed: String::from_utf8_lossy(bytes).into_owned(),
             remote_id: service,
         })
     }
+}
+
+/// Records' JSON, to train a dictionary on.
+fn json_of<T: Serialize>(records: &[T]) -> Vec<Json> {
+    records
+        .iter()
+        .filter_map(|record| serde_json::to_vec(record).ok())
+        .collect()
 }
 
 fn read_u64(bytes: &[u8]) -> u64 {
@@ -814,6 +1071,8 @@ type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 /// One transaction's view of the trees.
 struct Tx<'a> {
     trees: &'a [TransactionalTree],
+    dictionaries: &'a Dictionaries,
+    encoders: &'a Encoders,
 }
 
 impl Tx<'_> {
@@ -858,11 +1117,11 @@ impl Tx<'_> {
         let bytes = if table.is_vocabulary() {
             std::borrow::Cow::Borrowed(json.as_slice())
         } else {
-            codec::pack(&json)
+            codec::pack(&json, self.encoders[table.index()].as_deref())
         };
         let old = self.get_raw(table, key)?;
         match &old {
-            Some(existing) if codec::holds(existing, &bytes, &json) => {
+            Some(existing) if codec::holds(existing, &bytes, &json, self.dictionaries) => {
                 return Ok((WriteOutcome::Unchanged, old));
             }
             Some(_) => {}
@@ -880,12 +1139,16 @@ impl Tx<'_> {
     }
 
     fn decode_old<T: DeserializeOwned>(
+        &self,
         kind: &'static str,
         key: &[u8; 16],
         old: Option<sled::IVec>,
     ) -> TxResult<Option<T>> {
-        old.map(|bytes| decode(kind, key, &bytes).map_err(ConflictableTransactionError::Abort))
-            .transpose()
+        old.map(|bytes| {
+            decode(self.dictionaries, kind, key, &bytes)
+                .map_err(ConflictableTransactionError::Abort)
+        })
+        .transpose()
     }
 
     fn write_organization(
@@ -898,7 +1161,7 @@ impl Tx<'_> {
         if outcome == WriteOutcome::Unchanged {
             return Ok(false);
         }
-        if let Some(old) = Self::decode_old::<Organization>("organization", key, old)? {
+        if let Some(old) = self.decode_old::<Organization>("organization", key, old)? {
             self.remove(Table::OrganizationsByName, &name_key(&old.name, key))?;
             changed.organizations.push(organization.id);
         }
@@ -919,7 +1182,7 @@ impl Tx<'_> {
     ) -> TxResult<(WriteOutcome, Option<Service>, Service)> {
         let key = service.id.as_bytes();
         let old: Option<Service> =
-            Self::decode_old("service", key, self.get_raw(Table::Services, key)?)?;
+            self.decode_old("service", key, self.get_raw(Table::Services, key)?)?;
         if let Some(old) = &old
             && old.without_last_modified() == service.without_last_modified()
         {
@@ -982,7 +1245,10 @@ impl Tx<'_> {
 
 impl Store for SledStore {
     fn apply(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Applied, StoreError> {
-        let (services, changed, generation) = self.durably(|| self.transact(changes, now))?;
+        let (services, changed, generation) = self.durably(|| {
+            self.train_due(changes)?;
+            self.transact(changes, now)
+        })?;
         let mut affected = self.dependants(&changed)?;
         affected.extend(
             services
@@ -1147,7 +1413,7 @@ impl Store for SledStore {
             .scan_prefix(service.as_bytes())
             .map(|entry| {
                 let (key, bytes) = entry.map_err(engine)?;
-                decode("professional note", &key, &bytes)
+                decode(&self.dictionaries, "professional note", &key, &bytes)
             })
             .collect()
     }
@@ -1158,11 +1424,16 @@ impl Store for SledStore {
 
     fn set_capacity(&self, service: ServiceId, capacity: &Capacity) -> Result<u64, StoreError> {
         let bytes = encode(capacity)?;
+        let encoders = self.encoders().clone();
         self.durably(|| {
             self.trees
                 .as_slice()
                 .transaction(|trees| {
-                    let tx = Tx { trees };
+                    let tx = Tx {
+                        trees,
+                        dictionaries: &self.dictionaries,
+                        encoders: &encoders,
+                    };
                     tx.insert(Table::Capacity, service.as_bytes(), &bytes)?;
                     tx.add_to_counter(GENERATION_KEY, 1)
                 })
@@ -1241,7 +1512,8 @@ impl Store for SledStore {
             .scan_prefix(prefix)
             .map(|entry| {
                 let (entry_key, bytes) = entry.map_err(engine)?;
-                let stored: StoredHistory = decode("history entry", &entry_key, &bytes)?;
+                let stored: StoredHistory =
+                    decode(&self.dictionaries, "history entry", &entry_key, &bytes)?;
                 let change = match (stored.at, stored.provenance) {
                     (Some(at), Some(provenance)) => StoredChange { at, provenance },
                     _ => self.change(&entry_key[entry_key.len() - 8..], key)?,
@@ -1312,7 +1584,7 @@ impl Store for SledStore {
                     )));
                 }
                 if let Some(old) = accounts.get(id)? {
-                    let old: Account = decode("account", &id, &old)
+                    let old: Account = decode(&self.dictionaries, "account", &id, &old)
                         .map_err(ConflictableTransactionError::Abort)?;
                     if old.email != account.email {
                         emails.remove(old.email.as_str().as_bytes())?;
@@ -1362,7 +1634,7 @@ impl Store for SledStore {
 
     fn session(&self, key: &str) -> Result<Option<Session>, StoreError> {
         match self.tree(Table::Sessions).get(key).map_err(engine)? {
-            Some(bytes) => decode("session", key.as_bytes(), &bytes).map(Some),
+            Some(bytes) => decode(&self.dictionaries, "session", key.as_bytes(), &bytes).map(Some),
             None => Ok(None),
         }
     }
@@ -1393,7 +1665,9 @@ impl Store for SledStore {
 
     fn token(&self, key: &str) -> Result<Option<OneTimeToken>, StoreError> {
         match self.tree(Table::Tokens).get(key).map_err(engine)? {
-            Some(bytes) => decode("one-time token", key.as_bytes(), &bytes).map(Some),
+            Some(bytes) => {
+                decode(&self.dictionaries, "one-time token", key.as_bytes(), &bytes).map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -1402,7 +1676,7 @@ impl Store for SledStore {
         // `remove` is atomic: of two requests with the same token, one gets it.
         let taken = self.durably(|| self.tree(Table::Tokens).remove(key).map_err(engine))?;
         taken
-            .map(|bytes| decode("one-time token", key.as_bytes(), &bytes))
+            .map(|bytes| decode(&self.dictionaries, "one-time token", key.as_bytes(), &bytes))
             .transpose()
     }
 
@@ -1412,7 +1686,9 @@ impl Store for SledStore {
 
     fn api_token(&self, key: &str) -> Result<Option<ApiToken>, StoreError> {
         match self.tree(Table::ApiTokens).get(key).map_err(engine)? {
-            Some(bytes) => decode("API token", key.as_bytes(), &bytes).map(Some),
+            Some(bytes) => {
+                decode(&self.dictionaries, "API token", key.as_bytes(), &bytes).map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -1459,7 +1735,7 @@ impl Store for SledStore {
         self.tree(Table::Sources)
             .get(service.as_bytes())
             .map_err(engine)?
-            .map(|bytes| decode_source(service, &bytes))
+            .map(|bytes| decode_source(&self.dictionaries, service, &bytes))
             .transpose()
     }
 
@@ -1468,7 +1744,7 @@ impl Store for SledStore {
         for entry in self.tree(Table::Sources).iter() {
             let (key, bytes) = entry.map_err(engine)?;
             let id = service_id_from(&key)?;
-            let source = decode_source(id, &bytes)?;
+            let source = decode_source(&self.dictionaries, id, &bytes)?;
             if source.feed == feed {
                 found.push((id, source));
             }
@@ -1494,7 +1770,13 @@ impl Store for SledStore {
             .get(postcode)
             .map_err(engine)?
         {
-            Some(bytes) => decode("cached postcode", postcode.as_bytes(), &bytes).map(Some),
+            Some(bytes) => decode(
+                &self.dictionaries,
+                "cached postcode",
+                postcode.as_bytes(),
+                &bytes,
+            )
+            .map(Some),
             None => Ok(None),
         }
     }
@@ -1509,7 +1791,9 @@ impl Store for SledStore {
 
     fn outbox_message(&self, key: &str) -> Result<Option<OutboxMessage>, StoreError> {
         match self.tree(Table::Outbox).get(key).map_err(engine)? {
-            Some(bytes) => decode("outbox message", key.as_bytes(), &bytes).map(Some),
+            Some(bytes) => {
+                decode(&self.dictionaries, "outbox message", key.as_bytes(), &bytes).map(Some)
+            }
             None => Ok(None),
         }
     }

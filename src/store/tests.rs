@@ -511,7 +511,9 @@ fn records_are_kept_compressed_and_read_back_whole() {
         .get(id.as_bytes())
         .unwrap()
         .unwrap();
-    let json = codec::unpack(&kept).unwrap().into_owned();
+    let json = codec::unpack(&kept, &codec::Dictionaries::default())
+        .unwrap()
+        .into_owned();
     assert!(codec::is_packed(&kept), "a long record is compressed");
     assert!(
         kept.len() * 2 < json.len(),
@@ -605,8 +607,13 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
             let tree = store.tree(table);
             for entry in tree.iter() {
                 let (key, value) = entry.unwrap();
-                tree.insert(key, codec::unpack(&value).unwrap().into_owned())
-                    .unwrap();
+                tree.insert(
+                    key,
+                    codec::unpack(&value, &codec::Dictionaries::default())
+                        .unwrap()
+                        .into_owned(),
+                )
+                .unwrap();
             }
         }
         let history = store.tree(Table::History);
@@ -705,4 +712,242 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
     assert_eq!(history[1].at, at(4));
     assert_eq!(history[1].before.as_ref().unwrap().name(), "Food bank");
     assert_eq!(history[1].after.name(), "Bow food bank");
+}
+
+/// Services `from..to`, each with an organization and a location of its own, described at
+/// length in words that vary from one to the next, as an import writes them.
+fn described_batch(from: usize, to: usize) -> ChangeSet {
+    const WORDS: [&str; 16] = [
+        "food",
+        "bank",
+        "advice",
+        "debt",
+        "English",
+        "class",
+        "women",
+        "walking",
+        "carers",
+        "housing",
+        "lunch",
+        "club",
+        "drop-in",
+        "counselling",
+        "youth",
+        "elders",
+    ];
+    let word = |n: usize, k: usize| WORDS[(n * 7 + k * 11 + n / 5) % WORDS.len()];
+    let mut changes = ChangeSet::default();
+    for n in from..to {
+        let org = format!("00000000-0000-4000-8001-{n:012}");
+        let loc = format!("00000000-0000-4000-8002-{n:012}");
+        let svc = format!("00000000-0000-4000-8003-{n:012}");
+        let mut org_record =
+            organization(&org, &format!("{} {} trust {n}", word(n, 1), word(n, 2)));
+        org_record.description = format!(
+            "A charity running {} and {} sessions for residents of Tower Hamlets since {}.",
+            word(n, 3),
+            word(n, 4),
+            1950 + n % 70
+        );
+        changes.organizations.push(org_record);
+        let mut place = location(
+            &loc,
+            &format!("{} {} community centre", word(n, 5), word(n, 6)),
+        );
+        place.description = Some(format!(
+            "Step-free entrance on {} Road; the {} room is on the ground floor, {n} metres from the bus stop.",
+            word(n, 13),
+            word(n, 14)
+        ));
+        changes.locations.push(place);
+        let mut service = service(
+            &svc,
+            &format!("{} {} {n}", word(n, 7), word(n, 8)),
+            &org,
+            &loc,
+        );
+        service.service_at_locations[0].id = crate::domain::ids::ServiceAtLocationId::parse(
+            &format!("00000000-0000-4000-8004-{n:012}"),
+        )
+        .unwrap();
+        service.description = Some(format!(
+            "Free {} and {} every {} morning for {} and {}, no referral needed; call ahead if you need an interpreter or step-free access.",
+            word(n, 9),
+            word(n, 10),
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"][n % 5],
+            word(n, 11),
+            word(n, 12)
+        ));
+        changes.services.push(service);
+    }
+    changes
+}
+
+/// The bytes kept for every record of `table`, and how many name a dictionary.
+fn kept(store: &SledStore, table: Table) -> (usize, usize) {
+    store
+        .tree(table)
+        .iter()
+        .fold((0, 0), |(bytes, named), entry| {
+            let (_, value) = entry.unwrap();
+            (
+                bytes + value.len(),
+                named + usize::from(codec::dictionary_of(&value).is_some()),
+            )
+        })
+}
+
+#[test]
+fn a_table_that_grows_is_compressed_with_a_dictionary_trained_on_its_records() {
+    let (dir, store) = open();
+    // Below the threshold: compressed on their own.
+    store.apply(&described_batch(0, 300), at(1)).unwrap();
+    let (alone, named) = kept(&store, Table::Services);
+    assert_eq!(named, 0);
+    // Crossing it: every table's dictionary is trained, and the records already held are
+    // rewritten with it, without a change in their history.
+    let applied = store.apply(&described_batch(300, 600), at(2)).unwrap();
+    let generation = applied.generation;
+    for table in [Table::Services, Table::Organizations, Table::Locations] {
+        let (_, named) = kept(&store, table);
+        assert_eq!(named, 600, "{table:?}: every record names its dictionary");
+    }
+    let first_half: usize = store
+        .tree(Table::Services)
+        .range(
+            ..ServiceId::parse("00000000-0000-4000-8003-000000000300")
+                .unwrap()
+                .as_bytes()
+                .to_vec(),
+        )
+        .map(|entry| entry.unwrap().1.len())
+        .sum();
+    assert!(
+        first_half * 10 < alone * 8,
+        "the same 300 services: {first_half} bytes with the dictionary, {alone} without"
+    );
+    let every = described_batch(0, 600);
+    for written in &every.services {
+        let read = store.service(written.id).unwrap().unwrap();
+        assert_eq!(read.description, written.description);
+        assert_eq!(read.name, written.name);
+    }
+    let service_key = RecordKey::service(every.services[0].id);
+    assert_eq!(
+        store.history(service_key).unwrap().len(),
+        1,
+        "rewriting is not a change"
+    );
+    // The same records again, kept with another dictionary than they would be packed with
+    // now, are unchanged.
+    let again = store.apply(&described_batch(0, 600), at(3)).unwrap();
+    assert!(
+        again
+            .services
+            .iter()
+            .all(|(_, outcome)| *outcome == WriteOutcome::Unchanged)
+    );
+    assert_eq!(again.generation, generation);
+
+    // Reopened, the dictionaries are read back: nothing is trained again, and new records
+    // are written with the same dictionary.
+    let dictionary = codec::dictionary_of(
+        &store
+            .tree(Table::Services)
+            .iter()
+            .next()
+            .unwrap()
+            .unwrap()
+            .1,
+    );
+    let backup = backup_of(&store);
+    drop(store);
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    assert_eq!(store.tree(Table::Dictionaries).len(), 3);
+    store.apply(&described_batch(600, 610), at(4)).unwrap();
+    let newest = store
+        .tree(Table::Services)
+        .get(
+            ServiceId::parse("00000000-0000-4000-8003-000000000605")
+                .unwrap()
+                .as_bytes(),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(codec::dictionary_of(&newest), dictionary);
+    assert_eq!(store.tree(Table::Dictionaries).len(), 3);
+
+    // A backup carries the dictionaries: the restored store reads every record.
+    let target = tempfile::tempdir().unwrap();
+    SledStore::restore(&target.path().join("store"), backup.as_slice()).unwrap();
+    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    for written in &every.services {
+        let read = restored.service(written.id).unwrap().unwrap();
+        assert_eq!(read.description, written.description);
+    }
+    for written in &every.organizations {
+        let read = restored.organization(written.id).unwrap().unwrap();
+        assert_eq!(read.description, written.description);
+    }
+}
+
+#[test]
+fn a_store_written_before_dictionaries_is_trained_and_rewritten_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    {
+        let store = SledStore::open(&path).unwrap();
+        store.apply(&described_batch(0, 600), at(1)).unwrap();
+        // Rewritten as format 2 kept it: each record compressed on its own.
+        let none = codec::Dictionaries::default();
+        for table in [Table::Services, Table::Organizations, Table::Locations] {
+            let tree = store.tree(table);
+            for entry in tree.iter() {
+                let (key, value) = entry.unwrap();
+                let json = store.unpack_for_test(&value);
+                let alone = codec::pack(&json, None).into_owned();
+                assert_eq!(
+                    codec::unpack(&alone, &none).unwrap().as_ref(),
+                    json.as_slice()
+                );
+                tree.insert(key, alone).unwrap();
+            }
+        }
+        store.tree(Table::Dictionaries).clear().unwrap();
+        store
+            .tree(Table::Meta)
+            .insert("format_version", &2u32.to_be_bytes())
+            .unwrap();
+        store.flush_for_test();
+        assert_eq!(kept(&store, Table::Services).1, 0);
+    }
+    let store = SledStore::open(&path).unwrap();
+    assert_eq!(store.tree(Table::Dictionaries).len(), 3);
+    for table in [Table::Services, Table::Organizations, Table::Locations] {
+        assert_eq!(kept(&store, table).1, 600, "{table:?}");
+    }
+    for written in &described_batch(0, 600).services {
+        assert_eq!(
+            store.service(written.id).unwrap().unwrap().description,
+            written.description
+        );
+    }
+}
+
+#[test]
+fn a_record_whose_dictionary_is_lost_is_reported_not_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let id = described_batch(0, 1).services[0].id;
+    {
+        let store = SledStore::open(&path).unwrap();
+        store.apply(&described_batch(0, 600), at(1)).unwrap();
+        store.tree(Table::Dictionaries).clear().unwrap();
+        store.flush_for_test();
+    }
+    // Opening trains new dictionaries for new records; the old ones still name theirs.
+    let store = SledStore::open(&path).unwrap();
+    let error = store.service(id).unwrap_err();
+    assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("dictionary"), "{error}");
 }
