@@ -43,11 +43,13 @@ pub use sled_store::SledStore;
 /// Version of the on-disk layout this build writes. Format 2 compresses records and keeps
 /// when and by whom once per change rather than in every history entry; format 3
 /// compresses services, organizations and locations with dictionaries trained on their
-/// tables, kept in the store (an older build cannot read those records).
-pub const FORMAT_VERSION: u32 = 3;
-/// The oldest layout this build reads: a store (or backup) of format 1 or 2 is data this
-/// build can read as it is, and is upgraded in place by recording the new version (and
-/// training its tables' dictionaries).
+/// tables, kept in the store (an older build cannot read those records); format 4 keeps no
+/// index of services by taxonomy term (an older build would miss the terms of services
+/// written since).
+pub const FORMAT_VERSION: u32 = 4;
+/// The oldest layout this build reads: a store (or backup) of format 1, 2 or 3 is data this
+/// build can read as it is, and is upgraded in place by recording the new version (training
+/// its tables' dictionaries, emptying its index of services by term).
 pub const OLDEST_FORMAT_READ: u32 = 1;
 
 /// Records to write together, atomically.
@@ -203,8 +205,8 @@ pub trait Store: Send + Sync + 'static {
     fn services_of_organization(&self, id: OrganizationId) -> Result<Vec<ServiceId>, StoreError>;
     /// Services delivered at a location.
     fn services_at_location(&self, id: LocationId) -> Result<Vec<ServiceId>, StoreError>;
-    /// Services tagged with a taxonomy term (directly).
-    fn services_with_term(&self, id: TaxonomyTermId) -> Result<Vec<ServiceId>, StoreError>;
+    /// Services tagged (directly) with any of these taxonomy terms, in id order.
+    fn services_with_terms(&self, ids: &[TaxonomyTermId]) -> Result<Vec<ServiceId>, StoreError>;
 
     /// Organizations in name order (case-insensitive, then id), skipping `offset`.
     fn organizations_by_name(

@@ -4,9 +4,10 @@
 //! zstd-compressed when long enough to gain ([`codec`]), services, organizations and
 //! locations with a dictionary trained on their table's records (kept in the
 //! `dictionaries` tree, see [`SledStore::train_due`]); keys are the 16 bytes of the
-//! record's UUID. Secondary trees map organization, location and term ids to service ids
+//! record's UUID. Secondary trees map organization and location ids to service ids
 //! (`parent ++ service`) and organization names to ids, and are updated in the same
-//! transaction as the records they index. The `meta` tree holds the format version, the
+//! transaction as the records they index; services by taxonomy term are found by reading
+//! the services ([`Store::services_with_terms`]). The `meta` tree holds the format version, the
 //! generation counter and record counts; the `changes` tree holds when and by whom each
 //! generation's records were written, which their history entries refer to. Writes are
 //! serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
@@ -62,6 +63,7 @@ pub(super) enum Table {
     TaxonomyTerms,
     ServicesByOrganization,
     ServicesByLocation,
+    /// Written before format 4; emptied when such a store is opened, kept for its backups.
     ServicesByTerm,
     ServiceAtLocations,
     Reports,
@@ -297,6 +299,10 @@ impl SledStore {
         };
         store.check_seal()?;
         store.check_format()?;
+        if !store.tree(Table::ServicesByTerm).is_empty() {
+            // Written before format 4, read by nothing since.
+            store.durably(|| store.tree(Table::ServicesByTerm).clear().map_err(engine))?;
+        }
         store.load_dictionaries()?;
         let empty = ChangeSet::default();
         if !store.due_for_training(&empty)?.is_empty() {
@@ -917,9 +923,7 @@ impl SledStore {
                     }
                 }
             }
-            for id in with_descendants {
-                affected.extend(self.services_with_term(id)?);
-            }
+            affected.extend(self.services_with_terms(&with_descendants)?);
         }
         Ok(affected)
     }
@@ -1233,12 +1237,6 @@ impl Tx<'_> {
         for location in service.location_ids() {
             apply(Table::ServicesByLocation, &pair(location.as_bytes(), id))?;
         }
-        for attribute in &service.attributes {
-            apply(
-                Table::ServicesByTerm,
-                &pair(attribute.taxonomy_term_id.as_bytes(), id),
-            )?;
-        }
         Ok(())
     }
 }
@@ -1307,8 +1305,43 @@ impl Store for SledStore {
         self.children(Table::ServicesByLocation, id.as_bytes())
     }
 
-    fn services_with_term(&self, id: TaxonomyTermId) -> Result<Vec<ServiceId>, StoreError> {
-        self.children(Table::ServicesByTerm, id.as_bytes())
+    /// Every service is read: a term changes rarely (an edit of the vocabulary, which
+    /// reindexes its services anyway), and an index of services by term cost the store an
+    /// entry per service and term (27 of a 100k store's 166 MB; BENCHMARKS.md, "Disk"). A
+    /// record is decoded only when its JSON holds one of the ids.
+    fn services_with_terms(&self, ids: &[TaxonomyTermId]) -> Result<Vec<ServiceId>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let texts: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let finders: Vec<memchr::memmem::Finder<'_>> = texts
+            .iter()
+            .map(|text| memchr::memmem::Finder::new(text.as_bytes()))
+            .collect();
+        let mut found = Vec::new();
+        for entry in self.tree(Table::Services).iter() {
+            let (key, bytes) = entry.map_err(engine)?;
+            let json = codec::unpack(&bytes, &self.dictionaries).map_err(|detail| {
+                StoreError::Corrupt {
+                    kind: "service",
+                    key: service_id_from(&key)
+                        .map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
+                    detail,
+                }
+            })?;
+            if !finders.iter().any(|finder| finder.find(&json).is_some()) {
+                continue;
+            }
+            let service: Service = decode(&self.dictionaries, "service", &key, &bytes)?;
+            if service
+                .attributes
+                .iter()
+                .any(|attribute| ids.contains(&attribute.taxonomy_term_id))
+            {
+                found.push(service.id);
+            }
+        }
+        Ok(found)
     }
 
     fn organizations_by_name(

@@ -174,6 +174,97 @@ fn renaming_an_organization_or_location_affects_its_services() {
     );
 }
 
+fn term(id: &str, name: &str, parent: Option<&str>) -> TaxonomyTerm {
+    serde_json::from_value(json!({
+        "id": id, "name": name, "description": format!("{name} services"), "parent_id": parent,
+    }))
+    .unwrap()
+}
+
+fn tagged(id: &str, name: &str, terms: &[&str]) -> Service {
+    let mut service = service(id, name, ORG_A, LOC);
+    service.service_at_locations.clear();
+    service.attributes = terms
+        .iter()
+        .enumerate()
+        .map(|(n, term)| {
+            serde_json::from_value(json!({
+                "id": format!("00000000-0000-4000-8005-{:06}{n:06}", &id[30..]),
+                "taxonomy_term_id": term,
+            }))
+            .unwrap()
+        })
+        .collect();
+    service
+}
+
+#[test]
+fn changing_a_term_affects_the_services_tagged_with_it_or_a_narrower_term() {
+    const FOOD: &str = "00000000-0000-4000-8006-000000000001";
+    const FOOD_BANKS: &str = "00000000-0000-4000-8006-000000000002";
+    const ADVICE: &str = "00000000-0000-4000-8006-000000000003";
+    let (_dir, store) = open();
+    let pantry = "00000000-0000-4000-8000-000000000201";
+    let debt = "00000000-0000-4000-8000-000000000202";
+    let walk = "00000000-0000-4000-8000-000000000203";
+    store
+        .apply(
+            &ChangeSet {
+                organizations: vec![organization(ORG_A, "Bow Food Hub")],
+                locations: vec![location(LOC, "Bow Community Hall")],
+                taxonomy_terms: vec![
+                    term(FOOD, "Food", None),
+                    term(FOOD_BANKS, "Food banks", Some(FOOD)),
+                    term(ADVICE, "Advice", None),
+                ],
+                services: vec![
+                    tagged(pantry, "Pantry", &[FOOD_BANKS]),
+                    tagged(debt, "Debt advice", &[ADVICE]),
+                    // Its description names a term it is not tagged with: not affected.
+                    {
+                        let mut walk = tagged(walk, "Walking group", &[]);
+                        walk.description = Some(format!("Not {FOOD} nor {ADVICE}."));
+                        walk
+                    },
+                ],
+                ..ChangeSet::default()
+            },
+            at(1),
+        )
+        .unwrap();
+    let affected = |changed: TaxonomyTerm| {
+        let changes = ChangeSet {
+            taxonomy_terms: vec![changed],
+            ..ChangeSet::default()
+        };
+        store.apply(&changes, at(2)).unwrap().affected_services
+    };
+    let id = |text: &str| ServiceId::parse(text).unwrap();
+    // Renaming a broader term reaches the services of its narrower terms.
+    assert_eq!(
+        affected(term(FOOD, "Food and meals", None)),
+        BTreeSet::from([id(pantry)])
+    );
+    assert_eq!(
+        affected(term(ADVICE, "Advice and guidance", None)),
+        BTreeSet::from([id(debt)])
+    );
+    assert_eq!(
+        store
+            .services_with_terms(&[
+                TaxonomyTermId::parse(FOOD_BANKS).unwrap(),
+                TaxonomyTermId::parse(ADVICE).unwrap()
+            ])
+            .unwrap(),
+        vec![id(pantry), id(debt)]
+    );
+    assert!(store.services_with_terms(&[]).unwrap().is_empty());
+    assert!(
+        store.tree(Table::ServicesByTerm).is_empty(),
+        "no index of services by term is written"
+    );
+}
+
 #[test]
 fn organizations_list_in_name_order_after_renames() {
     let (_dir, store) = open();
@@ -914,6 +1005,12 @@ fn a_store_written_before_dictionaries_is_trained_and_rewritten_when_opened() {
             }
         }
         store.tree(Table::Dictionaries).clear().unwrap();
+        // Format 3 and before kept services by term.
+        let service = described_batch(0, 1).services[0].id;
+        store
+            .tree(Table::ServicesByTerm)
+            .insert([&[7u8; 16][..], service.as_bytes()].concat(), &[])
+            .unwrap();
         store
             .tree(Table::Meta)
             .insert("format_version", &2u32.to_be_bytes())
@@ -923,6 +1020,7 @@ fn a_store_written_before_dictionaries_is_trained_and_rewritten_when_opened() {
     }
     let store = SledStore::open(&path).unwrap();
     assert_eq!(store.tree(Table::Dictionaries).len(), 3);
+    assert!(store.tree(Table::ServicesByTerm).is_empty());
     for table in [Table::Services, Table::Organizations, Table::Locations] {
         assert_eq!(kept(&store, table).1, 600, "{table:?}");
     }
