@@ -468,13 +468,7 @@ impl SledStore {
             if codec::dictionary_of(&bytes).is_some() {
                 continue;
             }
-            let json = codec::unpack(&bytes, &self.dictionaries).map_err(|detail| {
-                StoreError::Corrupt {
-                    kind: "record",
-                    key: format!("{key:?}"),
-                    detail,
-                }
-            })?;
+            let json = unpack(&self.dictionaries, "record", &key, &bytes)?;
             let packed = codec::pack(&json, Some(dictionary));
             if packed.len() < bytes.len() {
                 batch.insert(key, packed.as_ref());
@@ -943,13 +937,34 @@ fn decode<T: DeserializeOwned>(
     key: &[u8],
     bytes: &[u8],
 ) -> Result<T, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt {
+    parse(kind, key, &unpack(dictionaries, kind, key, bytes)?)
+}
+
+/// A kept value's JSON; an error names the record.
+fn unpack<'a>(
+    dictionaries: &Dictionaries,
+    kind: &'static str,
+    key: &[u8],
+    bytes: &'a [u8],
+) -> Result<std::borrow::Cow<'a, [u8]>, StoreError> {
+    codec::unpack(bytes, dictionaries).map_err(|detail| corrupt(kind, key, detail))
+}
+
+/// A record from its JSON; an error names the record.
+fn parse<T: DeserializeOwned>(
+    kind: &'static str,
+    key: &[u8],
+    json: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(json).map_err(|error| corrupt(kind, key, error.to_string()))
+}
+
+fn corrupt(kind: &'static str, key: &[u8], detail: String) -> StoreError {
+    StoreError::Corrupt {
         kind,
         key: uuid::Uuid::from_slice(key).map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
         detail,
-    };
-    let json = codec::unpack(bytes, dictionaries).map_err(corrupt)?;
-    serde_json::from_slice(&json).map_err(|error| corrupt(error.to_string()))
+    }
 }
 
 /// A service's source; before sources kept the publisher's id they were the feed's name.
@@ -1321,18 +1336,11 @@ impl Store for SledStore {
         let mut found = Vec::new();
         for entry in self.tree(Table::Services).iter() {
             let (key, bytes) = entry.map_err(engine)?;
-            let json = codec::unpack(&bytes, &self.dictionaries).map_err(|detail| {
-                StoreError::Corrupt {
-                    kind: "service",
-                    key: service_id_from(&key)
-                        .map_or_else(|_| format!("{key:?}"), |id| id.to_string()),
-                    detail,
-                }
-            })?;
+            let json = unpack(&self.dictionaries, "service", &key, &bytes)?;
             if !finders.iter().any(|finder| finder.find(&json).is_some()) {
                 continue;
             }
-            let service: Service = decode(&self.dictionaries, "service", &key, &bytes)?;
+            let service: Service = parse("service", &key, &json)?;
             if service
                 .attributes
                 .iter()
