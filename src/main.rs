@@ -687,7 +687,7 @@ fn import_files(data: &DataArgs, files: &[PathBuf], valid_rows: bool) -> anyhow:
         }
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let records = import::read_source(&text)
+        let records = import::source_records(&text)
             .with_context(|| format!("cannot import {}", path.display()))?;
         let report = import::import(&catalog, records)?;
         for warning in &report.warnings {

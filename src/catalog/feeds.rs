@@ -585,7 +585,7 @@ impl Catalog {
                 ..crate::store::ChangeSet::default()
             })?;
         }
-        let records = chosen
+        let records: Vec<_> = chosen
             .iter()
             .enumerate()
             .map(|(n, r)| super::import::SourceRecord {

@@ -403,3 +403,61 @@ async fn taxonomy_terms_nested_in_attributes_become_taxonomy_terms() {
         .await;
     assert_eq!(food_terms["total_items"], 2);
 }
+
+#[test]
+fn a_large_ndjson_file_imports_whole_with_references_across_it_and_bad_lines_reported() {
+    // More organizations and locations than one write of an import holds, a reference from
+    // the first line to a place described on the last, and a broken line between.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let count = 2_100;
+    let id = |kind: u32, n: usize| format!("61{kind:06}-0000-4000-8000-{n:012}");
+    let mut lines: Vec<String> = (0..count)
+        .map(|n| {
+            let mut record = service_record(&id(1, n), &format!("Lunch club {n}"));
+            record["organization"] = json!({"id": id(2, n), "name": format!("Trust {n}"), "description": "Runs lunch clubs."});
+            record["service_at_locations"] = if n == 0 {
+                json!([{"id": id(3, n), "location_id": id(4, count - 1)}])
+            } else {
+                json!([{"id": id(3, n), "location": {"id": id(4, n), "location_type": "physical", "name": format!("Hall {n}")}}])
+            };
+            record.to_string()
+        })
+        .collect();
+    lines.insert(1_000, "{\"id\": broken".to_owned());
+    let file = write(dir.path(), "national.ndjson", &lines.join("\n"));
+    let output = import(&data, &[&file]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{report}");
+    assert!(
+        report.contains(&format!(
+            "{} records read, {count} created, 0 updated, 0 unchanged, 1 rejected",
+            count + 1
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains("line 1001"),
+        "the broken line is named: {report}"
+    );
+    let exported = export(&data, &dir.path().join("out.ndjson"));
+    let services: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(services.len(), count);
+    let first = services
+        .iter()
+        .find(|s| s["id"] == id(1, 0).as_str())
+        .expect("the first line's service");
+    assert_eq!(
+        first["service_at_locations"][0]["location"]["name"],
+        format!("Hall {}", count - 1),
+        "its place, described on the last line"
+    );
+    let last = services
+        .iter()
+        .find(|s| s["id"] == id(1, count - 1).as_str())
+        .unwrap();
+    assert_eq!(last["organization"]["name"], format!("Trust {}", count - 1));
+}
