@@ -34,7 +34,7 @@ const LARGEST_RECORD: usize = 64 * 1024 * 1024;
 /// The largest dictionary trained. On the 100k benchmark's services (trained on 2,000,
 /// compressing 10,000 others) a dictionary of 16 KiB made them 4.3 times smaller than their
 /// JSON, 32 KiB 4.8, 64 KiB 5.0 and 110 KiB 5.1 (alone: 2.0); see BENCHMARKS.md, "Disk".
-pub const DICTIONARY_BYTES: usize = 64 * 1024;
+const DICTIONARY_BYTES: usize = 64 * 1024;
 
 thread_local! {
     /// Each thread's contexts, made at its first use and reused: a context costs more to
@@ -85,16 +85,6 @@ impl Dictionary {
     /// The dictionary as kept.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
-    }
-}
-
-impl std::fmt::Debug for Dictionary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Dictionary")
-            .field("id", &self.id)
-            .field("trained_on", &self.trained_on)
-            .field("bytes", &self.bytes.len())
-            .finish()
     }
 }
 
