@@ -31,7 +31,7 @@ use crate::geography::{Geography, PlacedService};
 use crate::index::indexer::{Indexer, IndexerHandle};
 use crate::index::{IndexError, IndexStatus, SearchIndex};
 use crate::search::assets::SearchAssets;
-use crate::search::query::{FacetCounts, Hits, ServiceQuery, Target};
+use crate::search::query::{FacetCounts, Hit, Hits, ServiceQuery, Target};
 use crate::store::{Applied, ChangeSet, SledStore, Store, StoreError, join};
 
 /// Why the catalog failed.
@@ -305,14 +305,24 @@ impl Catalog {
             highlighter,
         ) = self.index.search_highlighted(query, true)?;
         let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            let located = match query.target {
-                Target::Services => self
-                    .placed_service(ServiceId::from_uuid(id))?
+        for hit in ids {
+            let located = match (query.target, hit) {
+                (Target::Services, _) => self
+                    .placed_service(ServiceId::from_uuid(hit.id()))?
                     .map(|placed| (None, placed)),
-                Target::ServiceAtLocations => self
+                (Target::ServiceAtLocations, Hit::Own(id)) => self
                     .link(ServiceAtLocationId::from_uuid(id))?
                     .map(|(link, placed)| (Some(link), placed)),
+                (Target::ServiceAtLocations, Hit::SoleLinkOf(id)) => self
+                    .placed_service(ServiceId::from_uuid(id))?
+                    .and_then(|placed| {
+                        // A service given a second place since it was indexed: its places'
+                        // own documents are on their way.
+                        let [link] = placed.full.service.service_at_locations.as_slice() else {
+                            return None;
+                        };
+                        Some((Some(link.id), placed))
+                    }),
             };
             let Some((link, placed)) = located else {
                 continue;

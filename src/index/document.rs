@@ -1,5 +1,7 @@
 //! Turning a placed service into index documents: one `service` document, and one
-//! `service_at_location` document per location link.
+//! `service_at_location` document per location link, except where the service's own
+//! document says all its one link's document would ([`sole_link`]): then that document is
+//! of both kinds, and a service with one place (most of a directory) is indexed once.
 //!
 //! Confidential locations contribute nothing searchable from their address: only their
 //! name, so that searching for a street never confirms where a refuge is.
@@ -9,7 +11,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 use super::geo::{cells, encode_point};
 use super::schema::{
-    Fields, KIND_ORDER_SERVICE, KIND_ORDER_SERVICE_AT_LOCATION, KIND_SERVICE,
+    Fields, KIND_ORDER_BOTH, KIND_ORDER_SERVICE, KIND_ORDER_SERVICE_AT_LOCATION, KIND_SERVICE,
     KIND_SERVICE_AT_LOCATION, NO_MAXIMUM_AGE,
 };
 use crate::domain::aggregate::FullService;
@@ -67,12 +69,18 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     let fields = sources.fields;
     let full = &placed.full;
     let service = &full.service;
+    let sole_link = sole_link(full);
     let mut documents = Vec::with_capacity(1 + service.service_at_locations.len());
     let mut service_doc = common(sources, placed);
     service_doc.add_u64(fields.tiebreak, tiebreak(service.id.as_uuid()));
     service_doc.add_u64(fields.id_low, id_low(service.id.as_uuid()));
     service_doc.add_text(fields.kind, KIND_SERVICE);
-    service_doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
+    if sole_link.is_some() {
+        service_doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
+        service_doc.add_u64(fields.kind_order, KIND_ORDER_BOTH);
+    } else {
+        service_doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
+    }
     for location in full.locations.values() {
         add_place(fields, &mut service_doc, location);
     }
@@ -82,13 +90,33 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     add_opening(fields, &mut service_doc, service.schedules.iter());
     documents.push(service_doc);
 
-    for link in &service.service_at_locations {
-        documents.push(link_document(sources, placed, link));
+    if sole_link.is_none() {
+        for link in &service.service_at_locations {
+            documents.push(link_document(sources, placed, link));
+        }
     }
     for doc in &mut documents {
         add_pairs(fields, doc);
     }
     documents
+}
+
+/// The service's one service_at_location, when the service's own document holds all its
+/// document would ([`link_document`]): no description of its own, at the only location the
+/// service has, and no schedule for another link. Its document is then the service's (of
+/// both kinds, [`KIND_ORDER_BOTH`]), whose id is the service's: a search for
+/// service_at_locations that finds it answers with the service's only link.
+pub fn sole_link(full: &FullService) -> Option<&ServiceAtLocation> {
+    let [link] = full.service.service_at_locations.as_slice() else {
+        return None;
+    };
+    let at_its_place = full.locations.keys().all(|id| *id == link.location_id);
+    let its_hours = full.service.schedules.iter().all(|schedule| {
+        schedule
+            .service_at_location_id
+            .is_none_or(|id| id == link.id)
+    });
+    (link.description.is_none() && at_its_place && its_hours).then_some(link)
 }
 
 /// Every searchable text again in its field of word pairs, value by value. (Analysing the
@@ -423,6 +451,101 @@ mod tests {
             let prefix = |s: &str| s.as_bytes()[..s.len().min(16)].to_vec();
             prop_assert_eq!(name_order(&a).cmp(&name_order(&b)), prefix(&la).cmp(&prefix(&lb)));
         }
+    }
+
+    const SERVICE: &str = "00000000-0000-4000-8000-000000000001";
+    const LINK: &str = "00000000-0000-4000-8000-000000000101";
+    const OTHER_LINK: &str = "00000000-0000-4000-8000-000000000102";
+    const PLACE: &str = "00000000-0000-4000-8000-000000000201";
+    const OTHER_PLACE: &str = "00000000-0000-4000-8000-000000000202";
+
+    /// A service with `links` and `schedules` (ORUK JSON), joined to the locations `places`.
+    fn joined(
+        links: serde_json::Value,
+        schedules: serde_json::Value,
+        places: &[&str],
+    ) -> FullService {
+        let service = serde_json::from_value(serde_json::json!({
+            "id": SERVICE, "name": "Lunch club", "status": "active",
+            "service_at_locations": links, "schedules": schedules,
+        }))
+        .unwrap();
+        let locations = places
+            .iter()
+            .map(|id| {
+                let location: Location = serde_json::from_value(serde_json::json!({
+                    "id": id, "location_type": "physical", "name": "Hall"}))
+                .unwrap();
+                (location.id, location)
+            })
+            .collect();
+        FullService {
+            service,
+            organization: None,
+            locations,
+            terms: Default::default(),
+            taxonomies: Default::default(),
+            capacity: None,
+        }
+    }
+
+    fn link(id: &str, place: &str) -> serde_json::Value {
+        serde_json::json!({"id": id, "location_id": place})
+    }
+
+    fn weekly(link: Option<&str>) -> serde_json::Value {
+        let mut schedule = serde_json::json!({"id": "00000000-0000-4000-8000-000000000301",
+            "freq": "WEEKLY", "byday": "MO", "opens_at": "10:00", "closes_at": "12:00"});
+        if let Some(link) = link {
+            schedule["service_at_location_id"] = serde_json::json!(link);
+        }
+        schedule
+    }
+
+    /// A service's own document stands for its one place only where the place's document
+    /// would hold nothing else.
+    #[test]
+    fn a_service_document_stands_for_its_only_place_when_that_says_nothing_more() {
+        let sole = |full: &FullService| sole_link(full).map(|link| link.id.to_string());
+        let one = serde_json::json!([link(LINK, PLACE)]);
+        let hours = serde_json::json!([weekly(None), weekly(Some(LINK))]);
+        assert_eq!(
+            sole(&joined(one.clone(), hours, &[PLACE])).as_deref(),
+            Some(LINK)
+        );
+        assert_eq!(
+            sole(&joined(serde_json::json!([]), serde_json::json!([]), &[])),
+            None,
+            "no place"
+        );
+        let two = serde_json::json!([link(LINK, PLACE), link(OTHER_LINK, OTHER_PLACE)]);
+        assert_eq!(
+            sole(&joined(two, serde_json::json!([]), &[PLACE, OTHER_PLACE])),
+            None,
+            "two places"
+        );
+        let mut described = link(LINK, PLACE);
+        described["description"] = serde_json::json!("Upstairs, by the garden");
+        assert_eq!(
+            sole(&joined(
+                serde_json::json!([described]),
+                serde_json::json!([]),
+                &[PLACE]
+            )),
+            None,
+            "the place says something of its own"
+        );
+        let elsewhere = serde_json::json!([weekly(Some(OTHER_LINK))]);
+        assert_eq!(
+            sole(&joined(one.clone(), elsewhere, &[PLACE])),
+            None,
+            "hours of another link: the service's hours are not the place's"
+        );
+        assert_eq!(
+            sole(&joined(one, serde_json::json!([]), &[PLACE, OTHER_PLACE])),
+            None,
+            "a location the link does not name"
+        );
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub use highlight::Highlighter;
 pub use query::TextPlan;
 
 use crate::search::assets::SearchAssets;
-use crate::search::query::{Hits, ServiceQuery};
+use crate::search::query::{Hit, Hits, ServiceQuery, Target};
 use directory::DerivedDirectory;
 use schema::Fields;
 use synonyms::{SearchWords, Synonyms};
@@ -105,26 +105,37 @@ pub struct SearchIndex {
 }
 
 /// A page of a search: the ids, the total, whether the text had to be relaxed, and facets.
-pub type SearchHits = Hits<uuid::Uuid>;
+pub type SearchHits = Hits<Hit>;
 
 /// The ids of the documents at `addresses`, in their order, read from the two columns that
-/// hold them ([`schema::Fields::tiebreak`], [`schema::Fields::id_low`]).
+/// hold them ([`schema::Fields::tiebreak`], [`schema::Fields::id_low`]); in a search for
+/// service_at_locations, a document of both kinds ([`schema::KIND_ORDER_BOTH`]) holds its
+/// service's id.
 fn hit_ids(
     searcher: &tantivy::Searcher,
     columns: &rank::ColumnCache,
+    target: Target,
     addresses: impl ExactSizeIterator<Item = tantivy::DocAddress>,
-) -> Vec<uuid::Uuid> {
+) -> Vec<Hit> {
     let mut ids = Vec::with_capacity(addresses.len());
     for address in addresses {
         let segment = columns.columns(searcher.segment_reader(address.segment_ord));
-        let half = |column: &Option<tantivy::columnar::Column<u64>>| {
+        let value = |column: &Option<tantivy::columnar::Column<u64>>| {
             column
                 .as_ref()
                 .and_then(|column| column.first(address.doc_id))
         };
-        if let (Some(high), Some(low)) = (half(&segment.tiebreak), half(&segment.id_low)) {
-            ids.push(uuid::Uuid::from_u64_pair(high, low));
-        }
+        let (Some(high), Some(low)) = (value(&segment.tiebreak), value(&segment.id_low)) else {
+            continue;
+        };
+        let id = uuid::Uuid::from_u64_pair(high, low);
+        let both = target == Target::ServiceAtLocations
+            && value(&segment.kind_order) == Some(schema::KIND_ORDER_BOTH);
+        ids.push(if both {
+            Hit::SoleLinkOf(id)
+        } else {
+            Hit::Own(id)
+        });
     }
     ids
 }
@@ -408,6 +419,7 @@ impl SearchIndex {
         let ids = hit_ids(
             searcher,
             &self.columns,
+            query.target,
             hits.into_iter().map(|(_, address)| address),
         );
         let hits = Hits {

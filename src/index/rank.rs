@@ -89,6 +89,8 @@ pub struct RankColumns {
     pub tiebreak: Option<Column<u64>>,
     /// The id's last 8 bytes.
     pub id_low: Option<Column<u64>>,
+    /// The document's kind, as a number.
+    pub kind_order: Option<Column<u64>>,
 }
 
 impl RankColumns {
@@ -105,6 +107,7 @@ impl RankColumns {
             ],
             tiebreak: fast.u64(names::TIEBREAK).ok(),
             id_low: fast.u64(names::ID_LOW).ok(),
+            kind_order: fast.u64(names::KIND_ORDER).ok(),
         }
     }
 }

@@ -11,7 +11,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -22,16 +22,16 @@ pub const PAIRS_ANALYZER: &str = "signpost_pairs";
 /// Resolved fields of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// The last 8 bytes of the document's own id (service id, or service_at_location id),
-    /// big-endian; the first 8 are [`Fields::tiebreak`]. A hit's id is read from these two
+    /// The last 8 bytes of the document's own id (service id, or service_at_location id;
+    /// the service's for a document of both kinds), big-endian; the first 8 are [`Fields::tiebreak`]. A hit's id is read from these two
     /// columns: nothing is stored (reading the id from a document store meant decompressing
     /// a block of documents for each hit), and documents are deleted by
     /// [`Fields::service_id`].
     pub id_low: Field,
-    /// `service` or `service_at_location`.
+    /// `service` or `service_at_location`, or both (see [`KIND_ORDER_BOTH`]).
     pub kind: Field,
-    /// The kind as a number, [`KIND_ORDER_SERVICE`] or [`KIND_ORDER_SERVICE_AT_LOCATION`]:
-    /// the index is sorted by it (see [`settings`]).
+    /// The kind as a number, [`KIND_ORDER_SERVICE`], [`KIND_ORDER_BOTH`] or
+    /// [`KIND_ORDER_SERVICE_AT_LOCATION`]: the index is sorted by it (see [`settings`]).
     pub kind_order: Field,
     /// The service the document belongs to (deletes go by this).
     pub service_id: Field,
@@ -265,14 +265,19 @@ pub fn build() -> (Schema, Fields) {
 
 /// [`Fields::kind_order`] of a service's document.
 pub const KIND_ORDER_SERVICE: u64 = 0;
+/// [`Fields::kind_order`] of a document of both kinds: a service's that stands for its only
+/// service_at_location too (`document::sole_link`).
+pub const KIND_ORDER_BOTH: u64 = 1;
 /// [`Fields::kind_order`] of a service_at_location's document.
-pub const KIND_ORDER_SERVICE_AT_LOCATION: u64 = 1;
+pub const KIND_ORDER_SERVICE_AT_LOCATION: u64 = 2;
 
-/// The index's settings: every segment holds its services' documents first, then the
-/// service_at_locations' (sorted by [`Fields::kind_order`]). A search is for one kind, and
-/// its words match documents of both: once the words' postings pass the last document of
-/// the kind searched, the search ends, instead of walking every posting of the other
-/// kind to find that none is of its kind (about half of every search's postings).
+/// The index's settings: every segment holds its services' documents first, then those of
+/// both kinds, then the service_at_locations' (sorted by [`Fields::kind_order`]). A search
+/// is for one kind, and its words match documents of both: the documents of each kind are
+/// together, so once the words' postings pass the last document of the kind searched, the
+/// search ends, and a search for service_at_locations skips the services' documents at
+/// once, instead of walking every posting of the other kind to find that none is of its
+/// kind.
 pub fn settings() -> IndexSettings {
     IndexSettings {
         sort_by_field: Some(IndexSortByField {

@@ -289,6 +289,25 @@ pub struct ServiceQuery {
     pub page: PageRequest,
 }
 
+/// A search's result as the index finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// The record searched for: a service, or a service_at_location.
+    Own(uuid::Uuid),
+    /// In a search for service_at_locations: a service with one place, whose document stands
+    /// for its only service_at_location (the service's id).
+    SoleLinkOf(uuid::Uuid),
+}
+
+impl Hit {
+    /// The id the index holds.
+    pub fn id(self) -> uuid::Uuid {
+        match self {
+            Hit::Own(id) | Hit::SoleLinkOf(id) => id,
+        }
+    }
+}
+
 /// One page of matching ids and the total number of matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hits<Id> {

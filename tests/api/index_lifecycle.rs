@@ -149,7 +149,12 @@ fn every_damaged_byte_of_a_segment_file_is_found_and_the_index_rebuilt() {
     }
     let (catalog, rebuilt) = reopen(dir.path());
     let reason = rebuilt.expect("rebuilt");
-    assert!(reason.contains("checksum"), "{reason}");
+    // A flipped byte in the data fails its file's checksum; in a small file's footer (the
+    // empty document store's) it fails to parse first.
+    assert!(
+        reason.contains("checksum") || reason.contains("unreadable"),
+        "{reason}"
+    );
     assert_eq!(search(&catalog, "boxing"), ["Youth Boxing"]);
     // And the rebuilt index is whole: the next start reuses it.
     drop(catalog);
@@ -330,7 +335,10 @@ fn every_segment_holds_its_services_before_its_service_at_locations() {
     }
     let segments = kinds_by_segment(dir.path());
     let all: Vec<u64> = segments.concat();
-    assert!(all.contains(&0) && all.contains(&1), "{segments:?}");
+    assert!(
+        (0..=2).all(|kind| all.contains(&kind)),
+        "services with several places or none, with one, and their places: {segments:?}"
+    );
     for kinds in &segments {
         assert!(kinds.is_sorted(), "a segment out of order: {kinds:?}");
     }

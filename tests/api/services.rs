@@ -410,3 +410,116 @@ async fn a_changed_record_becomes_searchable_without_a_restart() {
         "the old name is gone"
     );
 }
+
+/// Imports `records` and waits until `path` lists `expected` entries.
+async fn import_until(
+    app: &TestApp,
+    records: Vec<serde_json::Value>,
+    path: &str,
+    expected: usize,
+) -> serde_json::Value {
+    let text = serde_json::to_string(&records).unwrap();
+    signpost::catalog::import::import(
+        &app.catalog,
+        signpost::catalog::import::read_source(&text).unwrap(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let body = app.get_json(path).await;
+        if body["total_items"] == expected {
+            return body;
+        }
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{path} never listed {expected}: {body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+fn link_ids(body: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = body["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|link| link["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A service with one place is indexed as one document standing for the service and for
+/// its place: searching places still answers with the place's own id, and once the
+/// service has a second place, or its place says something of its own, each place is
+/// listed and searched on its own.
+#[tokio::test]
+async fn a_service_with_one_place_is_listed_at_it_as_one_with_more() {
+    let app = fixture_app().await;
+    let services = fixtures::services();
+    let mut lunch = services[0].clone();
+    let hall_link = lunch["service_at_locations"][0].clone();
+    let hall_id = hall_link["id"].as_str().unwrap().to_owned();
+
+    let body = app.get_json("/service_at_locations?search=lunch").await;
+    assert_eq!(body["total_items"], 1);
+    assert_eq!(link_ids(&body), std::slice::from_ref(&hall_id));
+    assert_eq!(body["contents"][0]["service"]["name"], "Bow Lunch Club");
+    assert_eq!(
+        body["contents"][0]["location"]["name"],
+        "Bow Community Hall"
+    );
+    let full = app
+        .get_json(&format!("/service_at_locations/{hall_id}"))
+        .await;
+    assert_eq!(full["service"]["name"], "Bow Lunch Club");
+
+    // A second place: both are listed, each by its own id; the service once.
+    let mut church_link = services[2]["service_at_locations"][0].clone();
+    let church_id = "50000000-0000-4000-8000-000000000901";
+    church_link["id"] = json!(church_id);
+    lunch["service_at_locations"] = json!([hall_link.clone(), church_link]);
+    let body = import_until(
+        &app,
+        vec![lunch.clone()],
+        "/service_at_locations?search=lunch",
+        2,
+    )
+    .await;
+    let mut both = vec![hall_id.clone(), church_id.to_owned()];
+    both.sort();
+    assert_eq!(link_ids(&body), both);
+    assert_eq!(
+        app.get_json("/services?search=lunch").await["total_items"],
+        1
+    );
+    let church = app
+        .get_json("/service_at_locations?search=lunch%20church")
+        .await;
+    assert_eq!(
+        church["contents"][0]["id"], church_id,
+        "first, the place whose own address matches: {church}"
+    );
+
+    // One place again, with words of its own: they find the place, not the service.
+    let mut described = hall_link;
+    described["description"] = json!("Tuesday sittings in the garden room");
+    lunch["service_at_locations"] = json!([described]);
+    let body = import_until(
+        &app,
+        vec![lunch.clone()],
+        "/service_at_locations?search=garden%20room",
+        1,
+    )
+    .await;
+    assert_eq!(link_ids(&body), std::slice::from_ref(&hall_id));
+    assert_eq!(
+        app.get_json("/services?search=garden%20room").await["total_items"],
+        0,
+        "a place's own description is not the service's"
+    );
+    assert_eq!(
+        link_ids(&app.get_json("/service_at_locations?search=lunch").await),
+        [hall_id]
+    );
+}
