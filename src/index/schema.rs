@@ -5,13 +5,14 @@
 //! editable search assets are caught by their fingerprint instead.)
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+    DateOptions, FAST, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Name of the analyser for searchable text.
 pub const TEXT_ANALYZER: &str = "signpost_text";
@@ -199,12 +200,21 @@ pub fn build() -> (Schema, Fields) {
     let taxonomy_description = text_field("taxonomy_description");
     let place = text_field("place");
     let languages_text = text_field("languages_text");
-    let facet = STRING | FAST;
+    // Keyword and number fields filter, count and sort; nothing scores them, so they keep
+    // no field-length norms (a byte per document and field, a tenth of the index's files).
+    let keyword = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_fieldnorms(false)
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let facet = keyword.clone() | FAST;
+    let number = || NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
         id_low: builder.add_u64_field(names::ID_LOW, FAST),
-        kind: builder.add_text_field("kind", STRING),
+        kind: builder.add_text_field("kind", keyword.clone()),
         kind_order: builder.add_u64_field(names::KIND_ORDER, FAST),
-        service_id: builder.add_text_field("service_id", STRING),
+        service_id: builder.add_text_field("service_id", keyword.clone()),
         name_order: [
             builder.add_u64_field(names::NAME_ORDER[0], FAST),
             builder.add_u64_field(names::NAME_ORDER[1], FAST),
@@ -217,25 +227,26 @@ pub fn build() -> (Schema, Fields) {
         taxonomy_description: taxonomy_description.0,
         place: place.0,
         languages_text: languages_text.0,
-        status: builder.add_text_field("status", STRING),
+        status: builder.add_text_field("status", keyword.clone()),
         term_id: builder.add_text_field(names::TERM_ID, facet.clone()),
-        taxonomy_id: builder.add_text_field("taxonomy_id", STRING),
-        organization_id: builder.add_text_field("organization_id", STRING),
+        taxonomy_id: builder.add_text_field("taxonomy_id", keyword.clone()),
+        organization_id: builder.add_text_field("organization_id", keyword.clone()),
         language: builder.add_text_field(names::LANGUAGE, facet.clone()),
         cost: builder.add_text_field(names::COST, facet.clone()),
-        min_age: builder.add_f64_field("min_age", INDEXED | FAST),
-        max_age: builder.add_f64_field("max_age", INDEXED | FAST),
-        accepting_until: builder.add_f64_field("accepting_until", INDEXED | FAST),
-        modified: builder.add_date_field("modified", INDEXED | FAST),
+        min_age: builder.add_f64_field("min_age", number()),
+        max_age: builder.add_f64_field("max_age", number()),
+        accepting_until: builder.add_f64_field("accepting_until", number()),
+        modified: builder
+            .add_date_field("modified", DateOptions::default().set_indexed().set_fast()),
         opening: builder.add_u64_field(names::OPENING, FAST),
         ward: builder.add_text_field(names::WARD, facet.clone()),
         locality: builder.add_text_field(names::LOCALITY, facet.clone()),
         cover_ward: builder.add_text_field(names::COVER_WARD, facet.clone()),
         cover_locality: builder.add_text_field(names::COVER_LOCALITY, facet.clone()),
         national: builder.add_text_field(names::NATIONAL, facet.clone()),
-        coverage: builder.add_text_field("coverage", STRING),
+        coverage: builder.add_text_field("coverage", keyword),
         site_point: builder.add_u64_field(names::SITE_POINT, FAST),
-        geo_cell: builder.add_u64_field("geo_cell", INDEXED),
+        geo_cell: builder.add_u64_field("geo_cell", NumericOptions::default().set_indexed()),
         accessibility: builder.add_text_field(names::ACCESSIBILITY, facet.clone()),
         suitable_for: builder.add_text_field(names::SUITABLE_FOR, facet.clone()),
         delivery: builder.add_text_field(names::DELIVERY, facet.clone()),
@@ -247,6 +258,7 @@ pub fn build() -> (Schema, Fields) {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(super::spelling::SPELL_ANALYZER)
+                    .set_fieldnorms(false)
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
