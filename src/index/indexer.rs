@@ -35,8 +35,11 @@ const RETRY_FAILED_MERGE: Duration = Duration::from_secs(30);
 /// More segments than this are merged when idle...
 const MOST_SEGMENTS: usize = 4;
 /// ...and so are fewer, when those beside the largest hold more than this share of the
-/// documents.
+/// documents...
 const SMALL_SHARE: f64 = 0.1;
+/// ...or when they hold fewer documents than this in all: a borough's index merges in
+/// milliseconds, and its searches then read one segment instead of a few.
+const SMALL_INDEX: u32 = 20_000;
 
 enum Job {
     Update {
@@ -322,8 +325,9 @@ impl Worker {
         Ok(())
     }
 
-    /// Starts merging every segment into one when they are [many](MOST_SEGMENTS) or the
-    /// small ones hold [enough](SMALL_SHARE) of the documents, unless a merge is running.
+    /// Starts merging every segment into one when they are [many](MOST_SEGMENTS), the
+    /// small ones hold [enough](SMALL_SHARE) of the documents or the index is
+    /// [small](SMALL_INDEX), unless a merge is running.
     fn merge_when_worth_it(&mut self) {
         let failed_lately =
             lock(&self.merge_failed).is_some_and(|at| at.elapsed() < RETRY_FAILED_MERGE);
@@ -337,7 +341,9 @@ impl Worker {
         let total: u32 = docs.iter().sum();
         let largest = docs.iter().copied().max().unwrap_or(0);
         let small_share = f64::from(total - largest) / f64::from(total.max(1));
-        if segments.len() < 2 || (segments.len() <= MOST_SEGMENTS && small_share <= SMALL_SHARE) {
+        let worth_it =
+            segments.len() > MOST_SEGMENTS || small_share > SMALL_SHARE || total < SMALL_INDEX;
+        if segments.len() < 2 || !worth_it {
             return;
         }
         let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
