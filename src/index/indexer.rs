@@ -331,12 +331,18 @@ impl Worker {
     fn merge_when_worth_it(&mut self) {
         let failed_lately =
             lock(&self.merge_failed).is_some_and(|at| at.elapsed() < RETRY_FAILED_MERGE);
-        if self.merging.load(Ordering::Acquire) || failed_lately {
-            return;
-        }
         let Ok(segments) = self.index.index.searchable_segment_metas() else {
             return;
         };
+        // tantivy's own merge policy merges small segments in the background as commits
+        // come (eight of a size at a time), and commits its merges without a word to the
+        // reader, which went on searching the segments they replaced until the next write.
+        if self.index.searches_other_segments(&segments) {
+            let _ = self.index.reload();
+        }
+        if self.merging.load(Ordering::Acquire) || failed_lately {
+            return;
+        }
         let docs: Vec<u32> = segments.iter().map(|s| s.num_docs()).collect();
         let total: u32 = docs.iter().sum();
         let largest = docs.iter().copied().max().unwrap_or(0);

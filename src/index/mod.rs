@@ -458,6 +458,21 @@ impl SearchIndex {
     pub(crate) fn reload(&self) -> Result<(), IndexError> {
         Ok(self.reader.reload()?)
     }
+
+    /// Whether the reader searches other segments than `committed`, the index's.
+    pub(crate) fn searches_other_segments(
+        &self,
+        committed: &[tantivy::index::SegmentMeta],
+    ) -> bool {
+        let searcher = self.reader.searcher();
+        let searched = searcher.segment_readers();
+        searched.len() != committed.len()
+            || searched.iter().any(|reader| {
+                !committed
+                    .iter()
+                    .any(|meta| meta.id() == reader.segment_id())
+            })
+    }
 }
 
 /// How many documents a query (at `required` units of its text) matches.
