@@ -411,33 +411,6 @@ async fn a_changed_record_becomes_searchable_without_a_restart() {
     );
 }
 
-/// Imports `records` and waits until `path` lists `expected` entries.
-async fn import_until(
-    app: &TestApp,
-    records: Vec<serde_json::Value>,
-    path: &str,
-    expected: usize,
-) -> serde_json::Value {
-    let text = serde_json::to_string(&records).unwrap();
-    signpost::catalog::import::import(
-        &app.catalog,
-        signpost::catalog::import::read_source(&text).unwrap(),
-    )
-    .unwrap();
-    let started = std::time::Instant::now();
-    loop {
-        let body = app.get_json(path).await;
-        if body["total_items"] == expected {
-            return body;
-        }
-        assert!(
-            started.elapsed().as_secs() < 30,
-            "{path} never listed {expected}: {body}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
 fn link_ids(body: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = body["contents"]
         .as_array()
@@ -479,13 +452,9 @@ async fn a_service_with_one_place_is_listed_at_it_as_one_with_more() {
     let church_id = "50000000-0000-4000-8000-000000000901";
     church_link["id"] = json!(church_id);
     lunch["service_at_locations"] = json!([hall_link.clone(), church_link]);
-    let body = import_until(
-        &app,
-        vec![lunch.clone()],
-        "/service_at_locations?search=lunch",
-        2,
-    )
-    .await;
+    assert!(app.import(std::slice::from_ref(&lunch)).all_imported());
+    let body = app.get_json("/service_at_locations?search=lunch").await;
+    assert_eq!(body["total_items"], 2, "{body}");
     let mut both = vec![hall_id.clone(), church_id.to_owned()];
     both.sort();
     assert_eq!(link_ids(&body), both);
@@ -505,13 +474,11 @@ async fn a_service_with_one_place_is_listed_at_it_as_one_with_more() {
     let mut described = hall_link;
     described["description"] = json!("Tuesday sittings in the garden room");
     lunch["service_at_locations"] = json!([described]);
-    let body = import_until(
-        &app,
-        vec![lunch.clone()],
-        "/service_at_locations?search=garden%20room",
-        1,
-    )
-    .await;
+    assert!(app.import(std::slice::from_ref(&lunch)).all_imported());
+    let body = app
+        .get_json("/service_at_locations?search=garden%20room")
+        .await;
+    assert_eq!(body["total_items"], 1, "{body}");
     assert_eq!(link_ids(&body), std::slice::from_ref(&hall_id));
     assert_eq!(
         app.get_json("/services?search=garden%20room").await["total_items"],
