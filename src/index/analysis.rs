@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token,
@@ -144,94 +145,157 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-/// Tokens made beforehand, handed out in order.
-pub struct TokenList {
-    tokens: Vec<Token>,
-    next: usize,
-}
+/// Separates the tokens of text analysed for the index ([`IndexAnalysis`]). No token holds
+/// it: a word is letters, digits and combining marks, and a pair adds spaces and digits.
+const TOKEN_SEPARATOR: char = '\n';
+const SEPARATOR_BYTE: u8 = b'\n';
 
-impl TokenStream for TokenList {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-/// The adjacent pairs of the words a [`text_analyzer`] finds, each pair one token
-/// ([`pair_text`]): "free food bank" gives "free food" and "food bank". A phrase of two
-/// words is then one term to look up, and a longer one a few, instead of a phrase query
-/// reading every position of its words. Pairs never span two values of a field.
+/// Text analysed for the index when its document is made, on the indexer's own thread: each
+/// value once, for its words and their adjacent pairs ([`pair_text`]: "free food bank"
+/// gives "free food" and "food bank", so a phrase of two words is one term to look up, and
+/// a longer one a few, instead of a phrase query reading every position of its words), and
+/// for the words as typed that spelling suggestions are made from. The tokens are handed to
+/// the index writer joined by [`TOKEN_SEPARATOR`], which [`AnalysedTokenizer`] splits:
+/// tantivy indexes a segment on one thread, the bulk build's critical path, and analysing
+/// there cost a fifth of it (with each text analysed twice, for its words and its pairs).
+/// tantivy's own pre-tokenised values go through JSON inside its documents, which costs
+/// more than analysing.
 #[derive(Clone)]
-pub struct PairTokenizer(TextAnalyzer);
-
-impl PairTokenizer {
-    /// Pairs of the words `analyzer` finds.
-    pub fn new(analyzer: TextAnalyzer) -> Self {
-        Self(analyzer)
-    }
+pub struct IndexAnalysis {
+    text: TextAnalyzer,
+    spell: TextAnalyzer,
+    /// The previous word of the text being analysed.
+    previous: String,
 }
 
-impl Tokenizer for PairTokenizer {
-    type TokenStream<'a> = TokenList;
+impl IndexAnalysis {
+    /// Analysis with `text` (a [`text_analyzer`]) for searchable words and `spell` for the
+    /// words as typed.
+    pub fn new(text: TextAnalyzer, spell: TextAnalyzer) -> Self {
+        Self {
+            text,
+            spell,
+            previous: String::new(),
+        }
+    }
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenList {
-        TokenList {
-            tokens: pairs(&analysed(&mut self.0, text)),
-            next: 0,
+    /// `text`'s analysed words and their adjacent pairs (pairs never span two values of a
+    /// field), each joined for [`AnalysedTokenizer`].
+    pub fn words_and_pairs(&mut self, text: &str) -> (String, String) {
+        let mut words = String::with_capacity(text.len());
+        let mut pairs = String::with_capacity(text.len() * 2);
+        let mut previous_at = None;
+        let mut stream = self.text.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            push_token(&mut words, &token.text);
+            if let Some(at) = previous_at {
+                if !pairs.is_empty() {
+                    pairs.push(TOKEN_SEPARATOR);
+                }
+                write_pair(
+                    &mut pairs,
+                    &self.previous,
+                    token.position.saturating_sub(at),
+                    &token.text,
+                );
+            }
+            previous_at = Some(token.position);
+            self.previous.clear();
+            self.previous.push_str(&token.text);
+        }
+        (words, pairs)
+    }
+
+    /// Adds `text`'s words as typed (the `spell` analyser's) to `words`, joined for
+    /// [`AnalysedTokenizer`].
+    pub fn spelling(&mut self, text: &str, words: &mut String) {
+        let mut stream = self.spell.token_stream(text);
+        while stream.advance() {
+            push_token(words, &stream.token().text);
         }
     }
 }
 
-/// The tokens `analyzer` makes of `text`.
-fn analysed(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        tokens.push(stream.token().clone());
+fn push_token(joined: &mut String, token: &str) {
+    if !joined.is_empty() {
+        joined.push(TOKEN_SEPARATOR);
     }
-    tokens
+    joined.push_str(token);
 }
 
-/// The [`PairTokenizer`] tokens of analysed words.
-fn pairs(words: &[Token]) -> Vec<Token> {
-    words
-        .windows(2)
-        .enumerate()
-        .map(|(position, pair)| {
-            let [first, second] = pair else {
-                unreachable!("windows of two")
-            };
-            Token {
-                offset_from: first.offset_from,
-                offset_to: second.offset_to,
-                position,
-                text: pair_text(
-                    &first.text,
-                    second.position.saturating_sub(first.position),
-                    &second.text,
-                ),
-                position_length: 1,
+/// The tokenizer of every indexed text field: splits text analysed by [`IndexAnalysis`]
+/// into its tokens.
+#[derive(Clone, Default)]
+pub struct AnalysedTokenizer;
+
+/// The tokens of analysed text, one at a time into one reused token.
+pub struct AnalysedStream<'a> {
+    text: &'a str,
+    cursor: usize,
+    token: Token,
+    tokens: usize,
+}
+
+impl Tokenizer for AnalysedTokenizer {
+    type TokenStream<'a> = AnalysedStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalysedStream<'a> {
+        AnalysedStream {
+            text,
+            cursor: 0,
+            token: Token::default(),
+            tokens: 0,
+        }
+    }
+}
+
+impl TokenStream for AnalysedStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.cursor < self.text.len() {
+            let from = self.cursor;
+            let to = memchr::memchr(SEPARATOR_BYTE, &self.text.as_bytes()[from..])
+                .map_or(self.text.len(), |at| from + at);
+            self.cursor = to + 1;
+            if to > from {
+                self.token.text.clear();
+                self.token.text.push_str(&self.text[from..to]);
+                self.token.offset_from = from;
+                self.token.offset_to = to;
+                self.token.position = self.tokens;
+                self.token.position_length = 1;
+                self.tokens += 1;
+                return true;
             }
-        })
-        .collect()
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// The token for two analysed words `gap` positions apart: "food bank" when adjacent,
 /// "advic 2 benefit" when a stop word stood between them ("advice on benefits").
 pub fn pair_text(first: &str, gap: usize, second: &str) -> String {
-    if gap == 1 {
-        format!("{first} {second}")
-    } else {
-        format!("{first} {gap} {second}")
+    let mut text = String::with_capacity(first.len() + second.len() + 3);
+    write_pair(&mut text, first, gap, second);
+    text
+}
+
+/// Appends [`pair_text`] to `into`.
+fn write_pair(into: &mut String, first: &str, gap: usize, second: &str) {
+    into.push_str(first);
+    into.push(' ');
+    if gap != 1 {
+        let _ = write!(into, "{gap} ");
     }
+    into.push_str(second);
 }
 
 /// The analyser for searchable text, with these stop words.
@@ -405,29 +469,36 @@ mod tests {
         )
     }
 
+    /// The tokens [`AnalysedTokenizer`] splits `joined` into.
+    fn split(joined: &str) -> Vec<String> {
+        let mut tokenizer = AnalysedTokenizer;
+        let mut stream = tokenizer.token_stream(joined);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().text.clone());
+        }
+        tokens
+    }
+
+    fn index_analysis(stop_words: &[&str]) -> IndexAnalysis {
+        let stop: Vec<String> = stop_words.iter().map(|w| (*w).to_owned()).collect();
+        IndexAnalysis::new(text_analyzer(&stop), full_analyzer())
+    }
+
     #[test]
     fn word_pairs_are_adjacent_analysed_words_with_any_gap_written() {
-        let mut pairs = PairTokenizer::new(text_analyzer(&["on".to_owned(), "the".to_owned()]));
-        let text = "Advice on the benefits, Food Bank";
-        let mut stream = pairs.token_stream(text);
-        let mut found = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            found.push((
-                token.text.clone(),
-                &text[token.offset_from..token.offset_to],
-            ));
-        }
+        let mut analysis = index_analysis(&["on", "the"]);
+        let (words, pairs) = analysis.words_and_pairs("Advice on the benefits, Food Bank");
+        assert_eq!(split(&words), ["advic", "benefit", "food", "bank"]);
         assert_eq!(
-            found,
-            [
-                ("advic 3 benefit".to_owned(), "Advice on the benefits"),
-                ("benefit food".to_owned(), "benefits, Food"),
-                ("food bank".to_owned(), "Food Bank"),
-            ]
+            split(&pairs),
+            ["advic 3 benefit", "benefit food", "food bank"]
         );
-        let mut one_word = pairs.token_stream("Food");
-        assert!(!one_word.advance());
+        let (words, pairs) = analysis.words_and_pairs("Food");
+        assert_eq!(split(&words), ["food"]);
+        assert!(split(&pairs).is_empty());
+        let (words, pairs) = analysis.words_and_pairs("on the");
+        assert!(words.is_empty() && pairs.is_empty());
     }
 
     #[test]
@@ -551,6 +622,27 @@ mod tests {
                 found.push((token.position, token.offset_from, token.offset_to, token.text.clone()));
             }
             proptest::prop_assert_eq!(found, words_made_at_once(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// The index gets exactly the tokens analysing the text there would give: the
+        /// words, and pairs of successive words with the gap between their positions.
+        #[test]
+        fn analysed_text_splits_into_the_analysers_tokens(
+            text in "([a-zA-Z0-9' \u{2019}.,éü\u{301}\n]|the|on|খাবার|দের|\u{9bc}|\u{200c}|ক্লাস){0,40}"
+        ) {
+            let stop = ["the".to_owned(), "on".to_owned()];
+            let mut analysis = IndexAnalysis::new(text_analyzer(&stop), full_analyzer());
+            let (words, pairs) = analysis.words_and_pairs(&text);
+            let expected = positioned(&mut text_analyzer(&stop), &text);
+            let expected_pairs: Vec<String> = expected
+                .windows(2)
+                .map(|pair| pair_text(&pair[0].1, pair[1].0 - pair[0].0, &pair[1].1))
+                .collect();
+            let expected_words: Vec<String> = expected.into_iter().map(|(_, word)| word).collect();
+            proptest::prop_assert_eq!(split(&words), expected_words);
+            proptest::prop_assert_eq!(split(&pairs), expected_pairs);
         }
     }
 

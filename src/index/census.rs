@@ -118,6 +118,7 @@ mod tests {
             SearchIndex::open(dir.path(), Arc::new(SearchAssets::built_in()), 0).unwrap();
         let fields = *index.fields();
         let mut writer = index.writer().unwrap();
+        let mut analysis = index.index_analysis();
         let names = [
             ("knitting circle", "eng"),
             ("knitting and chess club", "eng"),
@@ -135,7 +136,13 @@ mod tests {
             doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
             doc.add_text(fields.name, name);
             doc.add_text(fields.language, language);
-            writer.add_document(doc).unwrap();
+            writer
+                .add_document(crate::index::document::analysed(
+                    &fields,
+                    &mut analysis,
+                    &doc,
+                ))
+                .unwrap();
             if at % 3 == 2 {
                 writer.commit().unwrap();
             }

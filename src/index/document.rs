@@ -6,9 +6,10 @@
 //! Confidential locations contribute nothing searchable from their address: only their
 //! name, so that searching for a street never confirms where a refuge is.
 
-use tantivy::schema::{Field, Term, Value};
+use tantivy::schema::{Term, Value};
 use tantivy::{DateTime, TantivyDocument};
 
+use super::analysis::IndexAnalysis;
 use super::geo::{cells, encode_point};
 use super::schema::{
     Fields, KIND_ORDER_BOTH, KIND_ORDER_SERVICE, KIND_ORDER_SERVICE_AT_LOCATION, KIND_SERVICE,
@@ -95,9 +96,6 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
             documents.push(link_document(sources, placed, link));
         }
     }
-    for doc in &mut documents {
-        add_pairs(fields, doc);
-    }
     documents
 }
 
@@ -119,22 +117,35 @@ pub fn sole_link(full: &FullService) -> Option<&ServiceAtLocation> {
     (link.description.is_none() && at_its_place && its_hours).then_some(link)
 }
 
-/// Every searchable text again in its field of word pairs, value by value. (Analysing the
-/// text once here and handing the index writer both token lists was tried: tantivy
-/// serialises pre-tokenised text to JSON and back, which cost more than analysing twice.)
-fn add_pairs(fields: &Fields, doc: &mut TantivyDocument) {
-    let texts: Vec<(Field, String)> = fields
-        .pairs
-        .iter()
-        .flat_map(|(text, pairs)| {
-            doc.get_all(*text)
-                .filter_map(|value| value.as_str().map(|s| (*pairs, s.to_owned())))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    for (pairs, text) in texts {
-        doc.add_text(pairs, text);
+/// `doc` as the index writer takes it: every searchable text analysed into its words and
+/// their pairs (the pairs in the text's field of pairs), and the words as typed of every
+/// spelling text; everything else as it is.
+pub fn analysed(
+    fields: &Fields,
+    analysis: &mut IndexAnalysis,
+    doc: &TantivyDocument,
+) -> TantivyDocument {
+    let mut out = TantivyDocument::new();
+    let mut spelling = String::new();
+    for (field, value) in doc.field_values() {
+        match (fields.pairs_of(field), value.as_str()) {
+            (Some(pairs_field), Some(text)) => {
+                let (words, pairs) = analysis.words_and_pairs(text);
+                if !words.is_empty() {
+                    out.add_text(field, words);
+                }
+                if !pairs.is_empty() {
+                    out.add_text(pairs_field, pairs);
+                }
+            }
+            (None, Some(text)) if field == fields.spell => analysis.spelling(text, &mut spelling),
+            _ => out.add_field_value(field, value),
+        }
     }
+    if !spelling.is_empty() {
+        out.add_text(fields.spell, spelling);
+    }
+    out
 }
 
 fn link_document(

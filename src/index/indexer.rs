@@ -283,6 +283,7 @@ impl Worker {
 
     fn replace(&mut self, services: &[ServiceId]) -> Result<(), String> {
         let fields = *self.index.fields();
+        let mut analysis = self.index.index_analysis();
         for id in services {
             let key = id.to_string();
             self.writer
@@ -298,7 +299,7 @@ impl Worker {
                 };
                 for doc in document::documents(&sources, &placed) {
                     self.writer
-                        .add_document(doc)
+                        .add_document(document::analysed(&fields, &mut analysis, &doc))
                         .map_err(|error| error.to_string())?;
                 }
             }

@@ -167,7 +167,7 @@ impl SearchIndex {
         let mut analyzer = analysis::text_analyzer(&assets.stop_words);
         let mut full_analyzer = analysis::full_analyzer();
         let synonyms = Synonyms::compile(&assets.synonyms, &mut analyzer, &mut full_analyzer);
-        schema::register_analyzers(&index, analyzer.clone());
+        schema::register_tokenizer(&index);
         let columns = Arc::new(rank::ColumnCache::default());
         let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&columns) as _;
         let reader = index
@@ -175,9 +175,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .warmers(vec![warmer])
             .try_into()?;
-        let texts = Arc::new(highlight::AnalysedTexts::new(
-            index.tokenizer_for_field(fields.description)?,
-        ));
+        let texts = Arc::new(highlight::AnalysedTexts::new(analyzer.clone()));
         let opened = Self {
             texts,
             index,
@@ -202,6 +200,12 @@ impl SearchIndex {
     /// The search assets in use.
     pub fn assets(&self) -> &SearchAssets {
         &self.assets
+    }
+
+    /// The analysis that text gets before it is indexed ([`document::analysed`]), with this
+    /// index's stop words.
+    pub fn index_analysis(&self) -> analysis::IndexAnalysis {
+        analysis::IndexAnalysis::new(self.analyzer.clone(), spelling::spell_analyzer())
     }
 
     /// Number of documents searchable now (services plus services at locations).

@@ -8,17 +8,15 @@ use tantivy::schema::{
     DateOptions, FAST, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
     TextOptions,
 };
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexSettings, IndexSortByField, Order};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
-/// Name of the analyser for searchable text.
-pub const TEXT_ANALYZER: &str = "signpost_text";
-
-/// Name of the analyser for the adjacent word pairs of searchable text.
-pub const PAIRS_ANALYZER: &str = "signpost_pairs";
+/// Name of the tokenizer of every text field that is not a keyword: the text is analysed
+/// when its document is made ([`super::analysis::IndexAnalysis`]), and the index writer
+/// only splits it ([`super::analysis::AnalysedTokenizer`]).
+pub const ANALYSED: &str = "signpost_analysed";
 
 /// Resolved fields of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -110,7 +108,7 @@ pub struct Fields {
     /// Listing words as written (folded, not stemmed), for spelling suggestions.
     pub spell: Field,
     /// Each searchable text field with the field of its adjacent word pairs
-    /// ([`super::analysis::PairTokenizer`]): a phrase is looked up as pair terms instead of
+    /// ([`super::analysis::IndexAnalysis::words_and_pairs`]): a phrase is looked up as pair terms instead of
     /// by reading word positions, which searchable text does not keep.
     pub pairs: [(Field, Field); 7],
 }
@@ -189,8 +187,8 @@ pub fn build() -> (Schema, Fields) {
     };
     let mut text_field = |name: &str| {
         (
-            builder.add_text_field(name, indexed(TEXT_ANALYZER)),
-            builder.add_text_field(&format!("{name}_pairs"), indexed(PAIRS_ANALYZER)),
+            builder.add_text_field(name, indexed(ANALYSED)),
+            builder.add_text_field(&format!("{name}_pairs"), indexed(ANALYSED)),
         )
     };
     let name = text_field("name");
@@ -257,7 +255,7 @@ pub fn build() -> (Schema, Fields) {
             "spell",
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(super::spelling::SPELL_ANALYZER)
+                    .set_tokenizer(ANALYSED)
                     .set_fieldnorms(false)
                     .set_index_option(IndexRecordOption::Basic),
             ),
@@ -300,15 +298,9 @@ pub fn settings() -> IndexSettings {
     }
 }
 
-/// Registers the analysers the schema names; needed every time an index is opened.
-pub fn register_analyzers(index: &Index, analyzer: TextAnalyzer) {
-    index.tokenizers().register(
-        PAIRS_ANALYZER,
-        TextAnalyzer::from(super::analysis::PairTokenizer::new(analyzer.clone())),
-    );
-    index.tokenizers().register(TEXT_ANALYZER, analyzer);
-    index.tokenizers().register(
-        super::spelling::SPELL_ANALYZER,
-        super::spelling::spell_analyzer(),
-    );
+/// Registers the tokenizer the schema names; needed every time an index is opened.
+pub fn register_tokenizer(index: &Index) {
+    index
+        .tokenizers()
+        .register(ANALYSED, super::analysis::AnalysedTokenizer);
 }

@@ -13,9 +13,6 @@ use super::IndexError;
 use super::analysis::{WordTokenizer, words};
 use super::schema::Fields;
 
-/// Name of the analyser of the `spell` field.
-pub const SPELL_ANALYZER: &str = "signpost_spell";
-
 /// Listing words as typed: split, lower-cased, accent-folded.
 pub fn spell_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer)
@@ -134,8 +131,7 @@ mod tests {
     fn index_of(words: &[String]) -> (Index, Fields) {
         let (schema, fields) = super::super::schema::build();
         let index = Index::create_in_ram(schema);
-        // The text fields' analyser does not matter here: only `spell` is written.
-        super::super::schema::register_analyzers(&index, spell_analyzer());
+        super::super::schema::register_tokenizer(&index);
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for word in words {
             let mut doc = TantivyDocument::new();
