@@ -148,7 +148,8 @@ impl TokenStream for WordStream<'_> {
 /// Separates the tokens of text analysed for the index ([`IndexAnalysis`]). No token holds
 /// it: a word is letters, digits and combining marks, and a pair adds spaces and digits.
 const TOKEN_SEPARATOR: char = '\n';
-const SEPARATOR_BYTE: u8 = b'\n';
+/// [`TOKEN_SEPARATOR`] as the byte it is in UTF-8.
+const SEPARATOR_BYTE: u8 = TOKEN_SEPARATOR as u8;
 
 /// Text analysed for the index when its document is made, on the indexer's own thread: each
 /// value once, for its words and their adjacent pairs ([`pair_text`]: "free food bank"
