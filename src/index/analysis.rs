@@ -161,7 +161,6 @@ const SEPARATOR_BYTE: u8 = TOKEN_SEPARATOR as u8;
 /// there cost a fifth of it (with each text analysed twice, for its words and its pairs).
 /// tantivy's own pre-tokenised values go through JSON inside its documents, which costs
 /// more than analysing.
-#[derive(Clone)]
 pub struct IndexAnalysis {
     text: TextAnalyzer,
     spell: TextAnalyzer,

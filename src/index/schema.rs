@@ -108,8 +108,8 @@ pub struct Fields {
     /// Listing words as written (folded, not stemmed), for spelling suggestions.
     pub spell: Field,
     /// Each searchable text field with the field of its adjacent word pairs
-    /// ([`super::analysis::IndexAnalysis::words_and_pairs`]): a phrase is looked up as pair terms instead of
-    /// by reading word positions, which searchable text does not keep.
+    /// ([`super::analysis::IndexAnalysis::words_and_pairs`]): a phrase is looked up as pair
+    /// terms instead of by reading word positions, which searchable text does not keep.
     pub pairs: [(Field, Field); 7],
 }
 
