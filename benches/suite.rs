@@ -4,7 +4,8 @@
 //! searched, the page of 20 read from the store and rendered to JSON), and the operations:
 //! bulk build to searchable (an NDJSON file read, parsed, stored and indexed), an update to
 //! visible in search (idle and right after the bulk load), restart to first answer and the
-//! first 100 answers, memory, disk, and the index rebuilt from the store.
+//! first 100 answers, memory, disk, the index rebuilt from the store, and reads of the
+//! store while more services are imported.
 //!
 //! ```sh
 //! cargo bench --bench suite                              # tiers 1k and 100k
@@ -151,10 +152,23 @@ fn disk_mb(dir: &Path) -> f64 {
 /// typed records), written to the store and indexed, `CHUNK` records at a time.
 fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
     let file = tempfile::NamedTempFile::new().unwrap();
-    write_ndjson(generator, count, file.path());
+    write_ndjson(generator, 0..count, file.path());
     let started = Instant::now();
     signpost::seed::load_taxonomies(catalog).unwrap();
-    let text = std::fs::read_to_string(file.path()).unwrap();
+    import_file(catalog, file.path());
+    // Where a bulk load's time goes: the store's part and, after it, the index catching up.
+    println!(
+        "  in the store after {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    catalog.wait_for_index().unwrap();
+    started.elapsed()
+}
+
+/// Imports an NDJSON file as `signpost import` does (read, each line parsed from JSON
+/// text), `CHUNK` records at a time.
+fn import_file(catalog: &Catalog, path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     for (chunk, lines) in lines.chunks(CHUNK as usize).enumerate() {
         let records: Vec<_> = lines
@@ -168,20 +182,49 @@ fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
         let report = import::import(catalog, records).unwrap();
         assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());
     }
-    // Where a bulk load's time goes: the store's part and, after it, the index catching up.
-    println!(
-        "  in the store after {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
-    catalog.wait_for_index().unwrap();
-    started.elapsed()
 }
 
-/// Writes `count` generated services to `path` as NDJSON.
-fn write_ndjson(generator: &Generator, count: u64, path: &Path) {
+/// Reads a stored service every 0.2 ms (as a page of answers does for a record not in
+/// the service cache) while `count / 5` more services are imported into a directory of
+/// `count`, as moderators' approvals of a pulled feed are: each read's time, and the
+/// import's.
+fn reads_during_import(
+    catalog: &Catalog,
+    generator: &Generator,
+    count: u64,
+) -> (Vec<Duration>, Duration) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let file = tempfile::NamedTempFile::new().unwrap();
+    write_ndjson(generator, count..count + count / 5, file.path());
+    let importing = AtomicBool::new(true);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut timings = Vec::new();
+            let mut k = 0;
+            while importing.load(Ordering::Acquire) {
+                let id = support::synth::service_id(k * 7919 % count);
+                let id = signpost::domain::ids::ServiceId::parse(&id).unwrap();
+                let started = Instant::now();
+                std::hint::black_box(catalog.store().service(id).unwrap());
+                timings.push(started.elapsed());
+                k += 1;
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            timings
+        });
+        let started = Instant::now();
+        import_file(catalog, file.path());
+        let took = started.elapsed();
+        importing.store(false, Ordering::Release);
+        (reader.join().unwrap(), took)
+    })
+}
+
+/// Writes the generated services numbered `range` to `path` as NDJSON.
+fn write_ndjson(generator: &Generator, range: std::ops::Range<u64>, path: &Path) {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    for n in 0..count {
+    for n in range {
         serde_json::to_writer(&mut out, &generator.service(SEED, n)).unwrap();
         out.write_all(b"\n").unwrap();
     }
@@ -234,7 +277,7 @@ fn main() {
     let settings = settings();
     if let Some(path) = std::env::var_os(EXPORT_TO) {
         let (_, count) = settings.tiers[0];
-        write_ndjson(&Generator::new(), count, Path::new(&path));
+        write_ndjson(&Generator::new(), 0..count, Path::new(&path));
         eprintln!("wrote {count} services to {}", Path::new(&path).display());
         return;
     }
@@ -320,6 +363,15 @@ fn main() {
         println!(
             "index rebuilt from the store: {:.2} s",
             started.elapsed().as_secs_f64()
+        );
+        // After the rebuild, for the same reason: it adds services.
+        let (reads, took) = reads_during_import(&catalog, &generator, *count);
+        println!(
+            "reads of stored services during an import of {} more ({:.2} s), {} reads (p50 | p90 | p99 | max ms): {}",
+            count / 5,
+            took.as_secs_f64(),
+            reads.len(),
+            summary(reads)
         );
         catalog.close();
     }
