@@ -487,33 +487,34 @@ impl SledStore {
 
     /// The transaction of [`Store::apply`]: the services written with their outcomes, what
     /// else changed, and the generation after it.
+    ///
+    /// Records are serialised and compressed before the transaction starts: sled holds one
+    /// lock for the whole process while a transaction runs, and every read of the store (the
+    /// indexer's, the server's) waits for it to end.
     fn transact(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Transacted, StoreError> {
-        let encoders = self.encoders().clone();
+        let prepared = Prepared::of(changes, now, &self.encoders().clone())?;
         let outcome = self.trees.as_slice().transaction(|trees| {
             let tx = Tx {
                 trees,
                 dictionaries: &self.dictionaries,
-                encoders: &encoders,
             };
             let mut changed = Changed::default();
             let mut wrote_anything = false;
-            // (before, after) of every organization, location and service written.
-            let mut history: Vec<(Option<Record>, Record)> = Vec::new();
-            for organization in &changes.organizations {
-                let key = organization.id.as_bytes();
-                let before: Option<Organization> =
-                    tx.decode_old("organization", key, tx.get_raw(Table::Organizations, key)?)?;
-                if tx.write_organization(organization, &mut changed)? {
+            // (before, key) of every organization, location and service written.
+            let mut history: Vec<(Option<Record>, RecordKey)> = Vec::new();
+            for (organization, encoded) in changes.organizations.iter().zip(&prepared.organizations)
+            {
+                if let Some(before) = tx.write_organization(organization, encoded, &mut changed)? {
                     wrote_anything = true;
                     history.push((
                         before.map(Record::Organization),
-                        Record::Organization(organization.clone()),
+                        RecordKey::organization(organization.id),
                     ));
                 }
             }
-            for location in &changes.locations {
+            for (location, encoded) in changes.locations.iter().zip(&prepared.locations) {
                 let key = location.id.as_bytes();
-                let (outcome, old) = tx.put(Table::Locations, key, location)?;
+                let (outcome, old) = tx.put(Table::Locations, key, encoded)?;
                 if outcome != WriteOutcome::Unchanged {
                     wrote_anything = true;
                     let before: Option<Location> = tx.decode_old("location", key, old)?;
@@ -522,32 +523,32 @@ impl SledStore {
                     }
                     history.push((
                         before.map(Record::Location),
-                        Record::Location(location.clone()),
+                        RecordKey::location(location.id),
                     ));
                 }
             }
-            for taxonomy in &changes.taxonomies {
-                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), taxonomy)?;
+            for (taxonomy, encoded) in changes.taxonomies.iter().zip(&prepared.taxonomies) {
+                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), encoded)?;
                 wrote_anything |= outcome != WriteOutcome::Unchanged;
             }
-            for term in &changes.taxonomy_terms {
-                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), term)?;
+            for (term, encoded) in changes.taxonomy_terms.iter().zip(&prepared.terms) {
+                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), encoded)?;
                 wrote_anything |= outcome != WriteOutcome::Unchanged;
                 if outcome == WriteOutcome::Updated {
                     changed.terms.push(term.id);
                 }
             }
             let mut services = Vec::with_capacity(changes.services.len());
-            for service in &changes.services {
-                let (outcome, before, after) = tx.write_service(service, now)?;
+            for (stamped, encoded) in &prepared.services {
+                let (outcome, before) = tx.write_service(stamped, encoded)?;
                 if outcome != WriteOutcome::Unchanged {
                     wrote_anything = true;
                     history.push((
                         before.map(|s| Record::Service(Box::new(s))),
-                        Record::Service(Box::new(after)),
+                        RecordKey::service(stamped.id),
                     ));
                 }
-                services.push((service.id, outcome));
+                services.push((stamped.id, outcome));
             }
             let generation = if wrote_anything {
                 tx.add_to_counter(GENERATION_KEY, 1)?
@@ -556,43 +557,27 @@ impl SledStore {
                     .map_or(0, |bytes| read_u64(&bytes))
             };
             if !history.is_empty() {
-                let change = StoredChange {
-                    at: now,
-                    provenance: changes
-                        .provenance
-                        .clone()
-                        .unwrap_or_else(|| Provenance::system("import", "imported")),
-                };
-                tx.insert(
-                    Table::Changes,
-                    &generation.to_be_bytes(),
-                    &encode(&change).map_err(ConflictableTransactionError::Abort)?,
-                )?;
+                tx.insert(Table::Changes, &generation.to_be_bytes(), &prepared.change)?;
             }
-            for (before, after) in history.drain(..) {
-                let entry = StoredHistory {
-                    before,
-                    ..StoredHistory::default()
-                };
-                tx.insert(
-                    Table::History,
-                    &history_key(after.key(), generation),
-                    &encode(&entry).map_err(ConflictableTransactionError::Abort)?,
-                )?;
+            for (before, key) in history.drain(..) {
+                let key = history_key(key, generation);
+                match before {
+                    None => tx.insert(Table::History, &key, &prepared.created)?,
+                    Some(before) => {
+                        let entry = StoredHistory {
+                            before: Some(before),
+                            ..StoredHistory::default()
+                        };
+                        let bytes = encode(&entry).map_err(ConflictableTransactionError::Abort)?;
+                        tx.insert(Table::History, &key, &bytes)?;
+                    }
+                }
             }
-            for (service, source) in &changes.sources {
-                tx.insert(
-                    Table::Sources,
-                    service.as_bytes(),
-                    &encode(source).map_err(ConflictableTransactionError::Abort)?,
-                )?;
+            for ((service, _), bytes) in changes.sources.iter().zip(&prepared.sources) {
+                tx.insert(Table::Sources, service.as_bytes(), bytes)?;
             }
-            for proposal in &changes.proposals {
-                tx.insert(
-                    Table::Proposals,
-                    proposal.id.as_bytes(),
-                    &encode(proposal).map_err(ConflictableTransactionError::Abort)?,
-                )?;
+            for (proposal, bytes) in changes.proposals.iter().zip(&prepared.proposals) {
+                tx.insert(Table::Proposals, proposal.id.as_bytes(), bytes)?;
             }
             Ok((services, changed, generation))
         });
@@ -1087,11 +1072,114 @@ struct Changed {
 
 type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
 
+/// A record serialised for its table before a transaction: its JSON (to compare with what
+/// is stored) and, when compressed, the bytes written.
+struct Encoded {
+    json: Json,
+    packed: Option<Vec<u8>>,
+}
+
+impl Encoded {
+    fn new<T: Serialize>(
+        table: Table,
+        record: &T,
+        encoders: &Encoders,
+    ) -> Result<Self, StoreError> {
+        let json = serde_json::to_vec(record).map_err(|e| StoreError::Engine(e.to_string()))?;
+        let packed = if table.is_vocabulary() {
+            None
+        } else {
+            match codec::pack(&json, encoders[table.index()].as_deref()) {
+                std::borrow::Cow::Owned(packed) => Some(packed),
+                std::borrow::Cow::Borrowed(_) => None,
+            }
+        };
+        Ok(Self { json, packed })
+    }
+
+    fn all<T: Serialize>(
+        table: Table,
+        records: &[T],
+        encoders: &Encoders,
+    ) -> Result<Vec<Self>, StoreError> {
+        records
+            .iter()
+            .map(|record| Self::new(table, record, encoders))
+            .collect()
+    }
+
+    /// The bytes stored.
+    fn bytes(&self) -> &[u8] {
+        self.packed.as_deref().unwrap_or(&self.json)
+    }
+}
+
+/// Everything a [`ChangeSet`] writes that does not depend on what is stored, serialised
+/// before its transaction (in the change set's order).
+struct Prepared {
+    organizations: Vec<Encoded>,
+    locations: Vec<Encoded>,
+    taxonomies: Vec<Encoded>,
+    terms: Vec<Encoded>,
+    /// Each service as written (stamped with `last_modified` when it has none).
+    services: Vec<(Service, Encoded)>,
+    /// The change's entry in the `changes` tree.
+    change: Vec<u8>,
+    /// The history entry of a record created.
+    created: Vec<u8>,
+    sources: Vec<Vec<u8>>,
+    proposals: Vec<Vec<u8>>,
+}
+
+impl Prepared {
+    fn of(
+        changes: &ChangeSet,
+        now: DateTime<Utc>,
+        encoders: &Encoders,
+    ) -> Result<Self, StoreError> {
+        let services = changes
+            .services
+            .iter()
+            .map(|service| {
+                let mut stamped = service.clone();
+                stamped.last_modified.get_or_insert(now);
+                let encoded = Encoded::new(Table::Services, &stamped, encoders)?;
+                Ok((stamped, encoded))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let change = StoredChange {
+            at: now,
+            provenance: changes
+                .provenance
+                .clone()
+                .unwrap_or_else(|| Provenance::system("import", "imported")),
+        };
+        Ok(Self {
+            organizations: Encoded::all(Table::Organizations, &changes.organizations, encoders)?,
+            locations: Encoded::all(Table::Locations, &changes.locations, encoders)?,
+            taxonomies: Encoded::all(Table::Taxonomies, &changes.taxonomies, encoders)?,
+            terms: Encoded::all(Table::TaxonomyTerms, &changes.taxonomy_terms, encoders)?,
+            services,
+            change: encode(&change)?,
+            created: encode(&StoredHistory::default())?,
+            sources: changes
+                .sources
+                .iter()
+                .map(|(_, source)| encode(source))
+                .collect::<Result<_, _>>()?,
+            proposals: changes
+                .proposals
+                .iter()
+                .map(encode)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
 /// One transaction's view of the trees.
 struct Tx<'a> {
     trees: &'a [TransactionalTree],
     dictionaries: &'a Dictionaries,
-    encoders: &'a Encoders,
 }
 
 impl Tx<'_> {
@@ -1124,23 +1212,17 @@ impl Tx<'_> {
 
     /// Writes a record unless an identical one is stored; returns the outcome and the bytes
     /// it replaced.
-    fn put<T: Serialize>(
+    fn put(
         &self,
         table: Table,
         key: &[u8; 16],
-        record: &T,
+        record: &Encoded,
     ) -> TxResult<(WriteOutcome, Option<sled::IVec>)> {
-        let json = serde_json::to_vec(record).map_err(|error| {
-            ConflictableTransactionError::Abort(StoreError::Engine(error.to_string()))
-        })?;
-        let bytes = if table.is_vocabulary() {
-            std::borrow::Cow::Borrowed(json.as_slice())
-        } else {
-            codec::pack(&json, self.encoders[table.index()].as_deref())
-        };
         let old = self.get_raw(table, key)?;
         match &old {
-            Some(existing) if codec::holds(existing, &bytes, &json, self.dictionaries) => {
+            Some(existing)
+                if codec::holds(existing, record.bytes(), &record.json, self.dictionaries) =>
+            {
                 return Ok((WriteOutcome::Unchanged, old));
             }
             Some(_) => {}
@@ -1148,7 +1230,7 @@ impl Tx<'_> {
                 self.add_to_counter(&count_key(table), 1)?;
             }
         }
-        self.insert(table, key, &bytes)?;
+        self.insert(table, key, record.bytes())?;
         let outcome = if old.is_some() {
             WriteOutcome::Updated
         } else {
@@ -1170,17 +1252,21 @@ impl Tx<'_> {
         .transpose()
     }
 
+    /// Writes an organization unless an identical one is stored; returns the version
+    /// replaced (none: created) when it wrote.
     fn write_organization(
         &self,
         organization: &Organization,
+        encoded: &Encoded,
         changed: &mut Changed,
-    ) -> TxResult<bool> {
+    ) -> TxResult<Option<Option<Organization>>> {
         let key = organization.id.as_bytes();
-        let (outcome, old) = self.put(Table::Organizations, key, organization)?;
+        let (outcome, old) = self.put(Table::Organizations, key, encoded)?;
         if outcome == WriteOutcome::Unchanged {
-            return Ok(false);
+            return Ok(None);
         }
-        if let Some(old) = self.decode_old::<Organization>("organization", key, old)? {
+        let old = self.decode_old::<Organization>("organization", key, old)?;
+        if let Some(old) = &old {
             self.remove(Table::OrganizationsByName, &name_key(&old.name, key))?;
             changed.organizations.push(organization.id);
         }
@@ -1189,32 +1275,31 @@ impl Tx<'_> {
             &name_key(&organization.name, key),
             key,
         )?;
-        Ok(true)
+        Ok(Some(old))
     }
 
-    /// Writes a service unless only its `last_modified` differs; returns the outcome, the
-    /// version replaced and the version written.
+    /// Writes a service (`stamped`: as written, with its `last_modified`) unless only its
+    /// `last_modified` differs from the one stored; returns the outcome and the version
+    /// replaced.
     fn write_service(
         &self,
-        service: &Service,
-        now: DateTime<Utc>,
-    ) -> TxResult<(WriteOutcome, Option<Service>, Service)> {
-        let key = service.id.as_bytes();
+        stamped: &Service,
+        encoded: &Encoded,
+    ) -> TxResult<(WriteOutcome, Option<Service>)> {
+        let key = stamped.id.as_bytes();
         let old: Option<Service> =
             self.decode_old("service", key, self.get_raw(Table::Services, key)?)?;
         if let Some(old) = &old
-            && old.without_last_modified() == service.without_last_modified()
+            && old.without_last_modified() == stamped.without_last_modified()
         {
-            return Ok((WriteOutcome::Unchanged, None, old.clone()));
+            return Ok((WriteOutcome::Unchanged, None));
         }
-        let mut stamped = service.clone();
-        stamped.last_modified.get_or_insert(now);
-        let (outcome, _) = self.put(Table::Services, key, &stamped)?;
+        let (outcome, _) = self.put(Table::Services, key, encoded)?;
         if let Some(old) = &old {
             self.unlink(old)?;
         }
-        self.link(&stamped)?;
-        Ok((outcome, old, stamped))
+        self.link(stamped)?;
+        Ok((outcome, old))
     }
 
     fn link(&self, service: &Service) -> TxResult<()> {
@@ -1465,7 +1550,6 @@ impl Store for SledStore {
 
     fn set_capacity(&self, service: ServiceId, capacity: &Capacity) -> Result<u64, StoreError> {
         let bytes = encode(capacity)?;
-        let encoders = self.encoders().clone();
         self.durably(|| {
             self.trees
                 .as_slice()
@@ -1473,7 +1557,6 @@ impl Store for SledStore {
                     let tx = Tx {
                         trees,
                         dictionaries: &self.dictionaries,
-                        encoders: &encoders,
                     };
                     tx.insert(Table::Capacity, service.as_bytes(), &bytes)?;
                     tx.add_to_counter(GENERATION_KEY, 1)
