@@ -492,7 +492,8 @@ impl SledStore {
     /// lock for the whole process while a transaction runs, and every read of the store (the
     /// indexer's, the server's) waits for it to end.
     fn transact(&self, changes: &ChangeSet, now: DateTime<Utc>) -> Result<Transacted, StoreError> {
-        let prepared = Prepared::of(changes, now, &self.encoders().clone())?;
+        let encoders = self.encoders().clone();
+        let prepared = Prepared::of(changes, now, &encoders)?;
         let outcome = self.trees.as_slice().transaction(|trees| {
             let tx = Tx {
                 trees,
