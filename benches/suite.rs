@@ -166,20 +166,12 @@ fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
 }
 
 /// Imports an NDJSON file as `signpost import` does (read, each line parsed from JSON
-/// text), `CHUNK` records at a time.
+/// text by `import::source_records`), `CHUNK` records at a time.
 fn import_file(catalog: &Catalog, path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    for (chunk, lines) in lines.chunks(CHUNK as usize).enumerate() {
-        let records: Vec<_> = lines
-            .iter()
-            .enumerate()
-            .map(|(at, line)| import::SourceRecord {
-                position: import::Position::Line(chunk * CHUNK as usize + at + 1),
-                value: serde_json::from_str(line).map_err(|error| error.to_string()),
-            })
-            .collect();
-        let report = import::import(catalog, records).unwrap();
+    let mut records = import::source_records(&text).unwrap().peekable();
+    while records.peek().is_some() {
+        let report = import::import(catalog, records.by_ref().take(CHUNK as usize)).unwrap();
         assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());
     }
 }
