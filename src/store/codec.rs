@@ -14,6 +14,12 @@
 //! itself; [`unpack`] reads both. A frame written with a dictionary names it (zstd's
 //! dictionary id, in the frame header); the store keeps every dictionary it has trained,
 //! beside the records, so every record stays readable, in a backup too.
+//!
+//! Since format 5 a record with a history (service, organization, location) may start
+//! with its *origin*: [`ORIGIN_TAG`] (a byte neither JSON nor a frame starts with), then
+//! the store generation of the change that created it, as an unsigned LEB128 number. It
+//! stands for the history entry that change would otherwise have kept for every record it
+//! created (an import creates hundreds of thousands). [`unpack`] reads past it.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -42,6 +48,9 @@ thread_local! {
     static COMPRESSOR: RefCell<Option<CCtx<'static>>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<DCtx<'static>>> = const { RefCell::new(None) };
 }
+
+/// The first byte of a stored value that starts with its record's origin.
+const ORIGIN_TAG: u8 = 0x01;
 
 /// A dictionary trained on one table's records, ready to compress and decompress with.
 pub struct Dictionary {
@@ -155,8 +164,60 @@ pub fn pack<'a>(json: &'a [u8], dictionary: Option<&Dictionary>) -> Cow<'a, [u8]
     }
 }
 
+/// `stored` (a record's bytes as [`pack`] made them) preceded by its origin: the store
+/// generation of the change that created the record.
+pub fn with_origin(generation: u64, stored: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(stored.len() + 11);
+    bytes.push(ORIGIN_TAG);
+    let mut rest = generation;
+    loop {
+        let low = (rest & 0x7F) as u8;
+        rest >>= 7;
+        if rest == 0 {
+            bytes.push(low);
+            break;
+        }
+        bytes.push(low | 0x80);
+    }
+    bytes.extend_from_slice(stored);
+    bytes
+}
+
+/// A stored value's origin (see [`with_origin`]), if it has one, and the bytes after it.
+/// An origin that does not end, or overflows, is damage.
+fn split_origin(stored: &[u8]) -> Result<(Option<u64>, &[u8]), String> {
+    let Some((&ORIGIN_TAG, rest)) = stored.split_first() else {
+        return Ok((None, stored));
+    };
+    let mut generation = 0u64;
+    for (index, byte) in rest.iter().enumerate().take(10) {
+        let low = u64::from(byte & 0x7F);
+        let shift = 7 * index as u32;
+        if shift == 63 && low > 1 {
+            break;
+        }
+        generation |= low << shift;
+        if byte & 0x80 == 0 {
+            return Ok((Some(generation), &rest[index + 1..]));
+        }
+    }
+    Err("damaged record: its origin does not end".to_owned())
+}
+
+/// The store generation that created the record kept in `stored`, when it says.
+pub fn origin(stored: &[u8]) -> Option<u64> {
+    split_origin(stored).ok().and_then(|(origin, _)| origin)
+}
+
+/// A stored value without its origin; damaged bytes are returned whole, for [`unpack`] to
+/// refuse.
+fn body(stored: &[u8]) -> &[u8] {
+    split_origin(stored).map_or(stored, |(_, body)| body)
+}
+
 /// A stored value's JSON; an error says why a frame could not be read.
 pub fn unpack<'a>(stored: &'a [u8], dictionaries: &Dictionaries) -> Result<Cow<'a, [u8]>, String> {
+    let (_, stored) = split_origin(stored)?;
     if !is_packed(stored) {
         return Ok(Cow::Borrowed(stored));
     }
@@ -202,14 +263,15 @@ pub fn unpack<'a>(stored: &'a [u8], dictionaries: &Dictionaries) -> Result<Cow<'
     })
 }
 
-/// Whether a stored value is a zstd frame.
+/// Whether a stored value is a zstd frame (after its origin, if it has one).
 pub fn is_packed(stored: &[u8]) -> bool {
-    stored.starts_with(&ZSTD_MAGIC)
+    body(stored).starts_with(&ZSTD_MAGIC)
 }
 
 /// The id of the dictionary a stored value was compressed with, if any.
 pub fn dictionary_of(stored: &[u8]) -> Option<u32> {
-    if is_packed(stored) {
+    let stored = body(stored);
+    if stored.starts_with(&ZSTD_MAGIC) {
         zstd_safe::get_dict_id_from_frame(stored).map(std::num::NonZeroU32::get)
     } else {
         None
@@ -218,9 +280,9 @@ pub fn dictionary_of(stored: &[u8]) -> Option<u32> {
 
 /// Whether a stored value holds exactly this record's JSON: the bytes it would be stored
 /// as, or other bytes (JSON kept before format 2, a frame written without a dictionary or
-/// with an older one) that read as the same JSON.
+/// with an older one) that read as the same JSON. Its origin is not compared.
 pub fn holds(stored: &[u8], packed: &[u8], json: &[u8], dictionaries: &Dictionaries) -> bool {
-    stored == packed || unpack(stored, dictionaries).is_ok_and(|held| held.as_ref() == json)
+    body(stored) == packed || unpack(stored, dictionaries).is_ok_and(|held| held.as_ref() == json)
 }
 
 #[cfg(test)]
@@ -347,6 +409,24 @@ mod tests {
     }
 
     #[test]
+    fn an_origin_is_a_few_bytes_and_a_damaged_one_is_refused() {
+        let none = Dictionaries::default();
+        let json = br#"{"id":"x"}"#;
+        assert_eq!(with_origin(5, json).len(), json.len() + 2);
+        assert_eq!(with_origin(300, json).len(), json.len() + 3);
+        assert_eq!(origin(&with_origin(300, json)), Some(300));
+        assert_eq!(origin(&with_origin(u64::MAX, json)), Some(u64::MAX));
+        // Continuation bits to the end, or past 64 bits: refused, not wrapped.
+        assert!(unpack(&[ORIGIN_TAG, 0x80, 0x80], &none).is_err());
+        let mut overflowing = vec![ORIGIN_TAG];
+        overflowing.extend_from_slice(&[0xFF; 9]);
+        overflowing.push(0x02);
+        overflowing.extend_from_slice(json);
+        assert!(unpack(&overflowing, &none).is_err());
+        assert_eq!(origin(&overflowing), None);
+    }
+
+    #[test]
     fn damaged_frames_are_refused_not_trusted() {
         let none = Dictionaries::default();
         let packed = pack(long_record().as_bytes(), None).into_owned();
@@ -373,6 +453,33 @@ mod tests {
             framed.extend_from_slice(&bytes);
             let _ = unpack(&framed, &dictionaries);
             let _ = unpack(&bytes, &dictionaries);
+            let mut with_tag = vec![ORIGIN_TAG];
+            with_tag.extend_from_slice(&bytes);
+            let _ = unpack(&with_tag, &dictionaries);
+            let _ = (origin(&with_tag), dictionary_of(&with_tag), is_packed(&with_tag));
+        }
+
+        #[test]
+        fn a_records_origin_is_kept_before_it_and_read_past(
+            generation: u64,
+            text in "\\PC{0,400}",
+            with_dictionary: bool,
+        ) {
+            let dictionary = shared();
+            let dictionaries = Dictionaries::default();
+            dictionaries.add(dictionary.clone()).unwrap();
+            let json = serde_json::to_vec(&text).unwrap();
+            let packed = pack(&json, with_dictionary.then_some(&*dictionary));
+            let stored = with_origin(generation, &packed);
+            proptest::prop_assert_eq!(origin(&stored), Some(generation));
+            proptest::prop_assert_eq!(origin(&packed), None);
+            let unpacked = unpack(&stored, &dictionaries).unwrap();
+            proptest::prop_assert_eq!(unpacked.as_ref(), json.as_slice());
+            proptest::prop_assert_eq!(dictionary_of(&stored), dictionary_of(&packed));
+            proptest::prop_assert_eq!(is_packed(&stored), is_packed(&packed));
+            proptest::prop_assert!(holds(&stored, &packed, &json, &dictionaries));
+            // At most ten bytes for the largest generation; one for the first 127.
+            proptest::prop_assert!(stored.len() - packed.len() <= 11);
         }
 
         #[test]

@@ -45,9 +45,11 @@ pub use sled_store::SledStore;
 /// compresses services, organizations and locations with dictionaries trained on their
 /// tables, kept in the store (an older build cannot read those records); format 4 keeps no
 /// index of services by taxonomy term (an older build would miss the terms of services
-/// written since).
-pub const FORMAT_VERSION: u32 = 4;
-/// The oldest layout this build reads: a store (or backup) of format 1, 2 or 3 is data this
+/// written since); format 5 keeps the generation that created a service, organization or
+/// location at the start of its value instead of a history entry for its creation (an
+/// older build cannot read those values).
+pub const FORMAT_VERSION: u32 = 5;
+/// The oldest layout this build reads: a store (or backup) of format 1 to 4 is data this
 /// build can read as it is, and is upgraded in place by recording the new version (training
 /// its tables' dictionaries, emptying its index of services by term).
 pub const OLDEST_FORMAT_READ: u32 = 1;

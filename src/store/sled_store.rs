@@ -9,7 +9,9 @@
 //! transaction as the records they index; services by taxonomy term are found by reading
 //! the services ([`Store::services_with_terms`]). The `meta` tree holds the format version, the
 //! generation counter and record counts; the `changes` tree holds when and by whom each
-//! generation's records were written, which their history entries refer to. Writes are
+//! generation's records were written, which their history entries refer to. A record's
+//! creation has no entry: the generation that created it is kept at the start of its value
+//! (its origin, [`codec::with_origin`]); records created before format 5 have one. Writes are
 //! serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
 //! returns.
 
@@ -470,8 +472,12 @@ impl SledStore {
             }
             let json = unpack(&self.dictionaries, "record", &key, &bytes)?;
             let packed = codec::pack(&json, Some(dictionary));
+            let packed = match codec::origin(&bytes) {
+                Some(generation) => codec::with_origin(generation, &packed),
+                None => packed.into_owned(),
+            };
             if packed.len() < bytes.len() {
-                batch.insert(key, packed.as_ref());
+                batch.insert(key, packed);
                 batched += 1;
                 rewritten += 1;
             }
@@ -501,11 +507,18 @@ impl SledStore {
             };
             let mut changed = Changed::default();
             let mut wrote_anything = false;
+            // The generation this change brings the store to, if it writes anything.
+            let current = tx
+                .get_raw(Table::Meta, GENERATION_KEY)?
+                .map_or(0, |bytes| read_u64(&bytes));
+            let next = current + 1;
             // (before, key) of every organization, location and service written.
             let mut history: Vec<(Option<Record>, RecordKey)> = Vec::new();
             for (organization, encoded) in changes.organizations.iter().zip(&prepared.organizations)
             {
-                if let Some(before) = tx.write_organization(organization, encoded, &mut changed)? {
+                if let Some(before) =
+                    tx.write_organization(organization, encoded, next, &mut changed)?
+                {
                     wrote_anything = true;
                     history.push((
                         before.map(Record::Organization),
@@ -515,7 +528,7 @@ impl SledStore {
             }
             for (location, encoded) in changes.locations.iter().zip(&prepared.locations) {
                 let key = location.id.as_bytes();
-                let (outcome, old) = tx.put(Table::Locations, key, encoded)?;
+                let (outcome, old) = tx.put(Table::Locations, key, encoded, Some(next))?;
                 if outcome != WriteOutcome::Unchanged {
                     wrote_anything = true;
                     let before: Option<Location> = tx.decode_old("location", key, old)?;
@@ -529,11 +542,13 @@ impl SledStore {
                 }
             }
             for (taxonomy, encoded) in changes.taxonomies.iter().zip(&prepared.taxonomies) {
-                let (outcome, _) = tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), encoded)?;
+                let (outcome, _) =
+                    tx.put(Table::Taxonomies, taxonomy.id.as_bytes(), encoded, None)?;
                 wrote_anything |= outcome != WriteOutcome::Unchanged;
             }
             for (term, encoded) in changes.taxonomy_terms.iter().zip(&prepared.terms) {
-                let (outcome, _) = tx.put(Table::TaxonomyTerms, term.id.as_bytes(), encoded)?;
+                let (outcome, _) =
+                    tx.put(Table::TaxonomyTerms, term.id.as_bytes(), encoded, None)?;
                 wrote_anything |= outcome != WriteOutcome::Unchanged;
                 if outcome == WriteOutcome::Updated {
                     changed.terms.push(term.id);
@@ -541,7 +556,7 @@ impl SledStore {
             }
             let mut services = Vec::with_capacity(changes.services.len());
             for (stamped, encoded) in &prepared.services {
-                let (outcome, before) = tx.write_service(stamped, encoded)?;
+                let (outcome, before) = tx.write_service(stamped, encoded, next)?;
                 if outcome != WriteOutcome::Unchanged {
                     wrote_anything = true;
                     history.push((
@@ -552,26 +567,23 @@ impl SledStore {
                 services.push((stamped.id, outcome));
             }
             let generation = if wrote_anything {
-                tx.add_to_counter(GENERATION_KEY, 1)?
+                tx.insert(Table::Meta, GENERATION_KEY, &next.to_be_bytes())?;
+                next
             } else {
-                tx.get_raw(Table::Meta, GENERATION_KEY)?
-                    .map_or(0, |bytes| read_u64(&bytes))
+                current
             };
             if !history.is_empty() {
                 tx.insert(Table::Changes, &generation.to_be_bytes(), &prepared.change)?;
             }
+            // A record created has no entry: its origin, kept with it, stands for one.
             for (before, key) in history.drain(..) {
-                let key = history_key(key, generation);
-                match before {
-                    None => tx.insert(Table::History, &key, &prepared.created)?,
-                    Some(before) => {
-                        let entry = StoredHistory {
-                            before: Some(before),
-                            ..StoredHistory::default()
-                        };
-                        let bytes = encode(&entry).map_err(ConflictableTransactionError::Abort)?;
-                        tx.insert(Table::History, &key, &bytes)?;
-                    }
+                if let Some(before) = before {
+                    let entry = StoredHistory {
+                        before: Some(before),
+                        ..StoredHistory::default()
+                    };
+                    let bytes = encode(&entry).map_err(ConflictableTransactionError::Abort)?;
+                    tx.insert(Table::History, &history_key(key, generation), &bytes)?;
                 }
             }
             for ((service, _), bytes) in changes.sources.iter().zip(&prepared.sources) {
@@ -1126,8 +1138,6 @@ struct Prepared {
     services: Vec<(Service, Encoded)>,
     /// The change's entry in the `changes` tree.
     change: Vec<u8>,
-    /// The history entry of a record created.
-    created: Vec<u8>,
     sources: Vec<Vec<u8>>,
     proposals: Vec<Vec<u8>>,
 }
@@ -1162,7 +1172,6 @@ impl Prepared {
             terms: Encoded::all(Table::TaxonomyTerms, &changes.taxonomy_terms, encoders)?,
             services,
             change: encode(&change)?,
-            created: encode(&StoredHistory::default())?,
             sources: changes
                 .sources
                 .iter()
@@ -1212,26 +1221,37 @@ impl Tx<'_> {
     }
 
     /// Writes a record unless an identical one is stored; returns the outcome and the bytes
-    /// it replaced.
+    /// it replaced. `origin`, for a table whose records have a history, is the generation
+    /// this change brings the store to: a record created is kept with it as its origin
+    /// (its creation's history entry, see [`codec::with_origin`]), a record replaced keeps
+    /// the origin it had.
     fn put(
         &self,
         table: Table,
         key: &[u8; 16],
         record: &Encoded,
+        origin: Option<u64>,
     ) -> TxResult<(WriteOutcome, Option<sled::IVec>)> {
         let old = self.get_raw(table, key)?;
-        match &old {
+        let origin = match &old {
             Some(existing)
                 if codec::holds(existing, record.bytes(), &record.json, self.dictionaries) =>
             {
                 return Ok((WriteOutcome::Unchanged, old));
             }
-            Some(_) => {}
+            // Written before format 5: its creation has an entry of its own.
+            Some(existing) => origin.and_then(|_| codec::origin(existing)),
             None => {
                 self.add_to_counter(&count_key(table), 1)?;
+                origin
             }
+        };
+        match origin {
+            Some(generation) => {
+                self.insert(table, key, &codec::with_origin(generation, record.bytes()))?;
+            }
+            None => self.insert(table, key, record.bytes())?,
         }
-        self.insert(table, key, record.bytes())?;
         let outcome = if old.is_some() {
             WriteOutcome::Updated
         } else {
@@ -1259,10 +1279,11 @@ impl Tx<'_> {
         &self,
         organization: &Organization,
         encoded: &Encoded,
+        generation: u64,
         changed: &mut Changed,
     ) -> TxResult<Option<Option<Organization>>> {
         let key = organization.id.as_bytes();
-        let (outcome, old) = self.put(Table::Organizations, key, encoded)?;
+        let (outcome, old) = self.put(Table::Organizations, key, encoded, Some(generation))?;
         if outcome == WriteOutcome::Unchanged {
             return Ok(None);
         }
@@ -1286,6 +1307,7 @@ impl Tx<'_> {
         &self,
         stamped: &Service,
         encoded: &Encoded,
+        generation: u64,
     ) -> TxResult<(WriteOutcome, Option<Service>)> {
         let key = stamped.id.as_bytes();
         let old: Option<Service> =
@@ -1295,7 +1317,7 @@ impl Tx<'_> {
         {
             return Ok((WriteOutcome::Unchanged, None));
         }
-        let (outcome, _) = self.put(Table::Services, key, encoded)?;
+        let (outcome, _) = self.put(Table::Services, key, encoded, Some(generation))?;
         if let Some(old) = &old {
             self.unlink(old)?;
         }
@@ -1632,16 +1654,38 @@ impl Store for SledStore {
     fn history(&self, key: RecordKey) -> Result<Vec<HistoryEntry>, StoreError> {
         let mut prefix = vec![kind_byte(key.kind)];
         prefix.extend_from_slice(key.id.as_bytes());
-        let stored = self
+        let mut entries = self
             .tree(Table::History)
             .scan_prefix(prefix)
             .map(|entry| {
                 let (entry_key, bytes) = entry.map_err(engine)?;
                 let stored: StoredHistory =
                     decode(&self.dictionaries, "history entry", &entry_key, &bytes)?;
+                Ok((read_u64(&entry_key[entry_key.len() - 8..]), stored))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // The creation of a record written since format 5 is its origin, not an entry.
+        let table = match key.kind {
+            RecordKind::Service => Table::Services,
+            RecordKind::Organization => Table::Organizations,
+            RecordKind::Location => Table::Locations,
+        };
+        let live = self.tree(table).get(key.id.as_bytes()).map_err(engine)?;
+        if let Some(created) = live.as_deref().and_then(codec::origin) {
+            let at = entries.partition_point(|(generation, _)| *generation < created);
+            if entries
+                .get(at)
+                .is_none_or(|(generation, _)| *generation != created)
+            {
+                entries.insert(at, (created, StoredHistory::default()));
+            }
+        }
+        let stored = entries
+            .into_iter()
+            .map(|(generation, stored)| {
                 let change = match (stored.at, stored.provenance) {
                     (Some(at), Some(provenance)) => StoredChange { at, provenance },
-                    _ => self.change(&entry_key[entry_key.len() - 8..], key)?,
+                    _ => self.change(&generation.to_be_bytes(), key)?,
                 };
                 Ok((change, stored.before, stored.after))
             })

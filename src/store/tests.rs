@@ -525,19 +525,23 @@ fn history_gives_every_version_written_without_keeping_each_twice() {
     assert_eq!(history[2].provenance.why, "Bow food bank");
     assert_eq!(history[0].at, at(1));
 
-    // A creation keeps who and when, not a second copy of the record.
-    let created = store
+    // The changes keep the versions they replaced, not a second copy of each version.
+    for entry in store
         .tree(Table::History)
         .scan_prefix([kind_byte(RecordKind::Service)])
         .values()
-        .next()
-        .unwrap()
-        .unwrap();
-    assert!(
-        !String::from_utf8_lossy(&created).contains("Food bank"),
-        "{}",
-        String::from_utf8_lossy(&created)
-    );
+    {
+        let kept = String::from_utf8_lossy(&store.unpack_for_test(&entry.unwrap())).into_owned();
+        assert!(!kept.contains("Bow food bank"), "{kept}");
+    }
+}
+
+/// A record's history entry key as stores keep it: kind, id, generation (big-endian).
+fn history_key_of(key: RecordKey, generation: u64) -> Vec<u8> {
+    let mut bytes = vec![kind_byte(key.kind)];
+    bytes.extend_from_slice(key.id.as_bytes());
+    bytes.extend_from_slice(&generation.to_be_bytes());
+    bytes
 }
 
 #[test]
@@ -556,14 +560,13 @@ fn history_written_with_both_versions_still_reads() {
         ))),
         ..first
     };
-    let history_tree = store.tree(Table::History);
-    let (entry_key, _) = history_tree
-        .scan_prefix([kind_byte(RecordKind::Service)])
-        .next()
-        .unwrap()
-        .unwrap();
-    history_tree
-        .insert(entry_key, serde_json::to_vec(&older).unwrap())
+    // Entries then were kept for creations too, under the change's generation.
+    store
+        .tree(Table::History)
+        .insert(
+            history_key_of(key, store.generation().unwrap()),
+            serde_json::to_vec(&older).unwrap(),
+        )
         .unwrap();
     store
         .apply(
@@ -660,15 +663,18 @@ fn one_change_keeps_when_and_who_once_for_all_its_records() {
         assert_eq!(history[0].key, key);
         assert_eq!(history[0].at, at(3));
         assert_eq!(history[0].provenance.why, "Bow feed refreshed");
+        assert_eq!(history[0].before, None);
     }
-    for entry in store.tree(Table::History).iter() {
-        let (_, value) = entry.unwrap();
-        assert_eq!(
-            value.as_ref(),
-            b"{}",
-            "a creation's entry holds nothing more"
-        );
-    }
+    assert!(
+        store.tree(Table::History).is_empty(),
+        "a creation has no entry of its own: the record's origin stands for it"
+    );
+    let kept = store
+        .tree(Table::Services)
+        .get(ServiceId::parse(SVC).unwrap().as_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(codec::origin(&kept), Some(store.generation().unwrap()));
 }
 
 /// A backup's entries again, under a header saying format 1.
@@ -692,12 +698,31 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
     {
         let store = SledStore::open(&path).unwrap();
         store.apply(&one_described_service(), at(1)).unwrap();
-        // Rewritten as format 1 kept it: records as JSON; history entries holding their
-        // record's key, when and who; no changes table.
-        for table in [Table::Services, Table::Organizations, Table::Locations] {
+        // Rewritten as format 1 kept it: records as JSON, without their origin; an entry
+        // for each creation, holding its record's key, when and who; no changes table.
+        let history = store.tree(Table::History);
+        for (table, kind) in [
+            (Table::Services, RecordKind::Service),
+            (Table::Organizations, RecordKind::Organization),
+            (Table::Locations, RecordKind::Location),
+        ] {
             let tree = store.tree(table);
             for entry in tree.iter() {
                 let (key, value) = entry.unwrap();
+                let id = uuid::Uuid::from_slice(&key).unwrap();
+                let record = RecordKey { kind, id };
+                let old = json!({
+                    "key": record,
+                    "at": at(1),
+                    "provenance": Provenance::system("import", "imported from the old store"),
+                    "before": null,
+                });
+                history
+                    .insert(
+                        history_key_of(record, codec::origin(&value).unwrap()),
+                        serde_json::to_vec(&old).unwrap(),
+                    )
+                    .unwrap();
                 tree.insert(
                     key,
                     codec::unpack(&value, &codec::Dictionaries::default())
@@ -706,25 +731,6 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
                 )
                 .unwrap();
             }
-        }
-        let history = store.tree(Table::History);
-        for entry in history.iter() {
-            let (key, _) = entry.unwrap();
-            let kind = match key[0] {
-                b's' => "service",
-                b'o' => "organization",
-                _ => "location",
-            };
-            let id = uuid::Uuid::from_slice(&key[1..17]).unwrap();
-            let old = json!({
-                "key": {"kind": kind, "id": id},
-                "at": at(1),
-                "provenance": Provenance::system("import", "imported from the old store"),
-                "before": null,
-            });
-            history
-                .insert(key, serde_json::to_vec(&old).unwrap())
-                .unwrap();
         }
         store.tree(Table::Changes).clear().unwrap();
         store
@@ -924,10 +930,12 @@ fn a_table_that_grows_is_compressed_with_a_dictionary_trained_on_its_records() {
         assert_eq!(read.name, written.name);
     }
     let service_key = RecordKey::service(every.services[0].id);
+    let history = store.history(service_key).unwrap();
+    assert_eq!(history.len(), 1, "rewriting is not a change");
     assert_eq!(
-        store.history(service_key).unwrap().len(),
-        1,
-        "rewriting is not a change"
+        (history[0].at, history[0].before.is_none()),
+        (at(1), true),
+        "rewritten, a record still knows the change that created it"
     );
     // The same records again, kept with another dictionary than they would be packed with
     // now, are unchanged.
@@ -980,6 +988,10 @@ fn a_table_that_grows_is_compressed_with_a_dictionary_trained_on_its_records() {
         let read = restored.organization(written.id).unwrap().unwrap();
         assert_eq!(read.description, written.description);
     }
+    assert_eq!(
+        restored.history(service_key).unwrap(),
+        store.history(service_key).unwrap()
+    );
 }
 
 #[test]
