@@ -588,9 +588,11 @@ impl Catalog {
         let records: Vec<_> = chosen
             .iter()
             .enumerate()
-            .map(|(n, r)| super::import::SourceRecord {
-                position: super::import::Position::Item(n + 1),
-                value: Ok(r.record.clone()),
+            .map(|(n, r)| {
+                super::import::SourceRecord::parsed(
+                    super::import::Position::Item(n + 1),
+                    r.record.clone(),
+                )
             })
             .collect();
         let origin = super::import::Origin {

@@ -47,8 +47,35 @@ impl fmt::Display for Position {
 pub struct SourceRecord {
     /// Where it was.
     pub position: Position,
-    /// The JSON value, or a syntax error message.
-    pub value: Result<Value, String>,
+    json: RecordJson,
+}
+
+/// A record's JSON as read: parsed, or an NDJSON line parsed when the import takes it (on
+/// as many threads as there are cores: parsing is most of an import's first seconds).
+#[derive(Debug)]
+enum RecordJson {
+    Parsed(Result<Value, String>),
+    Line(String),
+}
+
+impl SourceRecord {
+    /// A record already parsed, found at `position`.
+    pub fn parsed(position: Position, value: Value) -> Self {
+        Self {
+            position,
+            json: RecordJson::Parsed(Ok(value)),
+        }
+    }
+
+    /// Its JSON value, or a syntax error message.
+    pub fn into_value(self) -> Result<Value, String> {
+        match self.json {
+            RecordJson::Parsed(value) => value,
+            RecordJson::Line(line) => {
+                serde_json::from_str(&line).map_err(|error| format!("not valid JSON: {error}"))
+            }
+        }
+    }
 }
 
 /// A file that cannot be read as records at all.
@@ -116,9 +143,10 @@ pub fn read_source(text: &str) -> Result<Vec<SourceRecord>, SourceError> {
     Ok(source_records(text)?.collect())
 }
 
-/// The records of a file's text as [`read_source`] finds them, NDJSON's parsed one at a
-/// time as they are taken: a national directory's export is a million lines, and their
-/// parsed JSON all at once took nine times the file's size (18 GB for 1M services).
+/// The records of a file's text as [`read_source`] finds them, NDJSON's lines parsed as
+/// an import takes them (a chunk at a time, on every core): a national directory's export
+/// is a million lines, and their parsed JSON all at once took nine times the file's size
+/// (18 GB for 1M services).
 pub fn source_records(
     text: &str,
 ) -> Result<Box<dyn Iterator<Item = SourceRecord> + '_>, SourceError> {
@@ -132,10 +160,7 @@ pub fn source_records(
             values
                 .into_iter()
                 .enumerate()
-                .map(|(at, value)| SourceRecord {
-                    position: Position::Item(at + 1),
-                    value: Ok(value),
-                }),
+                .map(|(at, value)| SourceRecord::parsed(Position::Item(at + 1), value)),
         )
     };
     match trimmed.as_bytes()[0] {
@@ -164,7 +189,7 @@ fn ndjson(text: &str) -> impl Iterator<Item = SourceRecord> + '_ {
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(at, line)| SourceRecord {
             position: Position::Line(at + 1),
-            value: serde_json::from_str(line).map_err(|error| format!("not valid JSON: {error}")),
+            json: RecordJson::Line(line.to_owned()),
         })
 }
 
@@ -330,10 +355,7 @@ pub fn import_sheet(
                 }
             }
         }
-        sources.push(SourceRecord {
-            position: Position::Item(n + 1),
-            value: Ok(record),
-        });
+        sources.push(SourceRecord::parsed(Position::Item(n + 1), record));
     }
     let report = import_with(catalog, sources, origin)?;
     for rejected in &report.rejected {
@@ -359,47 +381,52 @@ pub fn import_with(
     origin: &Origin,
 ) -> Result<ImportReport, CatalogError> {
     let mut report = ImportReport::default();
-    let records = records.into_iter();
+    let mut records = records.into_iter();
     let mut candidates = Vec::with_capacity(records.size_hint().0);
-    // Each record's JSON is dropped once it is a bundle.
-    for record in records {
-        report.read += 1;
-        let position = record.position;
-        let value = match record.value {
-            Ok(value) => value,
-            Err(message) => {
-                let problems = vec![FieldError {
-                    field: String::new(),
-                    message,
-                }];
-                report.rejected.push(RecordProblems {
-                    position,
-                    id: None,
-                    problems,
-                });
-                continue;
-            }
-        };
-        let id = record_id(&value).map(str::to_owned);
-        let parsed = parse_service(&value);
-        if !parsed.warnings.is_empty() {
-            report.warnings.push(RecordProblems {
-                position,
-                id: id.clone(),
-                problems: parsed.warnings,
-            });
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    loop {
+        // A chunk at a time, so a national file's parsed JSON is never all in memory.
+        let chunk: Vec<SourceRecord> = records.by_ref().take(PARSE_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
         }
-        match parsed.result {
-            Ok(bundle) => candidates.push(Candidate {
-                position,
-                id,
-                bundle,
-            }),
-            Err(problems) => report.rejected.push(RecordProblems {
-                position,
-                id,
-                problems,
-            }),
+        for read in read_all(chunk, workers) {
+            report.read += 1;
+            let (position, id) = (read.position, read.id);
+            let parsed = match read.parsed {
+                Ok(parsed) => parsed,
+                Err(message) => {
+                    let problems = vec![FieldError {
+                        field: String::new(),
+                        message,
+                    }];
+                    report.rejected.push(RecordProblems {
+                        position,
+                        id: None,
+                        problems,
+                    });
+                    continue;
+                }
+            };
+            if !parsed.warnings.is_empty() {
+                report.warnings.push(RecordProblems {
+                    position,
+                    id: id.clone(),
+                    problems: parsed.warnings,
+                });
+            }
+            match parsed.result {
+                Ok(bundle) => candidates.push(Candidate {
+                    position,
+                    id,
+                    bundle,
+                }),
+                Err(problems) => report.rejected.push(RecordProblems {
+                    position,
+                    id,
+                    problems,
+                }),
+            }
         }
     }
     loop {
@@ -436,6 +463,65 @@ pub fn import_with(
         &mut report,
     )?;
     Ok(report)
+}
+
+/// Records parsed together, split between the cores.
+const PARSE_CHUNK: usize = 2_048;
+
+/// One record parsed from its JSON text into a service bundle (or its problems); the JSON
+/// itself is dropped.
+struct Read {
+    position: Position,
+    id: Option<String>,
+    /// The parse, or why the record's JSON could not be read.
+    parsed: Result<crate::oruk::parse::Parsed<ServiceBundle>, String>,
+}
+
+fn read_one(record: SourceRecord) -> Read {
+    let position = record.position;
+    match record.into_value() {
+        Ok(value) => Read {
+            position,
+            id: record_id(&value).map(str::to_owned),
+            parsed: Ok(parse_service(&value)),
+        },
+        Err(message) => Read {
+            position,
+            id: None,
+            parsed: Err(message),
+        },
+    }
+}
+
+/// Reads a chunk of records on up to `workers` threads (this one among them), in order.
+fn read_all(mut chunk: Vec<SourceRecord>, workers: usize) -> Vec<Read> {
+    /// Fewer records than this a thread are read on this one: a thread costs more.
+    const LEAST_PER_THREAD: usize = 64;
+    let threads = workers.min(chunk.len() / LEAST_PER_THREAD).max(1);
+    if threads == 1 {
+        return chunk.into_iter().map(read_one).collect();
+    }
+    let per_thread = chunk.len().div_ceil(threads);
+    let mut parts = Vec::with_capacity(threads);
+    while chunk.len() > per_thread {
+        parts.push(chunk.split_off(chunk.len() - per_thread));
+    }
+    // `parts` holds the later records, last first; `chunk` the first ones.
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .into_iter()
+            .rev()
+            .map(|part| scope.spawn(|| part.into_iter().map(read_one).collect::<Vec<_>>()))
+            .collect();
+        let mut read: Vec<Read> = chunk.into_iter().map(read_one).collect();
+        for other in others {
+            match other.join() {
+                Ok(part) => read.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        read
+    })
 }
 
 /// Ids of the records nested in a set of candidates.
@@ -638,7 +724,34 @@ mod tests {
             lines.iter().map(|r| r.position).collect::<Vec<_>>(),
             [Position::Line(1), Position::Line(3), Position::Line(4)]
         );
-        assert!(lines[1].value.is_err());
+        let second = lines.into_iter().nth(1).unwrap();
+        assert!(second.into_value().is_err());
+    }
+
+    #[test]
+    fn records_read_on_several_threads_keep_their_order_and_problems() {
+        // Lines 1..=300: every 7th is not JSON, every 11th is JSON but not a service.
+        let text: String = (1..=300)
+            .map(|n| match n {
+                n if n % 7 == 0 => format!("{{broken {n}\n"),
+                n if n % 11 == 0 => format!("{{\"id\":\"record-{n}\"}}\n"),
+                n => format!(
+                    "{{\"id\":\"00000000-0000-4000-8000-{n:012}\",\"name\":\"Service {n}\",\"status\":\"active\"}}\n"
+                ),
+            })
+            .collect();
+        let alone: Vec<Read> = source_records(&text).unwrap().map(read_one).collect();
+        for workers in [2, 3, 4] {
+            let read = read_all(source_records(&text).unwrap().collect(), workers);
+            assert_eq!(read.len(), 300);
+            for (n, (read, alone)) in (1..).zip(read.iter().zip(&alone)) {
+                assert_eq!(read.position, Position::Line(n));
+                assert_eq!(read.id, alone.id);
+                assert_eq!(read.parsed.is_err(), n % 7 == 0, "line {n}");
+                let valid = read.parsed.as_ref().is_ok_and(|p| p.result.is_ok());
+                assert_eq!(valid, n % 7 != 0 && n % 11 != 0, "line {n}");
+            }
+        }
     }
 
     #[test]
@@ -668,7 +781,7 @@ mod tests {
             match read_source(&text) {
                 Err(error) => assert!(!error.to_string().is_empty()),
                 // Read as NDJSON: the line is reported as unreadable.
-                Ok(records) => assert!(records.iter().all(|r| r.value.is_err())),
+                Ok(records) => assert!(records.into_iter().all(|r| r.into_value().is_err())),
             }
         }
     }
