@@ -54,7 +54,7 @@ pub struct SourceRecord {
 /// as many threads as there are cores: parsing is most of an import's first seconds).
 #[derive(Debug)]
 enum RecordJson {
-    Parsed(Result<Value, String>),
+    Parsed(Value),
     Line(String),
 }
 
@@ -63,14 +63,14 @@ impl SourceRecord {
     pub fn parsed(position: Position, value: Value) -> Self {
         Self {
             position,
-            json: RecordJson::Parsed(Ok(value)),
+            json: RecordJson::Parsed(value),
         }
     }
 
     /// Its JSON value, or a syntax error message.
     pub fn into_value(self) -> Result<Value, String> {
         match self.json {
-            RecordJson::Parsed(value) => value,
+            RecordJson::Parsed(value) => Ok(value),
             RecordJson::Line(line) => {
                 serde_json::from_str(&line).map_err(|error| format!("not valid JSON: {error}"))
             }

@@ -1665,10 +1665,10 @@ impl Store for SledStore {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         // The creation of a record written since format 5 is its origin, not an entry.
-        let table = match key.kind {
-            RecordKind::Service => Table::Services,
-            RecordKind::Organization => Table::Organizations,
-            RecordKind::Location => Table::Locations,
+        let (table, kind) = match key.kind {
+            RecordKind::Service => (Table::Services, "service"),
+            RecordKind::Organization => (Table::Organizations, "organization"),
+            RecordKind::Location => (Table::Locations, "location"),
         };
         let live = self.tree(table).get(key.id.as_bytes()).map_err(engine)?;
         if let Some(created) = live.as_deref().and_then(codec::origin) {
@@ -1692,11 +1692,18 @@ impl Store for SledStore {
             .collect::<Result<Vec<_>, StoreError>>()?;
         // Each version written is the version the next change replaced; the last is live.
         let mut next_before = if stored.last().is_some_and(|(_, _, after)| after.is_none()) {
-            Some(self.record(key)?.ok_or_else(|| StoreError::Corrupt {
+            let live = live.ok_or_else(|| StoreError::Corrupt {
                 kind: "history entry",
                 key: key.id.to_string(),
                 detail: "the record it describes is missing".to_owned(),
-            })?)
+            })?;
+            let json = unpack(&self.dictionaries, kind, key.id.as_bytes(), &live)?;
+            let id = key.id.as_bytes();
+            Some(match key.kind {
+                RecordKind::Service => Record::Service(Box::new(parse(kind, id, &json)?)),
+                RecordKind::Organization => Record::Organization(parse(kind, id, &json)?),
+                RecordKind::Location => Record::Location(parse(kind, id, &json)?),
+            })
         } else {
             None
         };
