@@ -1221,10 +1221,7 @@ impl Tx<'_> {
     }
 
     /// Writes a record unless an identical one is stored; returns the outcome and the bytes
-    /// it replaced. `origin`, for a table whose records have a history, is the generation
-    /// this change brings the store to: a record created is kept with it as its origin
-    /// (its creation's history entry, see [`codec::with_origin`]), a record replaced keeps
-    /// the origin it had.
+    /// it replaced. `origin`: see [`Tx::replace`].
     fn put(
         &self,
         table: Table,
@@ -1233,12 +1230,29 @@ impl Tx<'_> {
         origin: Option<u64>,
     ) -> TxResult<(WriteOutcome, Option<sled::IVec>)> {
         let old = self.get_raw(table, key)?;
-        let origin = match &old {
-            Some(existing)
-                if codec::holds(existing, record.bytes(), &record.json, self.dictionaries) =>
-            {
-                return Ok((WriteOutcome::Unchanged, old));
-            }
+        if let Some(existing) = &old
+            && codec::holds(existing, record.bytes(), &record.json, self.dictionaries)
+        {
+            return Ok((WriteOutcome::Unchanged, old));
+        }
+        let outcome = self.replace(table, key, record, old.as_deref(), origin)?;
+        Ok((outcome, old))
+    }
+
+    /// Writes a record over `old`, the bytes `table` holds under `key` (none: the record is
+    /// created), which the caller knows differ from it. `origin`, for a table whose records
+    /// have a history, is the generation this change brings the store to: a record created
+    /// is kept with it as its origin (its creation's history entry, see
+    /// [`codec::with_origin`]), a record replaced keeps the origin it had.
+    fn replace(
+        &self,
+        table: Table,
+        key: &[u8; 16],
+        record: &Encoded,
+        old: Option<&[u8]>,
+        origin: Option<u64>,
+    ) -> TxResult<WriteOutcome> {
+        let origin = match old {
             // Written before format 5: its creation has an entry of its own.
             Some(existing) => origin.and_then(|_| codec::origin(existing)),
             None => {
@@ -1252,12 +1266,11 @@ impl Tx<'_> {
             }
             None => self.insert(table, key, record.bytes())?,
         }
-        let outcome = if old.is_some() {
+        Ok(if old.is_some() {
             WriteOutcome::Updated
         } else {
             WriteOutcome::Created
-        };
-        Ok((outcome, old))
+        })
     }
 
     fn decode_old<T: DeserializeOwned>(
@@ -1310,58 +1323,64 @@ impl Tx<'_> {
         generation: u64,
     ) -> TxResult<(WriteOutcome, Option<Service>)> {
         let key = stamped.id.as_bytes();
-        let old: Option<Service> =
-            self.decode_old("service", key, self.get_raw(Table::Services, key)?)?;
+        let stored = self.get_raw(Table::Services, key)?;
+        let old: Option<Service> = self.decode_old("service", key, stored.clone())?;
         if let Some(old) = &old
             && old.without_last_modified() == stamped.without_last_modified()
         {
             return Ok((WriteOutcome::Unchanged, None));
         }
-        let (outcome, _) = self.put(Table::Services, key, encoded, Some(generation))?;
-        if let Some(old) = &old {
-            self.unlink(old)?;
-        }
-        self.link(stamped)?;
+        let outcome = self.replace(
+            Table::Services,
+            key,
+            encoded,
+            stored.as_deref(),
+            Some(generation),
+        )?;
+        self.relink(old.as_ref(), stamped)?;
         Ok((outcome, old))
     }
 
-    fn link(&self, service: &Service) -> TxResult<()> {
-        self.relations(service, |table, key| self.insert(table, key, &[]))?;
-        for link in &service.service_at_locations {
-            self.insert(
-                Table::ServiceAtLocations,
-                link.id.as_bytes(),
-                service.id.as_bytes(),
-            )?;
+    /// Keeps the entries a service is found by (by organization, by location, by its links
+    /// to places) as `service` has them, where `old` had others: only what differs is
+    /// written, so an edit that moves nothing rewrites none of them.
+    fn relink(&self, old: Option<&Service>, service: &Service) -> TxResult<()> {
+        let before = old.map(relation_keys).unwrap_or_default();
+        let after = relation_keys(service);
+        for (table, key) in before.iter().filter(|entry| !after.contains(entry)) {
+            self.remove(*table, key)?;
+        }
+        for (table, key) in after.iter().filter(|entry| !before.contains(entry)) {
+            let value: &[u8] = match table {
+                Table::ServiceAtLocations => service.id.as_bytes(),
+                _ => &[],
+            };
+            self.insert(*table, key, value)?;
         }
         Ok(())
     }
+}
 
-    fn unlink(&self, service: &Service) -> TxResult<()> {
-        self.relations(service, |table, key| self.remove(table, key))?;
-        for link in &service.service_at_locations {
-            self.remove(Table::ServiceAtLocations, link.id.as_bytes())?;
-        }
-        Ok(())
+/// The relation entries (table, key) a service is found by.
+fn relation_keys(service: &Service) -> Vec<(Table, Vec<u8>)> {
+    let id = service.id.as_bytes();
+    let mut keys = Vec::with_capacity(1 + 2 * service.service_at_locations.len());
+    if let Some(organization) = service.organization_id {
+        keys.push((
+            Table::ServicesByOrganization,
+            pair(organization.as_bytes(), id).to_vec(),
+        ));
     }
-
-    fn relations(
-        &self,
-        service: &Service,
-        mut apply: impl FnMut(Table, &[u8]) -> TxResult<()>,
-    ) -> TxResult<()> {
-        let id = service.id.as_bytes();
-        if let Some(organization) = service.organization_id {
-            apply(
-                Table::ServicesByOrganization,
-                &pair(organization.as_bytes(), id),
-            )?;
-        }
-        for location in service.location_ids() {
-            apply(Table::ServicesByLocation, &pair(location.as_bytes(), id))?;
-        }
-        Ok(())
+    for location in service.location_ids() {
+        keys.push((
+            Table::ServicesByLocation,
+            pair(location.as_bytes(), id).to_vec(),
+        ));
     }
+    for link in &service.service_at_locations {
+        keys.push((Table::ServiceAtLocations, link.id.as_bytes().to_vec()));
+    }
+    keys
 }
 
 impl Store for SledStore {

@@ -137,12 +137,33 @@ fn relations_follow_the_service() {
     store.apply(&moved, at(2)).unwrap();
     assert!(store.services_of_organization(org_a).unwrap().is_empty());
     assert_eq!(store.services_of_organization(org_b).unwrap(), vec![id]);
-    assert_eq!(
-        store
-            .services_at_location(LocationId::parse(LOC).unwrap())
-            .unwrap(),
-        vec![id]
-    );
+    let loc = LocationId::parse(LOC).unwrap();
+    assert_eq!(store.services_at_location(loc).unwrap(), vec![id]);
+    let link = moved.services[0].service_at_locations[0].id;
+    assert_eq!(store.service_for_link(link).unwrap(), Some(id));
+
+    // Renamed only: every relation stays. Then moved to another place, by another link.
+    moved.services[0].name = "Aldgate food bank".to_owned();
+    store.apply(&moved, at(3)).unwrap();
+    assert_eq!(store.services_of_organization(org_b).unwrap(), vec![id]);
+    assert_eq!(store.services_at_location(loc).unwrap(), vec![id]);
+    assert_eq!(store.service_for_link(link).unwrap(), Some(id));
+    const ALDGATE: &str = "00000000-0000-4000-8000-000000000011";
+    let mut elsewhere = moved.clone();
+    elsewhere.locations = vec![location(ALDGATE, "Aldgate Hall")];
+    elsewhere.services[0] = serde_json::from_value(json!({
+        "id": SVC, "name": "Aldgate food bank", "status": "active", "organization_id": ORG_B,
+        "service_at_locations": [{"id": "00000000-0000-4000-8000-00000000bbbb", "location_id": ALDGATE}],
+    }))
+    .unwrap();
+    store.apply(&elsewhere, at(4)).unwrap();
+    assert!(store.services_at_location(loc).unwrap().is_empty());
+    assert_eq!(store.service_for_link(link).unwrap(), None);
+    let aldgate = LocationId::parse(ALDGATE).unwrap();
+    assert_eq!(store.services_at_location(aldgate).unwrap(), vec![id]);
+    let new_link = elsewhere.services[0].service_at_locations[0].id;
+    assert_eq!(store.service_for_link(new_link).unwrap(), Some(id));
+    assert_eq!(store.services_of_organization(org_b).unwrap(), vec![id]);
 }
 
 #[test]
