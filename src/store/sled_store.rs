@@ -1301,15 +1301,19 @@ impl Tx<'_> {
             return Ok(None);
         }
         let old = self.decode_old::<Organization>("organization", key, old)?;
-        if let Some(old) = &old {
-            self.remove(Table::OrganizationsByName, &name_key(&old.name, key))?;
+        let named = name_key(&organization.name, key);
+        match &old {
+            // Its name's entry stays as it is.
+            Some(old) if old.name == organization.name => {}
+            Some(old) => {
+                self.remove(Table::OrganizationsByName, &name_key(&old.name, key))?;
+                self.insert(Table::OrganizationsByName, &named, key)?;
+            }
+            None => self.insert(Table::OrganizationsByName, &named, key)?,
+        }
+        if old.is_some() {
             changed.organizations.push(organization.id);
         }
-        self.insert(
-            Table::OrganizationsByName,
-            &name_key(&organization.name, key),
-            key,
-        )?;
         Ok(Some(old))
     }
 

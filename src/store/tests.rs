@@ -319,6 +319,23 @@ fn organizations_list_in_name_order_after_renames() {
     };
     store.apply(&rename, at(2)).unwrap();
     assert_eq!(names(0, 10), ["Aardvark", "Apple", "mango"]);
+    // Described anew under the same name: listed once, where it was.
+    let mut described = organization(ids[2], "mango");
+    described.description = "Fresh fruit and vegetables for families.".to_owned();
+    let redescribed = ChangeSet {
+        organizations: vec![described],
+        ..ChangeSet::default()
+    };
+    store.apply(&redescribed, at(3)).unwrap();
+    assert_eq!(names(0, 10), ["Aardvark", "Apple", "mango"]);
+    assert_eq!(
+        store
+            .organization(OrganizationId::parse(ids[2]).unwrap())
+            .unwrap()
+            .unwrap()
+            .description,
+        "Fresh fruit and vegetables for families."
+    );
 }
 
 #[test]
