@@ -204,10 +204,19 @@ fn reads_during_import(
             }
             timings
         });
+        /// Stops the reader when the import ends, also by a panic: the scope would
+        /// otherwise wait for it forever instead of failing the run.
+        struct Stop<'a>(&'a AtomicBool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let stop = Stop(&importing);
         let started = Instant::now();
         import_file(catalog, file.path());
         let took = started.elapsed();
-        importing.store(false, Ordering::Release);
+        drop(stop);
         (reader.join().unwrap(), took)
     })
 }
