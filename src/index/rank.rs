@@ -252,9 +252,12 @@ pub struct RankSegment {
     columns: Arc<RankColumns>,
 }
 
-/// The full sort key, descending: the rank, then name order and id tie-break (inverted, so
-/// that they ascend).
-pub type RankKey = (f64, u64, u64, u64);
+/// The full sort key, descending: the rank, then name order and the id, its first 8 bytes
+/// then its last (inverted, so that they ascend). With the whole id last, no two documents
+/// of a kind tie, and a page follows the one before it whatever the segments (ids whose
+/// first 8 bytes are the same, as a feed numbering its records may make, used to go by
+/// where their documents were in the index).
+pub type RankKey = (f64, u64, u64, u64, u64);
 
 impl SortKeyComputer for Rank {
     type SortKey = RankKey;
@@ -352,6 +355,7 @@ impl RankSegment {
             ascending(&self.columns.name_order[0]),
             ascending(&self.columns.name_order[1]),
             ascending(&self.columns.tiebreak),
+            ascending(&self.columns.id_low),
         )
     }
 
@@ -556,6 +560,65 @@ mod tests {
                     all[offset..offset + size],
                     "{mode:?}: a page of {size} from {offset}"
                 );
+            }
+        }
+    }
+
+    /// Services alike in everything the rank reads, named alike, whose ids differ only in
+    /// their last 8 bytes (as a feed numbering its records makes them), list in id order,
+    /// however their documents were written: whichever segment or place a document is in.
+    #[test]
+    fn services_alike_but_for_their_ids_list_in_id_order() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let tiebreak = schema.add_u64_field(names::TIEBREAK, FAST);
+        let id_low = schema.add_u64_field(names::ID_LOW, FAST);
+        let order = names::NAME_ORDER.map(|name| schema.add_u64_field(name, FAST));
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Written last id first, over three commits (three segments).
+        for batch in [[9u64, 8, 7], [6, 5, 4], [3, 2, 1]] {
+            for low in batch {
+                let mut doc = TantivyDocument::new();
+                doc.add_text(body, "food bank");
+                doc.add_u64(tiebreak, 0x5e00_0001_0000_4000);
+                doc.add_u64(id_low, low);
+                doc.add_u64(order[0], 7);
+                doc.add_u64(order[1], 7);
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let column = |address: DocAddress| {
+            searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64(names::ID_LOW)
+                .unwrap()
+                .first(address.doc_id)
+                .unwrap()
+        };
+        let query = TermQuery::new(
+            Term::from_field_text(body, "food"),
+            IndexRecordOption::WithFreqs,
+        );
+        for mode in [Mode::Relevance, Mode::Browse] {
+            for (size, offset) in [(9, 0), (4, 0), (4, 4)] {
+                let page: Vec<u64> = searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(size)
+                            .and_offset(offset)
+                            .order_by(Rank::new(mode, 20_010, Arc::default())),
+                    )
+                    .unwrap()
+                    .into_iter()
+                    .map(|(_, address)| column(address))
+                    .collect();
+                let expected: Vec<u64> = (1..=9).skip(offset).take(size).collect();
+                assert_eq!(page, expected, "{mode:?}: {size} from {offset}");
             }
         }
     }
