@@ -132,10 +132,10 @@ mod tests {
         ];
         for (at, (name, language)) in names.into_iter().enumerate() {
             let mut doc = TantivyDocument::new();
-            doc.add_text(fields.kind, KIND_SERVICE);
+            fields.kind.add(&mut doc, KIND_SERVICE);
             doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
             doc.add_text(fields.name, name);
-            doc.add_text(fields.language, language);
+            fields.language.add(&mut doc, language);
             writer
                 .add_document(crate::index::document::analysed(
                     &fields,

@@ -52,7 +52,7 @@ pub fn id_low(id: &uuid::Uuid) -> u64 {
 
 /// Term that matches every document of a service.
 pub fn service_term(fields: &Fields, full_id: &str) -> Term {
-    Term::from_field_text(fields.service_id, full_id)
+    fields.service_id.term(full_id)
 }
 
 /// What the documents of a service are built from.
@@ -75,9 +75,9 @@ pub fn documents(sources: &Sources<'_>, placed: &PlacedService) -> Vec<TantivyDo
     let mut service_doc = common(sources, placed);
     service_doc.add_u64(fields.tiebreak, tiebreak(service.id.as_uuid()));
     service_doc.add_u64(fields.id_low, id_low(service.id.as_uuid()));
-    service_doc.add_text(fields.kind, KIND_SERVICE);
+    fields.kind.add(&mut service_doc, KIND_SERVICE);
     if sole_link.is_some() {
-        service_doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
+        fields.kind.add(&mut service_doc, KIND_SERVICE_AT_LOCATION);
         service_doc.add_u64(fields.kind_order, KIND_ORDER_BOTH);
     } else {
         service_doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
@@ -158,7 +158,7 @@ fn link_document(
     let mut doc = common(sources, placed);
     doc.add_u64(fields.tiebreak, tiebreak(link.id.as_uuid()));
     doc.add_u64(fields.id_low, id_low(link.id.as_uuid()));
-    doc.add_text(fields.kind, KIND_SERVICE_AT_LOCATION);
+    fields.kind.add(&mut doc, KIND_SERVICE_AT_LOCATION);
     doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE_AT_LOCATION);
     if let Some(location) = full.locations.get(&link.location_id) {
         add_place(fields, &mut doc, location);
@@ -177,17 +177,19 @@ fn link_document(
 fn add_site(sources: &Sources<'_>, doc: &mut TantivyDocument, site: &Site<'_>) {
     let fields = sources.fields;
     if let Some(ward) = site.placement.ward {
-        doc.add_text(fields.ward, &sources.geography.wards()[ward].code);
-        doc.add_text(fields.locality, &sources.geography.locality_of(ward).id);
+        fields.ward.add(doc, &sources.geography.wards()[ward].code);
+        fields
+            .locality
+            .add(doc, &sources.geography.locality_of(ward).id);
     }
     if let Some(point) = site.placement.public_point {
         doc.add_u64(fields.site_point, encode_point(point));
         for cell in cells(point) {
-            doc.add_u64(fields.geo_cell, cell);
+            fields.geo_cell.add(doc, &cell.to_string());
         }
     }
     for value in features::accessibility(site.location, sources.features) {
-        doc.add_text(fields.accessibility, value);
+        fields.accessibility.add(doc, &value);
     }
 }
 
@@ -195,8 +197,8 @@ fn add_site(sources: &Sources<'_>, doc: &mut TantivyDocument, site: &Site<'_>) {
 fn add_coverage(sources: &Sources<'_>, doc: &mut TantivyDocument, placed: &PlacedService) {
     let fields = sources.fields;
     let coverage = &placed.coverage;
-    doc.add_text(
-        fields.coverage,
+    fields.coverage.add(
+        doc,
         if coverage.declared {
             "declared"
         } else {
@@ -204,10 +206,12 @@ fn add_coverage(sources: &Sources<'_>, doc: &mut TantivyDocument, placed: &Place
         },
     );
     if coverage.national {
-        doc.add_text(fields.national, "national");
+        fields.national.add(doc, "national");
     }
     for ward in &coverage.wards {
-        doc.add_text(fields.cover_ward, &sources.geography.wards()[*ward].code);
+        fields
+            .cover_ward
+            .add(doc, &sources.geography.wards()[*ward].code);
     }
     for locality in sources
         .geography
@@ -215,7 +219,7 @@ fn add_coverage(sources: &Sources<'_>, doc: &mut TantivyDocument, placed: &Place
         .iter()
         .filter(|l| coverage.covers_locality(l))
     {
-        doc.add_text(fields.cover_locality, &locality.id);
+        fields.cover_locality.add(doc, &locality.id);
     }
 }
 
@@ -230,7 +234,7 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
     let service = &full.service;
     let mut doc = TantivyDocument::default();
     add_coverage(sources, &mut doc, placed);
-    doc.add_text(fields.service_id, service.id.to_string());
+    fields.service_id.add(&mut doc, &service.id.to_string());
     for (field, value) in fields.name_order.iter().zip(name_order(&service.name)) {
         doc.add_u64(*field, value);
     }
@@ -245,22 +249,24 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
     }
     if let Some(organization) = &full.organization {
         doc.add_text(fields.organization, &organization.name);
-        doc.add_text(fields.organization_id, organization.id.to_string());
+        fields
+            .organization_id
+            .add(&mut doc, &organization.id.to_string());
     } else if let Some(id) = service.organization_id {
-        doc.add_text(fields.organization_id, id.to_string());
+        fields.organization_id.add(&mut doc, &id.to_string());
     }
     for term_id in full.term_ids_with_ancestors() {
-        doc.add_text(fields.term_id, term_id.to_string());
+        fields.term_id.add(&mut doc, &term_id.to_string());
         if let Some(term) = full.terms.get(&term_id) {
             doc.add_text(fields.taxonomy, &term.name);
             doc.add_text(fields.taxonomy_description, &term.description);
             doc.add_text(fields.spell, &term.name);
             if let Some(taxonomy_id) = term.taxonomy_id {
-                doc.add_text(fields.taxonomy_id, taxonomy_id.to_string());
+                fields.taxonomy_id.add(&mut doc, &taxonomy_id.to_string());
             }
         }
     }
-    doc.add_text(fields.status, service.status.as_str());
+    fields.status.add(&mut doc, service.status.as_str());
     doc.add_u64(
         fields.closed,
         u64::from(service.status == ServiceStatus::TemporarilyClosed),
@@ -270,7 +276,7 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
         service.assured_date.map_or(0, days_since_epoch),
     );
     for code in service.language_codes() {
-        doc.add_text(fields.language, code.as_str());
+        fields.language.add(&mut doc, code.as_str());
     }
     // Language names are searchable ("Sylheti", "Somali"), except English: nearly every
     // service is delivered in it, and "english" in a search means classes.
@@ -294,15 +300,15 @@ fn common(sources: &Sources<'_>, placed: &PlacedService) -> TantivyDocument {
     } else {
         "not_stated"
     };
-    doc.add_text(fields.cost, cost);
+    fields.cost.add(&mut doc, cost);
     for value in features::suitable_for(full, sources.features) {
-        doc.add_text(fields.suitable_for, value);
+        fields.suitable_for.add(&mut doc, &value);
     }
     for value in features::delivery(full, sources.features) {
-        doc.add_text(fields.delivery, value);
+        fields.delivery.add(&mut doc, &value);
     }
     if let Some(route) = service.referral_route {
-        doc.add_text(fields.referral_route, route.as_str());
+        fields.referral_route.add(&mut doc, route.as_str());
     }
     doc.add_f64(
         fields.min_age,

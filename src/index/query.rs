@@ -25,7 +25,7 @@ use tantivy::{DateTime, DocId, SegmentReader};
 use super::analysis::pair_text;
 use super::document::decode_window;
 use super::geo::{covering_cells, within};
-use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, names};
+use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, Keyword, names};
 use super::synonyms::{Phrase, Unit};
 use crate::domain::geo::BoundingBox;
 use crate::domain::opening::{OpeningQuery, OpeningWindow};
@@ -170,9 +170,9 @@ fn non_scoring(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
-fn term(field: Field, value: &str) -> Box<dyn Query> {
+fn term(keyword: Keyword, value: &str) -> Box<dyn Query> {
     non_scoring(Box::new(TermQuery::new(
-        text_term(field, value),
+        keyword.term(value),
         IndexRecordOption::Basic,
     )))
 }
@@ -185,11 +185,11 @@ fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     non_scoring(Box::new(BooleanQuery::new(clauses)))
 }
 
-fn any_of<T: AsRef<str>>(field: Field, values: &[T]) -> Option<Box<dyn Query>> {
+fn any_of<T: AsRef<str>>(keyword: Keyword, values: &[T]) -> Option<Box<dyn Query>> {
     if values.is_empty() {
         return None;
     }
-    let terms = values.iter().map(|value| text_term(field, value.as_ref()));
+    let terms = values.iter().map(|value| keyword.term(value.as_ref()));
     Some(non_scoring(any_term(terms)))
 }
 
@@ -327,7 +327,7 @@ fn status_filter(fields: &Fields, statuses: &[ServiceStatus]) -> Option<Box<dyn 
     let others: Vec<Term> = ServiceStatus::ALL
         .iter()
         .filter(|status| !statuses.contains(status))
-        .map(|status| text_term(fields.status, status.as_str()))
+        .map(|status| fields.status.term(status.as_str()))
         .collect();
     if others.is_empty() {
         return None;
@@ -437,7 +437,7 @@ fn near_clause(fields: &Fields, near: &Near) -> Box<dyn Query> {
             if let Some(cells) = covering_cells(&bounds) {
                 let terms = cells
                     .into_iter()
-                    .map(|cell| Term::from_field_u64(fields.geo_cell, cell));
+                    .map(|cell| fields.geo_cell.term(&cell.to_string()));
                 nearby.push((Occur::Must, non_scoring(any_term(terms))));
             }
             nearby.push((Occur::Must, within(near.point, radius)));

@@ -5,13 +5,57 @@
 //! editable search assets are caught by their fingerprint instead.)
 
 use tantivy::schema::{
-    DateOptions, FAST, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    DateOptions, FAST, Field, IndexRecordOption, NumericOptions, Schema, Term, TextFieldIndexing,
     TextOptions,
 };
-use tantivy::{Index, IndexSettings, IndexSortByField, Order};
+use tantivy::{Index, IndexSettings, IndexSortByField, Order, TantivyDocument};
 
 /// Version of the schema and analysis; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
+
+/// Name of the one field every keyword's terms are in ([`Keyword`]).
+pub const KEYWORDS: &str = "keywords";
+
+/// Ends a keyword's key in its terms: `ward\u{1f}E05009317`.
+const KEY_END: char = '\u{1f}';
+
+/// A keyword of the documents (kind, status, ward, need, ...): what filters match on, and
+/// for the facets' dimensions also a column of values to count.
+///
+/// Every keyword's terms are in one indexed field, each term its key and value
+/// ([`KEYWORDS`]). A commit writes a dictionary (an FST) for every field with terms in its
+/// segment, and starting one sets about a megabyte of memory: with a field per keyword, a
+/// commit of one changed service started some thirty dictionaries, the largest part of
+/// its work (BENCHMARKS.md, "Changes measured").
+#[derive(Clone, Copy, Debug)]
+pub struct Keyword {
+    field: Field,
+    key: &'static str,
+    column: Option<Field>,
+}
+
+impl Keyword {
+    /// The term of `value`.
+    pub fn term(&self, value: &str) -> Term {
+        Term::from_field_text(self.field, &self.text(value))
+    }
+
+    /// Gives `doc` the keyword `value` (its term, and its column's value when it has one).
+    pub fn add(&self, doc: &mut TantivyDocument, value: &str) {
+        doc.add_text(self.field, self.text(value));
+        if let Some(column) = self.column {
+            doc.add_text(column, value);
+        }
+    }
+
+    fn text(&self, value: &str) -> String {
+        let mut text = String::with_capacity(self.key.len() + 1 + value.len());
+        text.push_str(self.key);
+        text.push(KEY_END);
+        text.push_str(value);
+        text
+    }
+}
 
 /// Name of the tokenizer of every text field that is not a keyword: the text is analysed
 /// when its document is made ([`super::analysis::IndexAnalysis`]), and the index writer
@@ -28,12 +72,12 @@ pub struct Fields {
     /// [`Fields::service_id`].
     pub id_low: Field,
     /// `service` or `service_at_location`, or both (see [`KIND_ORDER_BOTH`]).
-    pub kind: Field,
+    pub kind: Keyword,
     /// The kind as a number, [`KIND_ORDER_SERVICE`], [`KIND_ORDER_BOTH`] or
     /// [`KIND_ORDER_SERVICE_AT_LOCATION`]: the index is sorted by it (see [`settings`]).
     pub kind_order: Field,
     /// The service the document belongs to (deletes go by this).
-    pub service_id: Field,
+    pub service_id: Keyword,
     /// The first 16 bytes of the lower-cased name, as two big-endian numbers: name order.
     pub name_order: [Field; 2],
     /// The first 8 bytes of the id, big-endian: the last tie-break.
@@ -53,17 +97,17 @@ pub struct Fields {
     /// Names of the languages the service is delivered in.
     pub languages_text: Field,
     /// Status, ORUK spelling.
-    pub status: Field,
+    pub status: Keyword,
     /// Term ids, with broader terms (fast, for facets).
-    pub term_id: Field,
+    pub term_id: Keyword,
     /// Taxonomy ids of the terms.
-    pub taxonomy_id: Field,
+    pub taxonomy_id: Keyword,
     /// Organization id.
-    pub organization_id: Field,
+    pub organization_id: Keyword,
     /// ISO 639-3 language codes (fast, for facets).
-    pub language: Field,
+    pub language: Keyword,
     /// `free`, `paid` or `not_stated` (fast, for facets).
-    pub cost: Field,
+    pub cost: Keyword,
     /// Youngest age served (0 when none given).
     pub min_age: Field,
     /// Oldest age served ([`NO_MAXIMUM_AGE`] when none given).
@@ -76,31 +120,31 @@ pub struct Fields {
     /// Encoded weekly opening windows (multi-valued).
     pub opening: Field,
     /// Ward codes of the places (physical locations).
-    pub ward: Field,
+    pub ward: Keyword,
     /// Locality ids of the places.
-    pub locality: Field,
+    pub locality: Keyword,
     /// Ward codes the service covers.
-    pub cover_ward: Field,
+    pub cover_ward: Keyword,
     /// Locality ids the service covers entirely.
-    pub cover_locality: Field,
+    pub cover_locality: Keyword,
     /// `national` when the service covers the whole country.
-    pub national: Field,
+    pub national: Keyword,
     /// `declared` when the service covers an area (said, or assumed for helplines), `none`
     /// when it only has places.
-    pub coverage: Field,
+    pub coverage: Keyword,
     /// Places as encoded points (multi-valued; see `index::geo`).
     pub site_point: Field,
     /// The grid cells the places are in, at every level of `index::geo::CELL_LEVELS`: the
     /// radius pre-filter.
-    pub geo_cell: Field,
+    pub geo_cell: Keyword,
     /// Accessibility features of the places (fast, for facets).
-    pub accessibility: Field,
+    pub accessibility: Keyword,
     /// Groups the service is suitable for (fast, for facets).
-    pub suitable_for: Field,
+    pub suitable_for: Keyword,
     /// How it is delivered (fast, for facets).
-    pub delivery: Field,
+    pub delivery: Keyword,
     /// Referral route (fast, for facets).
-    pub referral_route: Field,
+    pub referral_route: Keyword,
     /// Day (since 1970-01-01) a person last checked the record; 0 when never.
     pub assured_day: Field,
     /// 1 when temporarily closed.
@@ -198,21 +242,47 @@ pub fn build() -> (Schema, Fields) {
     let taxonomy_description = text_field("taxonomy_description");
     let place = text_field("place");
     let languages_text = text_field("languages_text");
-    // Keyword and number fields filter, count and sort; nothing scores them, so they keep
+    // Keywords filter and count, numbers filter and sort; nothing scores them, so they keep
     // no field-length norms (a byte per document and field, a tenth of the index's files).
-    let keyword = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("raw")
-            .set_fieldnorms(false)
-            .set_index_option(IndexRecordOption::Basic),
+    let keywords = builder.add_text_field(
+        KEYWORDS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
     );
-    let facet = keyword.clone() | FAST;
-    let number = || NumericOptions::default().set_indexed().set_fast();
+    let keyword = |key: &'static str| Keyword {
+        field: keywords,
+        key,
+        column: None,
+    };
+    // A facet's values are a column too, under the keyword's own name.
+    let mut facet = |key: &'static str| Keyword {
+        field: keywords,
+        key,
+        column: Some(builder.add_text_field(key, FAST)),
+    };
+    let ward = facet(names::WARD);
+    let locality = facet(names::LOCALITY);
+    let cover_ward = facet(names::COVER_WARD);
+    let cover_locality = facet(names::COVER_LOCALITY);
+    let national = facet(names::NATIONAL);
+    let term_id = facet(names::TERM_ID);
+    let language = facet(names::LANGUAGE);
+    let cost = facet(names::COST);
+    let accessibility = facet(names::ACCESSIBILITY);
+    let suitable_for = facet(names::SUITABLE_FOR);
+    let delivery = facet(names::DELIVERY);
+    let referral_route = facet(names::REFERRAL_ROUTE);
+    // Ranges are answered from the columns: numbers need no terms.
+    let number = || NumericOptions::default().set_fast();
     let fields = Fields {
         id_low: builder.add_u64_field(names::ID_LOW, FAST),
-        kind: builder.add_text_field("kind", keyword.clone()),
+        kind: keyword("kind"),
         kind_order: builder.add_u64_field(names::KIND_ORDER, FAST),
-        service_id: builder.add_text_field("service_id", keyword.clone()),
+        service_id: keyword("service_id"),
         name_order: [
             builder.add_u64_field(names::NAME_ORDER[0], FAST),
             builder.add_u64_field(names::NAME_ORDER[1], FAST),
@@ -225,30 +295,29 @@ pub fn build() -> (Schema, Fields) {
         taxonomy_description: taxonomy_description.0,
         place: place.0,
         languages_text: languages_text.0,
-        status: builder.add_text_field("status", keyword.clone()),
-        term_id: builder.add_text_field(names::TERM_ID, facet.clone()),
-        taxonomy_id: builder.add_text_field("taxonomy_id", keyword.clone()),
-        organization_id: builder.add_text_field("organization_id", keyword.clone()),
-        language: builder.add_text_field(names::LANGUAGE, facet.clone()),
-        cost: builder.add_text_field(names::COST, facet.clone()),
+        status: keyword("status"),
+        term_id,
+        taxonomy_id: keyword("taxonomy_id"),
+        organization_id: keyword("organization_id"),
+        language,
+        cost,
         min_age: builder.add_f64_field("min_age", number()),
         max_age: builder.add_f64_field("max_age", number()),
         accepting_until: builder.add_f64_field("accepting_until", number()),
-        modified: builder
-            .add_date_field("modified", DateOptions::default().set_indexed().set_fast()),
+        modified: builder.add_date_field("modified", DateOptions::default().set_fast()),
         opening: builder.add_u64_field(names::OPENING, FAST),
-        ward: builder.add_text_field(names::WARD, facet.clone()),
-        locality: builder.add_text_field(names::LOCALITY, facet.clone()),
-        cover_ward: builder.add_text_field(names::COVER_WARD, facet.clone()),
-        cover_locality: builder.add_text_field(names::COVER_LOCALITY, facet.clone()),
-        national: builder.add_text_field(names::NATIONAL, facet.clone()),
-        coverage: builder.add_text_field("coverage", keyword),
+        ward,
+        locality,
+        cover_ward,
+        cover_locality,
+        national,
+        coverage: keyword("coverage"),
         site_point: builder.add_u64_field(names::SITE_POINT, FAST),
-        geo_cell: builder.add_u64_field("geo_cell", NumericOptions::default().set_indexed()),
-        accessibility: builder.add_text_field(names::ACCESSIBILITY, facet.clone()),
-        suitable_for: builder.add_text_field(names::SUITABLE_FOR, facet.clone()),
-        delivery: builder.add_text_field(names::DELIVERY, facet.clone()),
-        referral_route: builder.add_text_field(names::REFERRAL_ROUTE, facet),
+        geo_cell: keyword("geo_cell"),
+        accessibility,
+        suitable_for,
+        delivery,
+        referral_route,
         assured_day: builder.add_i64_field(names::ASSURED_DAY, FAST),
         closed: builder.add_u64_field(names::CLOSED, FAST),
         spell: builder.add_text_field(
