@@ -27,6 +27,11 @@ use tantivy::directory::{
 /// Ending of the temporary files an atomic write renames into place.
 const TEMPORARY: &str = ".signpost-tmp";
 
+/// tantivy's list of the files it made (for deleting those no commit uses any more),
+/// rewritten every time a file is made: some ten times a commit. Only opening the index
+/// reads it, so it is overwritten in place ([`overwrite_in_place`]) instead of renamed over.
+const MANAGED_LIST: &str = ".managed.json";
+
 /// The index's directory (see the module documentation).
 #[derive(Clone, Debug)]
 pub struct DerivedDirectory {
@@ -105,10 +110,13 @@ impl Directory for DerivedDirectory {
     }
 
     /// Written beside the file, then renamed over it: readers see the old content or the
-    /// new, never half of it.
+    /// new, never half of it. (Except tantivy's list of its files: see [`MANAGED_LIST`].)
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
         static WRITES: AtomicU64 = AtomicU64::new(0);
         let target = self.root.join(path);
+        if path == Path::new(MANAGED_LIST) && overwrite_in_place(&target, data)? {
+            return Ok(());
+        }
         let name = path
             .file_name()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
@@ -138,6 +146,32 @@ impl Directory for DerivedDirectory {
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.files.watch(watch_callback)
     }
+}
+
+/// Writes JSON `data` over the start of the file at `path` in one write, padded with spaces
+/// to the file's length (JSON allows them after the value), so that the file keeps its
+/// blocks: replacing it by a rename freed the old file's blocks (and discarded them on the
+/// disk) at every write, the costliest part of writing it. Returns `false`, writing
+/// nothing, when the file is missing or more than twice the length needed (then it is
+/// replaced as any other file is). A process killed at any point leaves the old list or
+/// the new; a power cut may leave neither, which the index's checks find at the next start
+/// (the index is then rebuilt from the store, see the module documentation).
+fn overwrite_in_place(path: &Path, data: &[u8]) -> io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    let file = match OpenOptions::new().write(true).open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => return Err(error),
+    };
+    let length = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    if length > data.len().saturating_mul(2) {
+        return Ok(false);
+    }
+    let mut padded = Vec::with_capacity(length.max(data.len()));
+    padded.extend_from_slice(data);
+    padded.resize(length.max(data.len()), b' ');
+    file.write_all_at(&padded, 0)?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -187,6 +221,41 @@ mod tests {
             .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["meta.json"]);
+    }
+
+    /// tantivy's list of its files is overwritten in place: what it reads back is the last
+    /// list written (JSON, with the spaces padding it to the longest list written since the
+    /// file was last replaced), and the file is the same file until a list under half its
+    /// length replaces it.
+    #[test]
+    fn the_list_of_managed_files_is_overwritten_in_place_and_reads_back_as_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let directory = DerivedDirectory::open(dir.path()).unwrap();
+        let path = Path::new(MANAGED_LIST);
+        let lists: [&[u8]; 4] = [
+            b"[\"meta.json\"]",
+            b"[\"a.idx\",\"a.term\",\"meta.json\"]",
+            b"[\"a.idx\",\"meta.json\"]",
+            b"[]",
+        ];
+        // The third list is padded to the second's length; the fourth, under half of that,
+        // replaces the file.
+        let lengths = [13, 30, 30, 2];
+        let mut inodes = Vec::new();
+        for (list, length) in lists.into_iter().zip(lengths) {
+            directory.atomic_write(path, list).unwrap();
+            let read = directory.atomic_read(path).unwrap();
+            let parsed: serde_json::Value = serde_json::from_slice(&read).unwrap();
+            let expected: serde_json::Value = serde_json::from_slice(list).unwrap();
+            assert_eq!(parsed, expected);
+            let metadata = std::fs::metadata(dir.path().join(path)).unwrap();
+            assert_eq!(metadata.len(), length);
+            inodes.push(metadata.ino());
+        }
+        assert_eq!(inodes[0], inodes[1], "overwritten in place");
+        assert_eq!(inodes[1], inodes[2], "overwritten in place");
+        assert_ne!(inodes[2], inodes[3], "replaced");
     }
 
     #[test]
