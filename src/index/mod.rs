@@ -24,6 +24,7 @@ pub mod schema;
 pub mod spelling;
 pub mod synonyms;
 mod typos;
+mod union;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
