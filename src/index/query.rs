@@ -476,7 +476,9 @@ enum Walk {
     /// when the words lead the search.
     Buffered,
     /// Unions moved only as far as asked ([`LazyUnion`]): when something else leads (a
-    /// place), and the words are asked about its documents alone. Scores are the same.
+    /// place), and the words are asked about its documents alone. A union's scores are
+    /// the same to the bit; a sum of a search's parts may differ in its last bits (see
+    /// [`LazyUnion`]).
     Lazy,
 }
 
