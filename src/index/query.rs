@@ -16,8 +16,8 @@ use std::sync::Arc;
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DateTime, DocId, SegmentReader};
@@ -27,7 +27,7 @@ use super::document::decode_window;
 use super::geo::{covering_cells, within};
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, Keyword, names};
 use super::synonyms::{Phrase, Unit};
-use super::union::{Combine, LazyUnion};
+use super::union::{Alternatives, Clause, Combine, LazyUnion};
 use crate::domain::geo::BoundingBox;
 use crate::domain::opening::{OpeningQuery, OpeningWindow};
 use crate::domain::service::ServiceStatus;
@@ -482,22 +482,6 @@ enum Walk {
     Lazy,
 }
 
-/// The union of `clauses`, their scores combined by `combine`, walked as `walk` says.
-fn union(clauses: Vec<Box<dyn Query>>, combine: Combine, walk: Walk) -> Box<dyn Query> {
-    match (walk, combine) {
-        (Walk::Lazy, _) => Box::new(LazyUnion::new(clauses, combine)),
-        (Walk::Buffered, Combine::Sum) => Box::new(BooleanQuery::new(
-            clauses
-                .into_iter()
-                .map(|clause| (Occur::Should, clause))
-                .collect(),
-        )),
-        (Walk::Buffered, Combine::Max { tie_breaker }) => {
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(clauses, tie_breaker))
-        }
-    }
-}
-
 /// Text fields a synonym of several words is looked for in: the first of
 /// [`text_fields`], those that say what a service is (name, needs, description, needs'
 /// descriptions). A phrase query reads word positions, the costliest part of a search (a
@@ -507,61 +491,69 @@ fn union(clauses: Vec<Box<dyn Query>>, combine: Combine, walk: Walk) -> Box<dyn 
 const SYNONYM_PHRASE_FIELDS: usize = 4;
 
 /// The words (or phrase) in any text field, each field at its boost times `weight`;
-/// `synonym` phrases of several words only in the first [`SYNONYM_PHRASE_FIELDS`].
-fn words_in_fields(
-    fields: &Fields,
-    phrase: &Phrase,
-    weight: f32,
-    synonym: bool,
-    walk: Walk,
-) -> Box<dyn Query> {
+/// `synonym` phrases of several words only in the first [`SYNONYM_PHRASE_FIELDS`]: a
+/// clause per field, whose scores add up.
+fn words_in_fields(fields: &Fields, phrase: &Phrase, weight: f32, synonym: bool) -> Vec<Clause> {
     let searched = if synonym && phrase.single().is_none() {
         SYNONYM_PHRASE_FIELDS
     } else {
         usize::MAX
     };
-    let per_field: Vec<Box<dyn Query>> = text_fields(fields)
+    text_fields(fields)
         .into_iter()
         .take(searched)
         .map(|(field, boost)| {
-            let query: Box<dyn Query> = match phrase.single() {
-                Some(word) => Box::new(TermQuery::new(
-                    text_term(field, word),
-                    IndexRecordOption::WithFreqs,
-                )),
-                None => phrase_query(fields, field, &phrase.0),
+            let boost = boost * weight;
+            let terms = match phrase.single() {
+                Some(word) => vec![text_term(field, word)],
+                None => phrase_terms(fields, field, &phrase.0),
             };
-            Box::new(BoostQuery::new(query, boost * weight)) as Box<dyn Query>
+            match <[Term; 1]>::try_from(terms) {
+                Ok([term]) => Clause::Term { term, boost },
+                Err(terms) => Clause::Other(Box::new(BoostQuery::new(all_terms(terms), boost))),
+            }
         })
-        .collect();
-    union(per_field, Combine::Sum, walk)
+        .collect()
 }
 
 /// Words at relative positions in `field`: each adjacent pair of them, as one term of the
 /// field's word pairs (positions are not kept). A phrase of three words or more requires
 /// all its pairs, which is all but always the phrase itself.
 fn phrase_query(fields: &Fields, field: Field, words: &[(usize, String)]) -> Box<dyn Query> {
+    all_terms(phrase_terms(fields, field, words))
+}
+
+/// The word-pair terms of a phrase in `field` (see [`phrase_query`]).
+fn phrase_terms(fields: &Fields, field: Field, words: &[(usize, String)]) -> Vec<Term> {
     let pairs = fields
         .pairs_of(field)
         .expect("phrases are looked for in searchable text, which keeps word pairs");
-    let mut terms: Vec<(Occur, Box<dyn Query>)> = words
+    words
         .windows(2)
         .map(|pair| {
             let [(at, first), (next, second)] = pair else {
                 unreachable!("windows of two")
             };
             let text = pair_text(first, next.saturating_sub(*at), second);
-            let query: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(pairs, &text),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Must, query)
+            Term::from_field_text(pairs, &text)
         })
-        .collect();
+        .collect()
+}
+
+/// Documents with every one of `terms` (their frequencies scored).
+fn all_terms(mut terms: Vec<Term>) -> Box<dyn Query> {
+    let scored = |term: Term| -> Box<dyn Query> {
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    };
     match terms.len() {
         0 => Box::new(EmptyQuery),
-        1 => terms.pop().expect("one").1,
-        _ => Box::new(BooleanQuery::new(terms)),
+        1 => scored(terms.pop().expect("one")),
+        _ => Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|term| (Occur::Must, scored(term)))
+                .collect(),
+        )),
     }
 }
 
@@ -581,21 +573,19 @@ pub fn typo_distance(word: &str, typed_chars: usize) -> u8 {
 }
 
 /// Any of `words` in any text field, at a constant score of the field's boost times
-/// `weight` (typos and prefixes: how well they match is not measured, only that they do).
-fn any_word_in_fields(
-    fields: &Fields,
-    words: &[String],
-    weight: f32,
-    walk: Walk,
-) -> Box<dyn Query> {
-    let per_field: Vec<Box<dyn Query>> = text_fields(fields)
+/// `weight` (typos and prefixes: how well they match is not measured, only that they do):
+/// a clause per field, whose scores add up.
+fn any_word_in_fields(fields: &Fields, words: &[String], weight: f32) -> Vec<Clause> {
+    text_fields(fields)
         .into_iter()
         .map(|(field, boost)| {
             let terms = words.iter().map(|word| text_term(field, word));
-            Box::new(ConstScoreQuery::new(any_term(terms), boost * weight)) as Box<dyn Query>
+            Clause::Other(Box::new(ConstScoreQuery::new(
+                any_term(terms),
+                boost * weight,
+            )))
         })
-        .collect();
-    union(per_field, Combine::Sum, walk)
+        .collect()
 }
 
 /// The text fields searched (typos and prefixes are looked up in their dictionaries).
@@ -606,55 +596,39 @@ pub fn searched_fields(fields: &Fields) -> Vec<Field> {
         .collect()
 }
 
+/// A unit of the text: the best of its alternatives (the words typed, each synonym and
+/// each word it reaches, its typos, its completions), each in any text field.
 fn unit_clause(fields: &Fields, unit: &Unit, walk: Walk) -> Box<dyn Query> {
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Should,
-        words_in_fields(fields, &unit.original, 1.0, false, walk),
-    )];
+    let mut alternatives = vec![words_in_fields(fields, &unit.original, 1.0, false)];
     for synonym in &unit.synonyms {
-        alternatives.push((
-            Occur::Should,
-            words_in_fields(
-                fields,
-                synonym,
-                per_word(SYNONYM_WEIGHT, synonym, &unit.original),
-                true,
-                walk,
-            ),
-        ));
+        let weight = per_word(SYNONYM_WEIGHT, synonym, &unit.original);
+        alternatives.push(words_in_fields(fields, synonym, weight, true));
     }
     for reached in &unit.reached {
-        alternatives.push((
-            Occur::Should,
-            words_in_fields(
-                fields,
-                reached,
-                per_word(REACHED_WEIGHT, reached, &unit.original),
-                true,
-                walk,
-            ),
-        ));
+        let weight = per_word(REACHED_WEIGHT, reached, &unit.original);
+        alternatives.push(words_in_fields(fields, reached, weight, true));
     }
     if !unit.typos.is_empty() {
-        alternatives.push((
-            Occur::Should,
-            any_word_in_fields(fields, &unit.typos, FUZZY_WEIGHT, walk),
-        ));
+        alternatives.push(any_word_in_fields(fields, &unit.typos, FUZZY_WEIGHT));
     }
     if !unit.completions.is_empty() {
-        alternatives.push((
-            Occur::Should,
-            any_word_in_fields(fields, &unit.completions, PREFIX_WEIGHT, walk),
-        ));
+        alternatives.push(any_word_in_fields(fields, &unit.completions, PREFIX_WEIGHT));
     }
-    let alternatives = alternatives.into_iter().map(|(_, query)| query).collect();
-    union(
-        alternatives,
-        Combine::Max {
-            tie_breaker: ALTERNATIVES_TIE_BREAKER,
-        },
-        walk,
-    )
+    let tie_breaker = ALTERNATIVES_TIE_BREAKER;
+    match walk {
+        Walk::Buffered => Box::new(Alternatives::new(alternatives, tie_breaker)),
+        Walk::Lazy => {
+            let alternatives = alternatives
+                .into_iter()
+                .map(|clauses| {
+                    let clauses = clauses.into_iter().map(Clause::into_query).collect();
+                    LazyUnion::new(clauses, Combine::Sum)
+                })
+                .map(|union| Box::new(union) as Box<dyn Query>)
+                .collect();
+            Box::new(LazyUnion::new(alternatives, Combine::Max { tie_breaker }))
+        }
+    }
 }
 
 /// A synonym's weight, scaled so that a phrase of more words than were typed does not

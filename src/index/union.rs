@@ -17,7 +17,12 @@
 //! estimates of their cost, and a buffered union's estimate counts only what is left after
 //! its first window, so an intersection's sum may differ in its last bits.
 
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// How the scores of the clauses matching a document are combined.
@@ -218,16 +223,519 @@ impl Scorer for LazyUnionScorer {
     }
 }
 
+/// Documents in the window a [`AlternativesScorer`] reads ahead (as tantivy's buffered union).
+const HORIZON: u32 = 64 * 64;
+/// Words of the window's bit sets.
+const HORIZON_WORDS: usize = (HORIZON / 64) as usize;
+
+/// The best of several alternatives, each the sum of its clauses: a word's unit of a
+/// search (the word or any of its synonyms, each in any of seven fields). Scored as
+/// tantivy's `DisjunctionMaxQuery` of `BooleanQuery` unions of its clauses scores it, to
+/// the bit, but walked as one union: tantivy reads each alternative's union into its own
+/// 4,096-document window and then reads those unions into the disjunction's window, so
+/// every match passes through two windows and two sets of score accumulators. Here every
+/// clause is read once into one window, an alternative at a time: its sums, then the best
+/// and the total of the sums. A clause that is one term (a word, or a pair of words) is
+/// read and scored here, as tantivy's own term scorer does (BM25 with the same weight), so
+/// that the loop over its postings is not a call through a `dyn Scorer` per document.
+#[derive(Debug)]
+pub struct Alternatives {
+    alternatives: Vec<Vec<Clause>>,
+    tie_breaker: Score,
+}
+
+/// A clause of an alternative.
+#[derive(Debug)]
+pub enum Clause {
+    /// A term, scored by BM25 times `boost`.
+    Term {
+        /// The term.
+        term: Term,
+        /// Its boost.
+        boost: Score,
+    },
+    /// Any other query (a phrase of three words or more, a typo's words).
+    Other(Box<dyn Query>),
+}
+
+impl Clause {
+    /// The clause as a query of its own.
+    pub fn into_query(self) -> Box<dyn Query> {
+        match self {
+            Clause::Term { term, boost } => Box::new(tantivy::query::BoostQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                boost,
+            )),
+            Clause::Other(query) => query,
+        }
+    }
+}
+
+impl Clone for Clause {
+    fn clone(&self) -> Self {
+        match self {
+            Clause::Term { term, boost } => Clause::Term {
+                term: term.clone(),
+                boost: *boost,
+            },
+            Clause::Other(query) => Clause::Other(query.box_clone()),
+        }
+    }
+}
+
+impl Alternatives {
+    /// The best of `alternatives` (each the sum of its clauses), plus `tie_breaker` times
+    /// the others.
+    pub fn new(alternatives: Vec<Vec<Clause>>, tie_breaker: Score) -> Alternatives {
+        Alternatives {
+            alternatives,
+            tie_breaker,
+        }
+    }
+}
+
+impl Clone for Alternatives {
+    fn clone(&self) -> Self {
+        Alternatives {
+            alternatives: self.alternatives.clone(),
+            tie_breaker: self.tie_breaker,
+        }
+    }
+}
+
+impl Query for Alternatives {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let clause_weight = |clause: &Clause| -> tantivy::Result<ClauseWeight> {
+            Ok(match (clause, enable_scoring) {
+                (
+                    Clause::Term { term, boost },
+                    EnableScoring::Enabled {
+                        statistics_provider,
+                        ..
+                    },
+                ) => ClauseWeight::Term {
+                    term: term.clone(),
+                    bm25: Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?,
+                    boost: *boost,
+                },
+                (Clause::Term { term, .. }, EnableScoring::Disabled { .. }) => ClauseWeight::Other(
+                    TermQuery::new(term.clone(), IndexRecordOption::Basic)
+                        .weight(enable_scoring)?,
+                ),
+                (Clause::Other(query), _) => ClauseWeight::Other(query.weight(enable_scoring)?),
+            })
+        };
+        let alternatives = self
+            .alternatives
+            .iter()
+            .map(|clauses| clauses.iter().map(clause_weight).collect())
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Box::new(AlternativesWeight {
+            alternatives,
+            tie_breaker: self.tie_breaker,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in self.alternatives.iter().flatten() {
+            match clause {
+                Clause::Term { term, .. } => visitor(term, false),
+                Clause::Other(query) => query.query_terms(visitor),
+            }
+        }
+    }
+}
+
+enum ClauseWeight {
+    Term {
+        term: Term,
+        bm25: Bm25Weight,
+        boost: Score,
+    },
+    Other(Box<dyn Weight>),
+}
+
+impl ClauseWeight {
+    /// The clause's scorer in `reader`, or `None` when it matches nothing there.
+    fn scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<ClauseScorer>> {
+        let scorer = match self {
+            ClauseWeight::Term {
+                term,
+                bm25,
+                boost: own,
+            } => {
+                let inverted = reader.inverted_index(term.field())?;
+                let Some(info) = inverted.get_term_info(term)? else {
+                    return Ok(None);
+                };
+                let postings =
+                    inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+                let norms = match reader.fieldnorms_readers().get_field(term.field())? {
+                    Some(norms) => norms,
+                    None => FieldNormReader::constant(reader.max_doc(), 1),
+                };
+                ClauseScorer::Term(TermClause {
+                    postings,
+                    norms,
+                    bm25: bm25.boost_by(boost * own),
+                })
+            }
+            ClauseWeight::Other(weight) => ClauseScorer::Other(weight.scorer(reader, boost)?),
+        };
+        Ok((scorer.doc() != TERMINATED).then_some(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        match self {
+            ClauseWeight::Term { term, bm25, boost } => {
+                let mut scorer = self.scorer(reader, 1.0)?;
+                let Some(ClauseScorer::Term(clause)) = scorer.as_mut() else {
+                    return Err(does_not_match(doc));
+                };
+                if clause.postings.seek(doc) != doc {
+                    return Err(does_not_match(doc));
+                }
+                let explanation = bm25
+                    .boost_by(*boost)
+                    .explain(clause.norms.fieldnorm_id(doc), clause.postings.term_freq());
+                let mut explanation = explanation;
+                explanation.add_context(format!("Term={term:?}"));
+                Ok(explanation)
+            }
+            ClauseWeight::Other(weight) => weight.explain(reader, doc),
+        }
+    }
+}
+
+fn does_not_match(doc: DocId) -> tantivy::TantivyError {
+    tantivy::TantivyError::InvalidArgument(format!("document #({doc}) does not match"))
+}
+
+/// A term's postings, scored as tantivy's term scorer scores them.
+struct TermClause {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    bm25: Bm25Weight,
+}
+
+impl TermClause {
+    #[inline]
+    fn score(&self) -> Score {
+        let doc = self.postings.doc();
+        self.bm25
+            .score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}
+
+// A term clause holds its postings' decoded block (about 2 KB); the clauses are in a
+// vector on the heap either way, and a box per term would be an allocation more each.
+#[allow(clippy::large_enum_variant)]
+enum ClauseScorer {
+    Term(TermClause),
+    Other(Box<dyn Scorer>),
+}
+
+impl ClauseScorer {
+    fn doc(&self) -> DocId {
+        match self {
+            ClauseScorer::Term(clause) => clause.postings.doc(),
+            ClauseScorer::Other(scorer) => scorer.doc(),
+        }
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            ClauseScorer::Term(clause) => clause.postings.seek(target),
+            ClauseScorer::Other(scorer) => scorer.seek(target),
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        match self {
+            ClauseScorer::Term(clause) => clause.postings.size_hint(),
+            ClauseScorer::Other(scorer) => scorer.size_hint(),
+        }
+    }
+
+    fn cost(&self) -> u64 {
+        match self {
+            ClauseScorer::Term(clause) => clause.postings.cost(),
+            ClauseScorer::Other(scorer) => scorer.cost(),
+        }
+    }
+
+    /// Adds its score at each of its documents before `horizon` to `sums` (at the
+    /// document's place from `start`), marks them in `reading`, and moves past them.
+    #[inline]
+    fn read_window(
+        &mut self,
+        start: DocId,
+        horizon: DocId,
+        reading: &mut [u64; HORIZON_WORDS],
+        sums: &mut [Score; HORIZON as usize],
+    ) {
+        match self {
+            ClauseScorer::Term(clause) => {
+                let mut doc = clause.postings.doc();
+                while doc < horizon {
+                    let delta = (doc - start) as usize;
+                    reading[delta / 64] |= 1 << (delta % 64);
+                    sums[delta] += clause.score();
+                    doc = clause.postings.advance();
+                }
+            }
+            ClauseScorer::Other(scorer) => {
+                let mut doc = scorer.doc();
+                while doc < horizon {
+                    let delta = (doc - start) as usize;
+                    reading[delta / 64] |= 1 << (delta % 64);
+                    sums[delta] += scorer.score();
+                    doc = scorer.advance();
+                }
+            }
+        }
+    }
+}
+
+struct AlternativesWeight {
+    alternatives: Vec<Vec<ClauseWeight>>,
+    tie_breaker: Score,
+}
+
+impl Weight for AlternativesWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut alternatives = Vec::with_capacity(self.alternatives.len());
+        for weights in &self.alternatives {
+            let mut clauses = Vec::with_capacity(weights.len());
+            for weight in weights {
+                if let Some(scorer) = weight.scorer(reader, boost)? {
+                    clauses.push(scorer);
+                }
+            }
+            if !clauses.is_empty() {
+                alternatives.push(clauses);
+            }
+        }
+        Ok(
+            match AlternativesScorer::new(alternatives, self.tie_breaker) {
+                Some(scorer) => Box::new(scorer),
+                None => Box::new(EmptyScorer),
+            },
+        )
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(does_not_match(doc));
+        }
+        let mut explanation = Explanation::new(
+            "best matching alternative, plus the others times a tie-breaker",
+            scorer.score(),
+        );
+        for weight in self.alternatives.iter().flatten() {
+            if let Ok(detail) = weight.explain(reader, doc) {
+                explanation.add_detail(detail);
+            }
+        }
+        Ok(explanation)
+    }
+}
+
+/// Walks [`Alternatives`]: a window of [`HORIZON`] documents from the lowest any clause is
+/// on, filled an alternative at a time.
+struct AlternativesScorer {
+    /// Each alternative's clauses still before their end, in order; no alternative empty.
+    alternatives: Vec<Vec<ClauseScorer>>,
+    tie_breaker: Score,
+    /// The window's documents not yet passed.
+    present: Box<[u64; HORIZON_WORDS]>,
+    /// Per document of the window: the best alternative's sum, and the total of the sums.
+    best: Box<[Score; HORIZON as usize]>,
+    total: Box<[Score; HORIZON as usize]>,
+    /// The alternative being read: its documents and its sums.
+    reading: Box<[u64; HORIZON_WORDS]>,
+    sums: Box<[Score; HORIZON as usize]>,
+    window_start: DocId,
+    /// The word of `present` the walk is in.
+    word: usize,
+    doc: DocId,
+    score: Score,
+}
+
+impl AlternativesScorer {
+    /// On the first document, or `None` when there is none.
+    fn new(alternatives: Vec<Vec<ClauseScorer>>, tie_breaker: Score) -> Option<Self> {
+        let mut scorer = AlternativesScorer {
+            alternatives,
+            tie_breaker,
+            present: Box::new([0; HORIZON_WORDS]),
+            best: Box::new([0.0; HORIZON as usize]),
+            total: Box::new([0.0; HORIZON as usize]),
+            reading: Box::new([0; HORIZON_WORDS]),
+            sums: Box::new([0.0; HORIZON as usize]),
+            window_start: 0,
+            word: HORIZON_WORDS,
+            doc: 0,
+            score: 0.0,
+        };
+        if !scorer.refill() {
+            return None;
+        }
+        scorer.advance();
+        Some(scorer)
+    }
+
+    /// Reads every clause's documents in the window from the lowest document any is on;
+    /// `false` when every clause has ended.
+    fn refill(&mut self) -> bool {
+        let Some(start) = self.alternatives.iter().flatten().map(|c| c.doc()).min() else {
+            return false;
+        };
+        self.window_start = start;
+        self.word = 0;
+        let horizon = start + HORIZON;
+        for clauses in &mut self.alternatives {
+            for clause in clauses.iter_mut() {
+                clause.read_window(start, horizon, &mut self.reading, &mut self.sums);
+            }
+            // The alternative's sums into the best and the total, as a disjunction-max
+            // combines its clauses' scores.
+            for (word, bits) in self.reading.iter_mut().enumerate() {
+                let mut left = std::mem::take(bits);
+                self.present[word] |= left;
+                while left != 0 {
+                    let delta = word * 64 + left.trailing_zeros() as usize;
+                    left &= left - 1;
+                    let sum = std::mem::take(&mut self.sums[delta]);
+                    self.best[delta] = Score::max(sum, self.best[delta]);
+                    self.total[delta] += sum;
+                }
+            }
+            clauses.retain(|clause| clause.doc() != TERMINATED);
+        }
+        self.alternatives.retain(|clauses| !clauses.is_empty());
+        true
+    }
+
+    /// The next document of the window, if any is left.
+    fn next_in_window(&mut self) -> bool {
+        while self.word < HORIZON_WORDS {
+            let bits = self.present[self.word];
+            if bits != 0 {
+                self.present[self.word] = bits & (bits - 1);
+                let delta = self.word * 64 + bits.trailing_zeros() as usize;
+                self.doc = self.window_start + delta as DocId;
+                let best = std::mem::take(&mut self.best[delta]);
+                let total = std::mem::take(&mut self.total[delta]);
+                self.score = best + (total - best) * self.tie_breaker;
+                return true;
+            }
+            self.word += 1;
+        }
+        false
+    }
+
+    /// Forgets the window's documents in words `from..to`.
+    fn forget(&mut self, from: usize, to: usize) {
+        for word in from..to {
+            let mut left = std::mem::take(&mut self.present[word]);
+            while left != 0 {
+                let delta = word * 64 + left.trailing_zeros() as usize;
+                left &= left - 1;
+                self.best[delta] = 0.0;
+                self.total[delta] = 0.0;
+            }
+        }
+    }
+}
+
+impl DocSet for AlternativesScorer {
+    fn advance(&mut self) -> DocId {
+        loop {
+            if self.next_in_window() {
+                return self.doc;
+            }
+            if !self.refill() {
+                self.doc = TERMINATED;
+                return TERMINATED;
+            }
+        }
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let gap = target - self.window_start;
+        if gap < HORIZON {
+            let word = gap as usize / 64;
+            self.forget(self.word, word);
+            self.word = self.word.max(word);
+        } else {
+            self.forget(self.word, HORIZON_WORDS);
+            self.word = HORIZON_WORDS;
+            for clause in self.alternatives.iter_mut().flatten() {
+                if clause.doc() < target {
+                    clause.seek(target);
+                }
+            }
+            for clauses in &mut self.alternatives {
+                clauses.retain(|clause| clause.doc() != TERMINATED);
+            }
+            self.alternatives.retain(|clauses| !clauses.is_empty());
+        }
+        let mut doc = self.advance();
+        while doc < target {
+            doc = self.advance();
+        }
+        doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        // Not the sum: the clauses overlap (a word in several fields of one listing).
+        self.alternatives
+            .iter()
+            .flatten()
+            .map(|clause| clause.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn cost(&self) -> u64 {
+        self.alternatives
+            .iter()
+            .flatten()
+            .map(|clause| clause.cost())
+            .sum()
+    }
+}
+
+impl Scorer for AlternativesScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
     use tantivy::collector::TopDocs;
     use tantivy::doc;
     use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
     use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{DocAddress, Index, Term};
 
-    use super::{Combine, LazyUnion};
+    use super::{Alternatives, Clause, Combine, LazyUnion};
 
     const WORDS: [&str; 6] = ["food", "bank", "advice", "debt", "club", "lunch"];
 
@@ -297,12 +805,58 @@ mod tests {
         hits
     }
 
+    /// `part` with `word` in either field and the keyword "even".
+    fn with_word_and_keyword(
+        fields: &[tantivy::schema::Field; 3],
+        part: Box<dyn Query>,
+        word: Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, part),
+            (Occur::Must, word),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields[2], "even"),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+        ]))
+    }
+
+    /// The same documents, their scores within 2 ulps: in an intersection the parts' scores
+    /// are added cheapest first, by tantivy's estimate of each part's cost, and its buffered
+    /// union's estimate counts only what is left after its first window, so the sum may
+    /// differ in its last bits.
+    fn same_but_last_bits(
+        ours: &[(DocAddress, u32)],
+        theirs: &[(DocAddress, u32)],
+    ) -> Result<(), TestCaseError> {
+        prop_assert_eq!(
+            ours.iter().map(|(address, _)| *address).collect::<Vec<_>>(),
+            theirs
+                .iter()
+                .map(|(address, _)| *address)
+                .collect::<Vec<_>>()
+        );
+        for ((_, a), (_, b)) in ours.iter().zip(theirs) {
+            prop_assert!(
+                a.abs_diff(*b) <= 2,
+                "scores {} and {}",
+                f32::from_bits(*a),
+                f32::from_bits(*b)
+            );
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         /// As a union on its own, inside a disjunction-max of synonyms, and as one side of
         /// an intersection with another word and a keyword, the lazy union finds the same
-        /// documents as tantivy's with the same scores, to the bit.
+        /// documents as tantivy's with the same scores, to the bit (in the intersection, but
+        /// for the last bits); and so do the alternatives of a unit.
         #[test]
         fn finds_and_scores_as_tantivys_union_does(
             documents in proptest::collection::vec(
@@ -310,6 +864,7 @@ mod tests {
                 1..300,
             ),
             words in proptest::sample::subsequence(WORDS.to_vec(), 3),
+            many in 1usize..3,
         ) {
             let (index, fields) = index(&documents);
             let (tantivy_union, ours) = either(&fields, words[0]);
@@ -340,28 +895,80 @@ mod tests {
             };
             prop_assert_eq!(hits(&index, synonyms(true).as_ref()), hits(&index, synonyms(false).as_ref()));
 
-            let intersection = |lazy: bool| -> Box<dyn Query> {
+            let intersection = |lazy: bool| {
                 let (t, o) = either(&fields, words[2]);
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, synonyms(lazy)),
-                    (Occur::Must, if lazy { o } else { t }),
-                    (Occur::Must, Box::new(TermQuery::new(
-                        Term::from_field_text(fields[2], "even"),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>),
-                ]))
+                with_word_and_keyword(&fields, synonyms(lazy), if lazy { o } else { t })
             };
-            // In an intersection the parts' scores are added cheapest first, by tantivy's
-            // estimate of each part's cost, and its buffered union's estimate counts only
-            // what is left after its first window: the sum may differ in its last bits.
-            let (ours, theirs) = (hits(&index, intersection(true).as_ref()), hits(&index, intersection(false).as_ref()));
+            same_but_last_bits(&hits(&index, intersection(true).as_ref()), &hits(&index, intersection(false).as_ref()))?;
+
+            // The alternatives of a unit of `many` words: alone, what tantivy's
+            // disjunction-max of unions finds, scored the same to the bit; in an
+            // intersection, the same but for last bits.
+            let unit = &words[..many];
             prop_assert_eq!(
-                ours.iter().map(|(address, _)| *address).collect::<Vec<_>>(),
-                theirs.iter().map(|(address, _)| *address).collect::<Vec<_>>()
+                hits(&index, alternatives(&fields, unit, true).as_ref()),
+                hits(&index, alternatives(&fields, unit, false).as_ref())
             );
-            for ((_, a), (_, b)) in ours.iter().zip(&theirs) {
-                prop_assert!(a.abs_diff(*b) <= 2, "scores {} and {}", f32::from_bits(*a), f32::from_bits(*b));
-            }
+            let intersection = |ours: bool| {
+                with_word_and_keyword(&fields, alternatives(&fields, unit, ours), either(&fields, words[2]).0)
+            };
+            same_but_last_bits(&hits(&index, intersection(true).as_ref()), &hits(&index, intersection(false).as_ref()))?;
         }
+    }
+
+    /// A unit's alternatives as tantivy would walk them (a disjunction-max of unions) and
+    /// as [`Alternatives`]: each word of `words` in either field (a term clause each), and
+    /// the last pair of them together in the first field (a clause of another kind).
+    fn alternatives(
+        fields: &[tantivy::schema::Field; 3],
+        words: &[&str],
+        ours: bool,
+    ) -> Box<dyn Query> {
+        let weights = [3.0, 1.0];
+        let mut clauses: Vec<Vec<Clause>> = words
+            .iter()
+            .enumerate()
+            .map(|(n, word)| {
+                (0..2)
+                    .map(|f| Clause::Term {
+                        term: Term::from_field_text(fields[f], word),
+                        boost: weights[f] / (n + 1) as f32,
+                    })
+                    .collect()
+            })
+            .collect();
+        let both = |a: &str, b: &str| -> Box<dyn Query> {
+            let term = |w: &str| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields[0], w),
+                    IndexRecordOption::WithFreqs,
+                ))
+            };
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, term(a)),
+                    (Occur::Must, term(b)),
+                ])),
+                0.7,
+            ))
+        };
+        if let [.., a, b] = words {
+            clauses.push(vec![Clause::Other(both(a, b))]);
+        }
+        if ours {
+            return Box::new(Alternatives::new(clauses, 0.1));
+        }
+        let unions = clauses
+            .into_iter()
+            .map(|clauses| {
+                Box::new(BooleanQuery::new(
+                    clauses
+                        .into_iter()
+                        .map(|clause| (Occur::Should, clause.into_query()))
+                        .collect(),
+                )) as Box<dyn Query>
+            })
+            .collect();
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(unions, 0.1))
     }
 }
