@@ -1,4 +1,6 @@
-//! A union of queries that moves its clauses only as far as it is asked to.
+//! Unions of a search's words, walked as the search needs: [`LazyUnion`], which moves its
+//! clauses only as far as it is asked to (where a place leads the search), and
+//! [`Alternatives`], a word's alternatives read into one window (where the words lead).
 //!
 //! tantivy's own union ([`tantivy::query::BufferedUnionScorer`], behind a `BooleanQuery` of
 //! `Should` clauses and a `DisjunctionMaxQuery`) reads every clause 4,096 documents ahead
@@ -16,6 +18,9 @@
 //! ([`Combine`]). In an intersection the parts are added in the order of tantivy's
 //! estimates of their cost, and a buffered union's estimate counts only what is left after
 //! its first window, so an intersection's sum may differ in its last bits.
+//!
+//! [`Alternatives`] is the buffered walk of a word's unit (the best of its alternatives,
+//! each a sum over fields) in one window instead of tantivy's two; see its documentation.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
