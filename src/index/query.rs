@@ -151,8 +151,8 @@ pub fn build(
     // A place narrows a search far more than its words do (an area holds a few per cent of
     // a region's listings, a radius fewer): the place leads, and the words are only asked
     // about its documents, which lazy unions answer without reading ahead (the 100k
-    // locality mix in process 0.58 -> 0.43 ms). Where the words lead, tantivy's buffered
-    // unions are faster (the text mix 1.7 -> 2.2 ms had it been lazy too; BENCHMARKS.md).
+    // locality mix in process 0.58 -> 0.43 ms). Where the words lead, buffered unions are
+    // faster (the text mix 1.7 -> 2.2 ms had it been lazy too; BENCHMARKS.md).
     let narrowed = !groups.is_empty()
         || variant.with_area.is_some()
         || query
@@ -472,8 +472,8 @@ fn near_clause(fields: &Fields, near: &Near) -> Box<dyn Query> {
 /// walked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Walk {
-    /// tantivy's own unions, which read ahead and score everything they pass: the fastest
-    /// when the words lead the search.
+    /// Read ahead a window at a time, scoring everything passed ([`Alternatives`], as
+    /// tantivy's own unions do): the fastest when the words lead the search.
     Buffered,
     /// Unions moved only as far as asked ([`LazyUnion`]): when something else leads (a
     /// place), and the words are asked about its documents alone. A union's scores are

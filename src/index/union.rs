@@ -243,7 +243,7 @@ const HORIZON_WORDS: usize = (HORIZON / 64) as usize;
 /// and the total of the sums. A clause that is one term (a word, or a pair of words) is
 /// read and scored here, as tantivy's own term scorer does (BM25 with the same weight), so
 /// that the loop over its postings is not a call through a `dyn Scorer` per document.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Alternatives {
     alternatives: Vec<Vec<Clause>>,
     tie_breaker: Score,
@@ -295,15 +295,6 @@ impl Alternatives {
         Alternatives {
             alternatives,
             tie_breaker,
-        }
-    }
-}
-
-impl Clone for Alternatives {
-    fn clone(&self) -> Self {
-        Alternatives {
-            alternatives: self.alternatives.clone(),
-            tie_breaker: self.tie_breaker,
         }
     }
 }
@@ -404,10 +395,9 @@ impl ClauseWeight {
                 if clause.postings.seek(doc) != doc {
                     return Err(does_not_match(doc));
                 }
-                let explanation = bm25
+                let mut explanation = bm25
                     .boost_by(*boost)
                     .explain(clause.norms.fieldnorm_id(doc), clause.postings.term_freq());
-                let mut explanation = explanation;
                 explanation.add_context(format!("Term={term:?}"));
                 Ok(explanation)
             }
