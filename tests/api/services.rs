@@ -1,10 +1,10 @@
 //! `/services` and `/service_at_locations` filters, tested for their meaning against a small
 //! directory whose right answers are known.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::fixtures::{self, FOOD, FOOD_BANK, NEEDS, ORG_A, SUITABLE};
-use crate::helpers::{TestApp, spawn_empty_app};
+use crate::helpers::{TestApp, service_record, spawn_empty_app};
 
 async fn fixture_app() -> TestApp {
     let app = spawn_empty_app().await;
@@ -489,4 +489,61 @@ async fn a_service_with_one_place_is_listed_at_it_as_one_with_more() {
         link_ids(&app.get_json("/service_at_locations?search=lunch").await),
         [hall_id]
     );
+}
+
+/// The ids of a page of results, in order.
+fn page_ids(body: &Value) -> Vec<String> {
+    body["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Pages 25 to 29 of 20 (around and beyond [`signpost::index::DEEP_LISTING_OFFSET`]) are
+/// the slices of `whole` they should be.
+async fn deep_pages_slice(app: &TestApp, whole: &[String]) {
+    for page in [25, 26, 28, 29] {
+        let body = app
+            .get_json(&format!("/services?per_page=20&page={page}"))
+            .await;
+        assert_eq!(body["total_items"], whole.len());
+        let from = ((page - 1) * 20).min(whole.len());
+        let to = (page * 20).min(whole.len());
+        assert_eq!(
+            page_ids(&body),
+            whole[from..to],
+            "page {page} of {}",
+            whole.len()
+        );
+    }
+}
+
+#[tokio::test]
+async fn deep_pages_of_a_listing_are_slices_of_its_whole_order_also_after_a_change() {
+    let app = spawn_empty_app().await;
+    // Names repeat, so that the order falls to the ids too.
+    let records: Vec<Value> = (0..560)
+        .map(|n| {
+            service_record(
+                &format!("5e000001-0000-4000-8000-{n:012x}"),
+                &format!("Club {}", n % 37),
+            )
+        })
+        .collect();
+    app.import(&records);
+    let whole = page_ids(&app.get_json("/services?per_page=1000").await);
+    assert_eq!(whole.len(), 560);
+    deep_pages_slice(&app, &whole).await;
+    // A new service first in the order moves every page along by one: the order kept for
+    // the deep pages is not the previous searcher's.
+    app.import(&[service_record(
+        "5e000001-0000-4000-8000-ffffffffffff",
+        "Aardvark Club",
+    )]);
+    let whole = page_ids(&app.get_json("/services?per_page=1000").await);
+    assert_eq!(whole.len(), 561);
+    assert_eq!(whole[0], "5e000001-0000-4000-8000-ffffffffffff");
+    deep_pages_slice(&app, &whole).await;
 }
