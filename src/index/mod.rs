@@ -455,20 +455,30 @@ impl SearchIndex {
                 listing
             }
         };
-        let page = listing
-            .order
-            .iter()
-            .skip(offset)
-            .take(query.page.size)
-            .copied()
-            .collect::<Vec<_>>();
-        Ok(Some(Hits {
-            total: listing.order.len(),
-            ids: hit_ids(searcher, &self.columns, query.target, page.into_iter()),
+        let page = listing.order.iter().skip(offset).take(query.page.size);
+        Ok(Some(self.page_hits(
+            searcher,
+            query.target,
+            listing.order.len(),
+            page.copied().collect(),
+        )))
+    }
+
+    /// A page of `total` results: the ids of `addresses`, in their order.
+    fn page_hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        target: Target,
+        total: usize,
+        addresses: Vec<tantivy::DocAddress>,
+    ) -> SearchHits {
+        Hits {
+            total,
+            ids: hit_ids(searcher, &self.columns, target, addresses.into_iter()),
             facets: None,
             relaxed: false,
             unmatched: Vec::new(),
-        }))
+        }
     }
 
     fn ranked(
@@ -481,14 +491,10 @@ impl SearchIndex {
     ) -> Result<(SearchHits, Option<facets::PassCounts>), IndexError> {
         let (addresses, total, counted) =
             self.ranked_addresses(searcher, query, plan, required, in_pass)?;
-        let hits = Hits {
-            total,
-            ids: hit_ids(searcher, &self.columns, query.target, addresses.into_iter()),
-            facets: None,
-            relaxed: false,
-            unmatched: Vec::new(),
-        };
-        Ok((hits, counted))
+        Ok((
+            self.page_hits(searcher, query.target, total, addresses),
+            counted,
+        ))
     }
 
     /// The documents of a query's page in rank order, how many match, and the facets
