@@ -416,12 +416,14 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         query: &ServiceQuery,
     ) -> Result<Option<SearchHits>, IndexError> {
-        let plain = query.text.is_none()
+        // The cheap tests first: this runs before every search.
+        let offset = query.page.offset();
+        let plain = offset >= DEEP_LISTING_OFFSET
+            && query.text.is_none()
             && query.geo.is_empty()
             && query.facets.is_none()
             && query.filters == plain_filters(&query.filters);
-        let offset = query.page.offset();
-        if !plain || offset < DEEP_LISTING_OFFSET {
+        if !plain {
             return Ok(None);
         }
         let generation = searcher.generation().generation_id();
