@@ -47,11 +47,14 @@ pub use sled_store::SledStore;
 /// index of services by taxonomy term (an older build would miss the terms of services
 /// written since); format 5 keeps the generation that created a service, organization or
 /// location at the start of its value instead of a history entry for its creation (an
-/// older build cannot read those values).
-pub const FORMAT_VERSION: u32 = 5;
-/// The oldest layout this build reads: a store (or backup) of format 1 to 4 is data this
-/// build can read as it is, and is upgraded in place by recording the new version (training
-/// its tables' dictionaries, emptying its index of services by term).
+/// older build cannot read those values); format 6 keeps the services of an organization,
+/// and of a location, as one entry listing them instead of an entry per pair (an older
+/// build would find no services there).
+pub const FORMAT_VERSION: u32 = 6;
+/// The oldest layout this build reads: a store (or backup) of format 1 to 5 is data this
+/// build can read as it is, and is upgraded in place (training its tables' dictionaries,
+/// emptying its index of services by term, listing each organization's and location's
+/// services in one entry), then by recording the new version.
 pub const OLDEST_FORMAT_READ: u32 = 1;
 
 /// Records to write together, atomically.

@@ -4,9 +4,11 @@
 //! zstd-compressed when long enough to gain ([`codec`]), services, organizations and
 //! locations with a dictionary trained on their table's records (kept in the
 //! `dictionaries` tree, see [`SledStore::train_due`]); keys are the 16 bytes of the
-//! record's UUID. Secondary trees map organization and location ids to service ids
-//! (`parent ++ service`) and organization names to ids, and are updated in the same
-//! transaction as the records they index; services by taxonomy term are found by reading
+//! record's UUID. Secondary trees map organization and location ids to the ids of their
+//! services (one entry a parent, its value the services' ids in order: [`ServiceList`];
+//! before format 6 an entry a pair, `parent ++ service`), link ids to services, and
+//! organization names to ids, and are updated in the same transaction as the records they
+//! index; services by taxonomy term are found by reading
 //! the services ([`Store::services_with_terms`]). The `meta` tree holds the format version, the
 //! generation counter and record counts; the `changes` tree holds when and by whom each
 //! generation's records were written, which their history entries refer to. A record's
@@ -15,7 +17,8 @@
 //! serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
 //! returns.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -54,7 +57,7 @@ use crate::domain::team_list::TeamList;
 use crate::domain::values::Email;
 
 /// The store's tables, in the order their trees are opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Table {
     Meta,
     Services,
@@ -63,7 +66,9 @@ pub(super) enum Table {
     Locations,
     Taxonomies,
     TaxonomyTerms,
+    /// An organization's services: a [`ServiceList`] under its id.
     ServicesByOrganization,
+    /// A location's services: a [`ServiceList`] under its id.
     ServicesByLocation,
     /// Written before format 4; emptied when such a store is opened, kept for its backups.
     ServicesByTerm,
@@ -501,10 +506,7 @@ impl SledStore {
         let encoders = self.encoders().clone();
         let prepared = Prepared::of(changes, now, &encoders)?;
         let outcome = self.trees.as_slice().transaction(|trees| {
-            let tx = Tx {
-                trees,
-                dictionaries: &self.dictionaries,
-            };
+            let tx = Tx::new(trees, &self.dictionaries);
             let mut changed = Changed::default();
             let mut wrote_anything = false;
             // The generation this change brings the store to, if it writes anything.
@@ -592,6 +594,7 @@ impl SledStore {
             for (proposal, bytes) in changes.proposals.iter().zip(&prepared.proposals) {
                 tx.insert(Table::Proposals, proposal.id.as_bytes(), bytes)?;
             }
+            tx.write_lists()?;
             Ok((services, changed, generation))
         });
         outcome.map_err(|error| match error {
@@ -743,9 +746,12 @@ impl SledStore {
                 match found {
                     Some(FORMAT_VERSION) => Ok(()),
                     Some(older) if (OLDEST_FORMAT_READ..FORMAT_VERSION).contains(&older) => {
+                        if older < 6 {
+                            self.regroup_lists()?;
+                        }
                         tracing::info!(
                             store.format = older,
-                            "store upgraded to format {FORMAT_VERSION}; its records are rewritten as they change, and with their table's dictionary once it is trained"
+                            "store upgraded to format {FORMAT_VERSION}: its lists of services regrouped; its records are rewritten as they change, and with their table's dictionary once it is trained"
                         );
                         self.record_format()
                     }
@@ -854,14 +860,57 @@ impl SledStore {
             .collect()
     }
 
+    /// The services in an organization's or a location's list, in order of their ids.
     fn children(&self, table: Table, parent: &[u8; 16]) -> Result<Vec<ServiceId>, StoreError> {
-        self.tree(table)
-            .scan_prefix(parent)
-            .map(|entry| {
-                let (key, _) = entry.map_err(engine)?;
-                service_id_from(&key[16..])
-            })
-            .collect()
+        let Some(bytes) = self.tree(table).get(parent).map_err(engine)? else {
+            return Ok(Vec::new());
+        };
+        Ok(ServiceList::read(parent, &bytes)?
+            .into_iter()
+            .map(|id| ServiceId::from_uuid(uuid::Uuid::from_bytes(id)))
+            .collect())
+    }
+
+    /// Lists each organization's and location's services in one entry, as format 6 keeps
+    /// them, where a store of an older format has an entry for each pair. A parent's pairs
+    /// are replaced by its list in one batch (atomic in sled), so a store stopped midway
+    /// holds each parent one way or the other, and is regrouped from where it stopped when
+    /// it is opened again (its format is recorded only after this).
+    fn regroup_lists(&self) -> Result<(), StoreError> {
+        /// Parents regrouped in one batch.
+        const BATCH: usize = 5_000;
+        for table in [Table::ServicesByOrganization, Table::ServicesByLocation] {
+            let tree = self.tree(table);
+            let pairs = tree
+                .iter()
+                .keys()
+                .filter(|key| key.as_ref().map_or(true, |key| key.len() == 32))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(engine)?;
+            let mut batch = sled::Batch::default();
+            let mut batched = 0;
+            for group in pairs.chunk_by(|a, b| a[..16] == b[..16]) {
+                let parent = &group[0][..16];
+                let mut services = match tree.get(parent).map_err(engine)? {
+                    Some(bytes) => ServiceList::read(parent, &bytes)?,
+                    None => BTreeSet::new(),
+                };
+                for key in group {
+                    services.insert(<[u8; 16]>::try_from(&key[16..]).expect("32-byte key"));
+                    batch.remove(key);
+                }
+                batch.insert(parent, ServiceList::bytes(&services));
+                batched += 1;
+                if batched == BATCH {
+                    tree.apply_batch(std::mem::take(&mut batch))
+                        .map_err(engine)?;
+                    batched = 0;
+                }
+            }
+            tree.apply_batch(batch).map_err(engine)?;
+        }
+        self.db.flush().map_err(engine)?;
+        Ok(())
     }
 
     /// The [`StoredChange`] under a generation's bytes, which a history entry of `record`
@@ -1003,13 +1052,6 @@ fn service_id_from(bytes: &[u8]) -> Result<ServiceId, StoreError> {
             key: format!("{bytes:?}"),
             detail: "not a UUID".to_owned(),
         })
-}
-
-fn pair(parent: &[u8; 16], child: &[u8; 16]) -> [u8; 32] {
-    let mut key = [0u8; 32];
-    key[..16].copy_from_slice(parent);
-    key[16..].copy_from_slice(child);
-    key
 }
 
 fn name_key(name: &str, id: &[u8; 16]) -> Vec<u8> {
@@ -1190,9 +1232,25 @@ impl Prepared {
 struct Tx<'a> {
     trees: &'a [TransactionalTree],
     dictionaries: &'a Dictionaries,
+    /// The services this transaction adds to (`true`) or takes from (`false`) each list of
+    /// an organization's or a location's services, the last word for each service kept:
+    /// each list is then read and written once, by [`Tx::write_lists`], however many of its
+    /// services the transaction writes (an import adds thousands to one list at a time).
+    lists: RefCell<ListEdits>,
 }
 
-impl Tx<'_> {
+/// For each list (table, parent id), each service added (`true`) or taken away (`false`).
+type ListEdits = BTreeMap<(Table, [u8; 16]), BTreeMap<[u8; 16], bool>>;
+
+impl<'a> Tx<'a> {
+    fn new(trees: &'a [TransactionalTree], dictionaries: &'a Dictionaries) -> Self {
+        Self {
+            trees,
+            dictionaries,
+            lists: RefCell::default(),
+        }
+    }
+
     fn tree(&self, table: Table) -> &TransactionalTree {
         &self.trees[table.index()]
     }
@@ -1345,46 +1403,110 @@ impl Tx<'_> {
         Ok((outcome, old))
     }
 
-    /// Keeps the entries a service is found by (by organization, by location, by its links
-    /// to places) as `service` has them, where `old` had others: only what differs is
-    /// written, so an edit that moves nothing rewrites none of them.
+    /// Keeps the entries a service is found by (in its organization's and its locations'
+    /// lists, by its links to places) as `service` has them, where `old` had others: only
+    /// what differs is written, so an edit that moves nothing rewrites none of them.
     fn relink(&self, old: Option<&Service>, service: &Service) -> TxResult<()> {
-        let before = old.map(relation_keys).unwrap_or_default();
-        let after = relation_keys(service);
-        for (table, key) in before.iter().filter(|entry| !after.contains(entry)) {
-            self.remove(*table, key)?;
+        let id = *service.id.as_bytes();
+        let before = old.map(lists_of).unwrap_or_default();
+        let after = lists_of(service);
+        {
+            let mut lists = self.lists.borrow_mut();
+            for list in before.iter().filter(|list| !after.contains(list)) {
+                lists.entry(*list).or_default().insert(id, false);
+            }
+            for list in after.iter().filter(|list| !before.contains(list)) {
+                lists.entry(*list).or_default().insert(id, true);
+            }
         }
-        for (table, key) in after.iter().filter(|entry| !before.contains(entry)) {
-            let value: &[u8] = match table {
-                Table::ServiceAtLocations => service.id.as_bytes(),
-                _ => &[],
+        let before = old.map(links_of).unwrap_or_default();
+        let after = links_of(service);
+        for link in before.iter().filter(|link| !after.contains(link)) {
+            self.remove(Table::ServiceAtLocations, link)?;
+        }
+        for link in after.iter().filter(|link| !before.contains(link)) {
+            self.insert(Table::ServiceAtLocations, link, &id)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the lists [`Tx::relink`] changed, each once; a list left empty is removed.
+    fn write_lists(&self) -> TxResult<()> {
+        let lists = std::mem::take(&mut *self.lists.borrow_mut());
+        for ((table, parent), edits) in lists {
+            let kept = self.get_raw(table, &parent)?;
+            let mut services = match &kept {
+                Some(bytes) => ServiceList::read(&parent, bytes)
+                    .map_err(ConflictableTransactionError::Abort)?,
+                None => BTreeSet::new(),
             };
-            self.insert(*table, key, value)?;
+            for (service, listed) in edits {
+                if listed {
+                    services.insert(service);
+                } else {
+                    services.remove(&service);
+                }
+            }
+            let bytes = ServiceList::bytes(&services);
+            if services.is_empty() {
+                if kept.is_some() {
+                    self.remove(table, &parent)?;
+                }
+            } else if kept.as_deref() != Some(bytes.as_slice()) {
+                self.insert(table, &parent, &bytes)?;
+            }
         }
         Ok(())
     }
 }
 
-/// The relation entries (table, key) a service is found by.
-fn relation_keys(service: &Service) -> Vec<(Table, Vec<u8>)> {
-    let id = service.id.as_bytes();
-    let mut keys = Vec::with_capacity(1 + 2 * service.service_at_locations.len());
+/// The lists (table, organization or location id) a service is kept in.
+fn lists_of(service: &Service) -> Vec<(Table, [u8; 16])> {
+    let mut lists = Vec::with_capacity(1 + service.service_at_locations.len());
     if let Some(organization) = service.organization_id {
-        keys.push((
-            Table::ServicesByOrganization,
-            pair(organization.as_bytes(), id).to_vec(),
-        ));
+        lists.push((Table::ServicesByOrganization, *organization.as_bytes()));
     }
     for location in service.location_ids() {
-        keys.push((
-            Table::ServicesByLocation,
-            pair(location.as_bytes(), id).to_vec(),
-        ));
+        lists.push((Table::ServicesByLocation, *location.as_bytes()));
     }
-    for link in &service.service_at_locations {
-        keys.push((Table::ServiceAtLocations, link.id.as_bytes().to_vec()));
+    lists
+}
+
+/// The ids of a service's links to places, each a key of [`Table::ServiceAtLocations`].
+fn links_of(service: &Service) -> Vec<[u8; 16]> {
+    service
+        .service_at_locations
+        .iter()
+        .map(|link| *link.id.as_bytes())
+        .collect()
+}
+
+/// The services of one organization or location, as kept since format 6: one entry under
+/// the parent's id, its value the services' ids (16 bytes each) in order. An entry a pair
+/// (`parent ++ service`, as before) cost sled about 160 bytes of file whatever it held, and
+/// most organizations and places have several services (BENCHMARKS.md, "Disk").
+struct ServiceList;
+
+impl ServiceList {
+    const ID: usize = 16;
+
+    fn bytes(services: &BTreeSet<[u8; 16]>) -> Vec<u8> {
+        services.iter().flatten().copied().collect()
     }
-    keys
+
+    fn read(parent: &[u8], bytes: &[u8]) -> Result<BTreeSet<[u8; 16]>, StoreError> {
+        let ids = bytes.chunks_exact(Self::ID);
+        if !ids.remainder().is_empty() {
+            return Err(corrupt(
+                "list of services",
+                parent,
+                format!("{} bytes is not a list of ids", bytes.len()),
+            ));
+        }
+        Ok(ids
+            .map(|id| <[u8; 16]>::try_from(id).expect("chunks of 16 bytes"))
+            .collect())
+    }
 }
 
 impl Store for SledStore {
@@ -1600,10 +1722,7 @@ impl Store for SledStore {
             self.trees
                 .as_slice()
                 .transaction(|trees| {
-                    let tx = Tx {
-                        trees,
-                        dictionaries: &self.dictionaries,
-                    };
+                    let tx = Tx::new(trees, &self.dictionaries);
                     tx.insert(Table::Capacity, service.as_bytes(), &bytes)?;
                     tx.add_to_counter(GENERATION_KEY, 1)
                 })

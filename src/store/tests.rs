@@ -719,10 +719,10 @@ fn one_change_keeps_when_and_who_once_for_all_its_records() {
     assert_eq!(codec::origin(&kept), Some(store.generation().unwrap()));
 }
 
-/// A backup's entries again, under a header saying format 1.
-fn as_format_1(backup: &[u8]) -> Vec<u8> {
+/// A backup's entries again, under a header saying `format`.
+fn as_format(backup: &[u8], format: u32) -> Vec<u8> {
     let mut reader = backup::BackupReader::new(backup).unwrap();
-    let mut writer = backup::BackupWriter::new(Vec::new(), 1).unwrap();
+    let mut writer = backup::BackupWriter::new(Vec::new(), format).unwrap();
     while let Some(item) = reader.next_item().unwrap() {
         match item {
             backup::Item::Table(name) => writer.table(&name).unwrap(),
@@ -782,7 +782,7 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
         store.flush_for_test();
         std::fs::write(
             dir.path().join("format-1.backup"),
-            as_format_1(&backup_of(&store)),
+            as_format(&backup_of(&store), 1),
         )
         .unwrap();
     }
@@ -1102,4 +1102,228 @@ fn a_record_whose_dictionary_is_lost_is_reported_not_misread() {
     let error = store.service(id).unwrap_err();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
     assert!(error.to_string().contains("dictionary"), "{error}");
+}
+
+/// Service `n` of a test, at organization `org` and location `loc` (each a number), by a
+/// link of its own.
+fn numbered_service(n: usize, org: usize, loc: usize) -> Service {
+    serde_json::from_value(json!({
+        "id": format!("00000000-0000-4000-8003-{n:012}"),
+        "name": format!("Service {n}"),
+        "status": "active",
+        "organization_id": format!("00000000-0000-4000-8001-{org:012}"),
+        "service_at_locations": [{
+            "id": format!("00000000-0000-4000-8004-{n:012}"),
+            "location_id": format!("00000000-0000-4000-8002-{loc:012}"),
+        }],
+    }))
+    .unwrap()
+}
+
+/// Every list of `table`: (parent, its services), read as kept, with any entry that is not
+/// one parent's list reported by its key.
+fn lists_kept(store: &SledStore, table: Table) -> Vec<(Vec<u8>, usize)> {
+    store
+        .tree(table)
+        .iter()
+        .map(|entry| {
+            let (key, value) = entry.unwrap();
+            assert_eq!(key.len(), 16, "an entry that is not a list: {key:?}");
+            assert!(!value.is_empty(), "an empty list is kept");
+            (key.to_vec(), value.len() / 16)
+        })
+        .collect()
+}
+
+/// The organizations' and locations' lists of services as `store` answers them, for the
+/// organizations and locations numbered `0..parents`.
+fn lists_read(store: &SledStore, parents: usize) -> Vec<(Vec<ServiceId>, Vec<ServiceId>)> {
+    (0..parents)
+        .map(|n| {
+            let org = OrganizationId::parse(&format!("00000000-0000-4000-8001-{n:012}")).unwrap();
+            let loc = LocationId::parse(&format!("00000000-0000-4000-8002-{n:012}")).unwrap();
+            (
+                store.services_of_organization(org).unwrap(),
+                store.services_at_location(loc).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lists_of_services_follow_every_move_also_within_one_change() {
+    const PARENTS: usize = 4;
+    const SERVICES: usize = 40;
+    let (_dir, store) = open();
+    let parents = ChangeSet {
+        organizations: (0..PARENTS)
+            .map(|n| {
+                organization(
+                    &format!("00000000-0000-4000-8001-{n:012}"),
+                    &format!("Trust {n}"),
+                )
+            })
+            .collect(),
+        locations: (0..PARENTS)
+            .map(|n| {
+                location(
+                    &format!("00000000-0000-4000-8002-{n:012}"),
+                    &format!("Hall {n}"),
+                )
+            })
+            .collect(),
+        ..ChangeSet::default()
+    };
+    store.apply(&parents, at(1)).unwrap();
+    // Where each service is: (organization, location), as the model the store must match.
+    let mut placed: Vec<(usize, usize)> = vec![(0, 0); SERVICES];
+    let mut seed = 7_u64;
+    let mut next = |below: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).unwrap() % below
+    };
+    for round in 0..6 {
+        let mut services = Vec::new();
+        for (n, place) in placed.iter_mut().enumerate() {
+            if round > 0 && next(3) == 0 {
+                continue;
+            }
+            // Some services are written twice in one change, moved by the second.
+            for _ in 0..=usize::from(next(5) == 0) {
+                *place = (next(PARENTS), next(PARENTS));
+                services.push(numbered_service(n, place.0, place.1));
+            }
+        }
+        store
+            .apply(
+                &ChangeSet {
+                    services,
+                    ..ChangeSet::default()
+                },
+                at(2 + round),
+            )
+            .unwrap();
+        let expected: Vec<(Vec<ServiceId>, Vec<ServiceId>)> = (0..PARENTS)
+            .map(|parent| {
+                let at = |of: fn(&(usize, usize)) -> usize| {
+                    let mut ids: Vec<ServiceId> = (0..SERVICES)
+                        .filter(|n| of(&placed[*n]) == parent)
+                        .map(|n| numbered_service(n, 0, 0).id)
+                        .collect();
+                    ids.sort();
+                    ids
+                };
+                (at(|p| p.0), at(|p| p.1))
+            })
+            .collect();
+        assert_eq!(lists_read(&store, PARENTS), expected, "round {round}");
+        for table in [Table::ServicesByOrganization, Table::ServicesByLocation] {
+            let kept = lists_kept(&store, table);
+            assert_eq!(kept.iter().map(|(_, n)| n).sum::<usize>(), SERVICES);
+        }
+        for n in 0..SERVICES {
+            let link = numbered_service(n, 0, 0).service_at_locations[0].id;
+            assert_eq!(
+                store.service_for_link(link).unwrap(),
+                Some(numbered_service(n, 0, 0).id)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
+    const PARENTS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let expected;
+    {
+        let store = SledStore::open(&path).unwrap();
+        let services = (0..30)
+            .map(|n| numbered_service(n, n % PARENTS, n % 3))
+            .collect();
+        store
+            .apply(
+                &ChangeSet {
+                    services,
+                    ..ChangeSet::default()
+                },
+                at(1),
+            )
+            .unwrap();
+        expected = lists_read(&store, PARENTS);
+        assert_eq!(expected[0].0.len(), 6);
+        // Rewritten as format 5 kept them: an entry a pair, `parent ++ service`. The first
+        // organization's list stays as it is, as in a store whose regrouping was stopped.
+        for table in [Table::ServicesByOrganization, Table::ServicesByLocation] {
+            let tree = store.tree(table);
+            for (at, (parent, _)) in lists_kept(&store, table).into_iter().enumerate() {
+                if table == Table::ServicesByOrganization && at == 0 {
+                    continue;
+                }
+                let list = tree.remove(&parent).unwrap().unwrap();
+                for service in list.chunks(16) {
+                    tree.insert([parent.as_slice(), service].concat(), &[])
+                        .unwrap();
+                }
+            }
+        }
+        store
+            .tree(Table::Meta)
+            .insert("format_version", &5u32.to_be_bytes())
+            .unwrap();
+        store.flush_for_test();
+        assert!(
+            store
+                .tree(Table::ServicesByLocation)
+                .iter()
+                .keys()
+                .all(|key| key.unwrap().len() == 32)
+        );
+        std::fs::write(
+            dir.path().join("format-5.backup"),
+            as_format(&backup_of(&store), 5),
+        )
+        .unwrap();
+    }
+    let store = SledStore::open(&path).unwrap();
+    assert_eq!(lists_read(&store, PARENTS), expected);
+    assert_eq!(
+        lists_kept(&store, Table::ServicesByOrganization).len(),
+        PARENTS
+    );
+    assert_eq!(lists_kept(&store, Table::ServicesByLocation).len(), 3);
+    let format = store
+        .tree(Table::Meta)
+        .get("format_version")
+        .unwrap()
+        .unwrap();
+    assert_eq!(format.as_ref(), &FORMAT_VERSION.to_be_bytes());
+    // A move after the upgrade is kept in the lists.
+    store
+        .apply(
+            &ChangeSet {
+                services: vec![numbered_service(0, 1, 1)],
+                ..ChangeSet::default()
+            },
+            at(2),
+        )
+        .unwrap();
+    let moved = lists_read(&store, PARENTS);
+    assert_eq!(moved[0].0.len(), 5);
+    assert_eq!(moved[1].0.len(), 7);
+    assert_eq!(moved[0].1.len(), 9);
+
+    // A backup of format 5 restores and is regrouped the same way.
+    let target = tempfile::tempdir().unwrap();
+    SledStore::restore(
+        &target.path().join("store"),
+        std::fs::File::open(dir.path().join("format-5.backup")).unwrap(),
+    )
+    .unwrap();
+    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    assert_eq!(lists_read(&restored, PARENTS), expected);
+    assert_eq!(lists_kept(&restored, Table::ServicesByLocation).len(), 3);
 }
