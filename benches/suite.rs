@@ -13,6 +13,8 @@
 //! SIGNPOST_GEO_DIR=../shared/data/geo cargo bench --bench suite   # exact geography
 //! SIGNPOST_BENCH_MIXES=text,typo cargo bench --bench suite        # some mixes only
 //! SIGNPOST_BENCH_TIERS=100k SIGNPOST_BENCH_EXPORT=/tmp/100k.ndjson cargo bench --bench suite
+//! SIGNPOST_BENCH_TIERS=1m SIGNPOST_BENCH_DIR=/tmp/k1m SIGNPOST_BENCH_PER_QUERY=1 \
+//!     cargo bench --bench suite                          # a kept directory, each query
 //! ```
 //!
 //! Run by `cargo test` (without `--bench`), it is a smoke run: tier 1k, two runs a query,
@@ -378,8 +380,12 @@ fn main() {
     }
 }
 
+/// Set (to anything) for [`kept`] to list every query, slowest first, after the mixes.
+const PER_QUERY: &str = "SIGNPOST_BENCH_PER_QUERY";
+
 /// Builds the first tier into `dir` unless it is there, then times the mixes (50 runs a
-/// query after 2 warm-up runs); `min` is the mean of each query's fastest run.
+/// query after 2 warm-up runs); `min` is the mean of each query's fastest run. With
+/// [`PER_QUERY`] set, every query's median and fastest run follow, slowest first.
 fn kept(dir: &Path) {
     let settings = settings();
     let (tier, count) = &settings.tiers[0];
@@ -391,19 +397,33 @@ fn kept(dir: &Path) {
     }
     catalog.wait_for_index().unwrap();
     println!("segments: {}", merged(&catalog).0);
+    let per_query = std::env::var_os(PER_QUERY).is_some();
+    let mut slowest = Vec::new();
+    let mixes = mixes();
     println!("| mix | min ms | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|");
-    for (mix, queries) in &mixes() {
+    for (mix, queries) in &mixes {
         let mut timings = Vec::new();
         let mut least = 0.0;
         for query in queries {
             search(&catalog, query);
             search(&catalog, query);
-            let runs: Vec<Duration> = (0..50).map(|_| search(&catalog, query)).collect();
+            let mut runs: Vec<Duration> = (0..50).map(|_| search(&catalog, query)).collect();
             least += ms(*runs.iter().min().unwrap()) / queries.len() as f64;
+            if per_query {
+                runs.sort();
+                slowest.push((ms(runs[runs.len() / 2]), ms(runs[0]), mix, query));
+            }
             timings.extend(runs);
         }
         let min = least;
         println!("| {mix} | {min:.2} | {} |", summary(timings));
+    }
+    if per_query {
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        println!("\n| query (slowest first) | mix | p50 ms | fastest ms |\n|---|---|---|---|");
+        for (p50, fastest, mix, query) in slowest {
+            println!("| `{query}` | {mix} | {p50:.2} | {fastest:.2} |");
+        }
     }
     catalog.close();
 }
