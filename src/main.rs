@@ -249,29 +249,33 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `mi_option_purge_delay`: its place in mimalloc's `mi_option_t` (the same in mimalloc 2
 /// and 3; libmimalloc-sys does not name it). A unit test checks it is the purge delay.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-/// How long memory a thread freed is kept before it is returned to the system, in ms.
-/// mimalloc 3 waits a second, and a thread purges only when it next allocates: after a
+/// How long memory a thread freed is kept before it is returned to the system, in ms, in a
+/// server. mimalloc 3 waits a second, and a thread purges only when it next allocates: after a
 /// burst of searches, idle threads kept what they had freed (a 100k server held 175-177 MB
 /// after the benchmark's runs). 10 ms (mimalloc 2's default): 166-167 MB, answers a second
 /// at 8 connections within noise; 1 ms: 163-164 MB for about 6 % fewer. The cost is in
 /// the tail at low load: at 1k, 1 connection, p99 about 0.05-0.1 ms higher (pages purged
-/// between answers are faulted back in; BENCHMARKS.md).
+/// between answers are faulted back in; BENCHMARKS.md). Commands that run once and exit
+/// (an import, a reindex) keep mimalloc's second: a 100k import purged and faulted back
+/// pages for 2.2 s of system time with 10 ms, 1.3 s with a second.
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
-/// Sets the allocator's options, unless the environment sets them (`MIMALLOC_PURGE_DELAY`);
-/// before any other thread starts (mimalloc's options are not thread-safe).
-fn configure_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+/// Sets the allocator's options for a server (`serving`), unless the environment sets them
+/// (`MIMALLOC_PURGE_DELAY`); before any other thread starts (mimalloc's options are not
+/// thread-safe).
+fn configure_allocator(serving: bool) {
+    if serving && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: called once, first thing in `main`, while the program has one thread.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     }
 }
 
 fn main() -> ExitCode {
-    configure_allocator();
+    let cli = Cli::parse();
+    configure_allocator(matches!(cli.command, Command::Serve { .. }));
     signpost::telemetry::init();
     signpost::outbound::http::install_tls();
-    match run(Cli::parse().command) {
+    match run(cli.command) {
         Ok(code) => code,
         Err(error) => {
             tracing::error!(error.cause_chain = ?error, "signpost failed");
@@ -759,7 +763,13 @@ mod tests {
         // The purge delay's defaults: 1,000 ms in mimalloc 3, 10 in mimalloc 2 (no other
         // option at this place defaults to either).
         assert!(default == 1000 || default == 10, "option 15 is {default}");
-        configure_allocator();
+        configure_allocator(false);
+        assert_eq!(
+            unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
+            default,
+            "a command that is not a server keeps the default"
+        );
+        configure_allocator(true);
         assert_eq!(
             unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
             PURGE_DELAY_MS
