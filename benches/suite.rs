@@ -234,9 +234,28 @@ fn write_ndjson(generator: &Generator, range: std::ops::Range<u64>, path: &Path)
     out.flush().unwrap();
 }
 
+/// What an update took: from the write to visible in search, and of that, the store's
+/// part (the write acknowledged: in sled and flushed).
+struct Update {
+    visible: Duration,
+    stored: Duration,
+}
+
+/// `p50 | p90 | p99 | max` of the updates to visible, then `(store p50 | p99)`.
+fn update_summary(updates: &[Update]) -> String {
+    let mut stored: Vec<Duration> = updates.iter().map(|u| u.stored).collect();
+    stored.sort();
+    format!(
+        "{} (of which the store {:.2} | {:.2})",
+        summary(updates.iter().map(|u| u.visible).collect()),
+        ms(percentile(&stored, 0.5)),
+        ms(percentile(&stored, 0.99)),
+    )
+}
+
 /// Renames `updates` services one at a time, each searchable before the next: the time
 /// from the write to visible in search.
-fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Duration> {
+fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Update> {
     (0..updates)
         .map(|k| {
             let id = signpost::domain::ids::ServiceId::parse(&support::synth::service_id(
@@ -253,8 +272,12 @@ fn updates(catalog: &Catalog, count: u64, updates: u64, round: &str) -> Vec<Dura
                     ..Default::default()
                 })
                 .unwrap();
+            let stored = started.elapsed();
             catalog.wait_for_index().unwrap();
-            started.elapsed()
+            Update {
+                visible: started.elapsed(),
+                stored,
+            }
         })
         .collect()
 }
@@ -331,8 +354,8 @@ fn main() {
         let idle = updates(&catalog, *count, if settings.full { 50 } else { 3 }, "idle");
         println!(
             "\nupdate to visible in search (p50 | p90 | p99 | max ms): idle {}; right after the bulk load {}",
-            summary(idle),
-            summary(after_bulk)
+            update_summary(&idle),
+            update_summary(&after_bulk)
         );
         if let Some(rss) = rss_mb() {
             println!("resident memory after building and the query run: {rss:.0} MB");
