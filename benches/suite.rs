@@ -15,6 +15,8 @@
 //! SIGNPOST_BENCH_TIERS=100k SIGNPOST_BENCH_EXPORT=/tmp/100k.ndjson cargo bench --bench suite
 //! SIGNPOST_BENCH_TIERS=1m SIGNPOST_BENCH_DIR=/tmp/k1m SIGNPOST_BENCH_PER_QUERY=1 \
 //!     cargo bench --bench suite                          # a kept directory, each query
+//! SIGNPOST_BENCH_DIR=/tmp/k100k SIGNPOST_BENCH_IN_TURN=1 cargo bench --bench suite
+//!                                                        # ... and each mix's queries in turn
 //! ```
 //!
 //! Run by `cargo test` (without `--bench`), it is a smoke run: tier 1k, two runs a query,
@@ -405,10 +407,15 @@ fn main() {
 
 /// Set (to anything) for [`kept`] to list every query, slowest first, after the mixes.
 const PER_QUERY: &str = "SIGNPOST_BENCH_PER_QUERY";
+/// Set (to anything) for [`kept`] to time each mix again with its queries in turn.
+const IN_TURN: &str = "SIGNPOST_BENCH_IN_TURN";
 
 /// Builds the first tier into `dir` unless it is there, then times the mixes (50 runs a
 /// query after 2 warm-up runs); `min` is the mean of each query's fastest run. With
-/// [`PER_QUERY`] set, every query's median and fastest run follow, slowest first.
+/// [`PER_QUERY`] set, every query's median and fastest run follow, slowest first. With
+/// [`IN_TURN`] set, each mix is timed again going through its queries in turn, 50 times
+/// (as a load tool cycling through a file of URLs does, so no search finds the caches as
+/// the same search left them).
 fn kept(dir: &Path) {
     let settings = settings();
     let (tier, count) = &settings.tiers[0];
@@ -440,6 +447,24 @@ fn kept(dir: &Path) {
         }
         let min = least;
         println!("| {mix} | {min:.2} | {} |", summary(timings));
+    }
+    if std::env::var_os(IN_TURN).is_some() {
+        println!(
+            "\n| mix, queries in turn | mean ms | p50 ms | p90 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
+        );
+        for (mix, queries) in &mixes {
+            let mut timings = Vec::new();
+            for round in 0..52 {
+                for query in queries {
+                    let took = search(&catalog, query);
+                    if round >= 2 {
+                        timings.push(took);
+                    }
+                }
+            }
+            let mean = timings.iter().map(|t| ms(*t)).sum::<f64>() / timings.len() as f64;
+            println!("| {mix} | {mean:.2} | {} |", summary(timings));
+        }
     }
     if per_query {
         slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
