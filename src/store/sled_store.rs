@@ -8,13 +8,13 @@
 //! services (one entry a parent, its value the services' ids in order: [`ServiceList`];
 //! before format 6 an entry a pair, `parent ++ service`), link ids to services, and
 //! organization names to ids, and are updated in the same transaction as the records they
-//! index; services by taxonomy term are found by reading
-//! the services ([`Store::services_with_terms`]). The `meta` tree holds the format version, the
+//! index; services by taxonomy term are found by reading the services
+//! ([`Store::services_with_terms`]). The `meta` tree holds the format version, the
 //! generation counter and record counts; the `changes` tree holds when and by whom each
 //! generation's records were written, which their history entries refer to. A record's
 //! creation has no entry: the generation that created it is kept at the start of its value
-//! (its origin, [`codec::with_origin`]); records created before format 5 have one. Writes are
-//! serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
+//! (its origin, [`codec::with_origin`]); records created before format 5 have one. Writes
+//! are serialised by a mutex (one writer at a time) and flushed before [`Store::apply`]
 //! returns.
 
 use std::cell::RefCell;
