@@ -82,7 +82,7 @@ struct CommitPayload {
 pub const RELAXED_WHEN_FEWER: usize = 10;
 
 /// A listing (no text, no place, no facets, no filter but statuses) asked for a page this
-/// deep or deeper is answered from its whole order, kept per searcher ([`DeepListing`]).
+/// deep or deeper is answered from its whole order, kept per searcher (`DeepListing`).
 pub const DEEP_LISTING_OFFSET: usize = 500;
 
 /// Languages whose services suit a search written in Bengali script or romanised Bengali or
