@@ -719,6 +719,15 @@ fn one_change_keeps_when_and_who_once_for_all_its_records() {
     assert_eq!(codec::origin(&kept), Some(store.generation().unwrap()));
 }
 
+/// Records `store` as of `format` (its records rewritten as that format kept them), on disk.
+fn recorded_as_format(store: &SledStore, format: u32) {
+    store
+        .tree(Table::Meta)
+        .insert("format_version", &format.to_be_bytes())
+        .unwrap();
+    store.flush_for_test();
+}
+
 /// A backup's entries again, under a header saying `format`.
 fn as_format(backup: &[u8], format: u32) -> Vec<u8> {
     let mut reader = backup::BackupReader::new(backup).unwrap();
@@ -775,11 +784,7 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
             }
         }
         store.tree(Table::Changes).clear().unwrap();
-        store
-            .tree(Table::Meta)
-            .insert("format_version", &1u32.to_be_bytes())
-            .unwrap();
-        store.flush_for_test();
+        recorded_as_format(&store, 1);
         std::fs::write(
             dir.path().join("format-1.backup"),
             as_format(&backup_of(&store), 1),
@@ -1065,11 +1070,7 @@ fn a_store_written_before_dictionaries_is_trained_and_rewritten_when_opened() {
             .tree(Table::ServicesByTerm)
             .insert([&[7u8; 16][..], service.as_bytes()].concat(), &[])
             .unwrap();
-        store
-            .tree(Table::Meta)
-            .insert("format_version", &2u32.to_be_bytes())
-            .unwrap();
-        store.flush_for_test();
+        recorded_as_format(&store, 2);
         assert_eq!(kept(&store, Table::Services).1, 0);
     }
     let store = SledStore::open(&path).unwrap();
@@ -1270,11 +1271,7 @@ fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
                 }
             }
         }
-        store
-            .tree(Table::Meta)
-            .insert("format_version", &5u32.to_be_bytes())
-            .unwrap();
-        store.flush_for_test();
+        recorded_as_format(&store, 5);
         assert!(
             store
                 .tree(Table::ServicesByLocation)
