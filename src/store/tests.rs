@@ -468,6 +468,14 @@ fn backup_of(store: &SledStore) -> Vec<u8> {
     bytes
 }
 
+/// `backup` restored into a new directory, and the store opened there.
+fn restored_from(backup: &[u8]) -> (tempfile::TempDir, SledStore) {
+    let dir = tempfile::tempdir().unwrap();
+    SledStore::restore(&dir.path().join("store"), backup).unwrap();
+    let store = SledStore::open(&dir.path().join("store")).unwrap();
+    (dir, store)
+}
+
 #[test]
 fn a_backup_restores_every_table_byte_for_byte() {
     let dir = store_of(20);
@@ -746,6 +754,7 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");
     let service_key = RecordKey::service(ServiceId::parse(SVC).unwrap());
+    let backup;
     {
         let store = SledStore::open(&path).unwrap();
         store.apply(&one_described_service(), at(1)).unwrap();
@@ -785,20 +794,10 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
         }
         store.tree(Table::Changes).clear().unwrap();
         recorded_as_format(&store, 1);
-        std::fs::write(
-            dir.path().join("format-1.backup"),
-            as_format(&backup_of(&store), 1),
-        )
-        .unwrap();
+        backup = as_format(&backup_of(&store), 1);
     }
     // Its backup restores, and the restored store reads as it did.
-    let target = tempfile::tempdir().unwrap();
-    SledStore::restore(
-        &target.path().join("store"),
-        std::fs::File::open(dir.path().join("format-1.backup")).unwrap(),
-    )
-    .unwrap();
-    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    let (_restored_dir, restored) = restored_from(&backup);
     let history = restored.history(service_key).unwrap();
     assert_eq!(history[0].provenance.why, "imported from the old store");
     assert_eq!(
@@ -1024,9 +1023,7 @@ fn a_table_that_grows_is_compressed_with_a_dictionary_trained_on_its_records() {
     assert_eq!(store.tree(Table::Dictionaries).len(), 3);
 
     // A backup carries the dictionaries: the restored store reads every record.
-    let target = tempfile::tempdir().unwrap();
-    SledStore::restore(&target.path().join("store"), backup.as_slice()).unwrap();
-    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    let (_restored_dir, restored) = restored_from(&backup);
     for written in &every.services {
         let read = restored.service(written.id).unwrap().unwrap();
         assert_eq!(read.description, written.description);
@@ -1239,7 +1236,7 @@ fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
     const PARENTS: usize = 5;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store");
-    let expected;
+    let (expected, backup);
     {
         let store = SledStore::open(&path).unwrap();
         let services = (0..30)
@@ -1279,11 +1276,7 @@ fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
                 .keys()
                 .all(|key| key.unwrap().len() == 32)
         );
-        std::fs::write(
-            dir.path().join("format-5.backup"),
-            as_format(&backup_of(&store), 5),
-        )
-        .unwrap();
+        backup = as_format(&backup_of(&store), 5);
     }
     let store = SledStore::open(&path).unwrap();
     assert_eq!(lists_read(&store, PARENTS), expected);
@@ -1314,13 +1307,7 @@ fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
     assert_eq!(moved[0].1.len(), 9);
 
     // A backup of format 5 restores and is regrouped the same way.
-    let target = tempfile::tempdir().unwrap();
-    SledStore::restore(
-        &target.path().join("store"),
-        std::fs::File::open(dir.path().join("format-5.backup")).unwrap(),
-    )
-    .unwrap();
-    let restored = SledStore::open(&target.path().join("store")).unwrap();
+    let (_restored_dir, restored) = restored_from(&backup);
     assert_eq!(lists_read(&restored, PARENTS), expected);
     assert_eq!(lists_kept(&restored, Table::ServicesByLocation).len(), 3);
 }
