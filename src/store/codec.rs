@@ -31,16 +31,20 @@ use zstd::zstd_safe::{self, CCtx, CDict, DCtx, DDict};
 /// Records shorter than this are kept as JSON: a frame's header and tables cost more than
 /// compressing them saves.
 pub const SMALLEST_PACKED: usize = 160;
-/// zstd's level 1: its fastest level still halves a service record.
-const LEVEL: i32 = 1;
+/// zstd's default level. With a trained dictionary it keeps the 100k benchmark's records
+/// 12 % (services), 13 % (organizations) and 2 % (locations) smaller than level 1, at about
+/// the same speed (3.3 against 3.2 µs a service) and reading as fast; levels above it take
+/// four times as long to write (BENCHMARKS.md, "Disk").
+const LEVEL: i32 = 3;
 /// The first four bytes of every zstd frame (little-endian 0xFD2FB528).
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 /// No record is larger: a frame that says it is (damage) is refused, not allocated.
 const LARGEST_RECORD: usize = 64 * 1024 * 1024;
-/// The largest dictionary trained. On the 100k benchmark's services (trained on 2,000,
-/// compressing 10,000 others) a dictionary of 16 KiB made them 4.3 times smaller than their
-/// JSON, 32 KiB 4.8, 64 KiB 5.0 and 110 KiB 5.1 (alone: 2.0); see BENCHMARKS.md, "Disk".
-const DICTIONARY_BYTES: usize = 64 * 1024;
+/// The largest dictionary trained: zstd's own default. On the 100k benchmark's records at
+/// [`LEVEL`] (trained on 2,000, compressing the others), 64 KiB made services 5.96 times
+/// smaller than their JSON, 110 KiB 6.23 (160 KiB 6.45); organizations 3.82 and 4.02;
+/// locations 5.27 and 5.24 (BENCHMARKS.md, "Disk").
+const DICTIONARY_BYTES: usize = 110 * 1024;
 
 thread_local! {
     /// Each thread's contexts, made at its first use and reused: a context costs more to
