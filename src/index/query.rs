@@ -540,7 +540,8 @@ fn phrase_terms(fields: &Fields, field: Field, words: &[(usize, String)]) -> Vec
         .collect()
 }
 
-/// Documents with every one of `terms` (their frequencies scored).
+/// Documents with every one of `terms`, each scored by BM25 (word pairs keep no
+/// frequencies, so each counts once: [`super::schema::build`]).
 fn all_terms(mut terms: Vec<Term>) -> Box<dyn Query> {
     let scored = |term: Term| -> Box<dyn Query> {
         Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
