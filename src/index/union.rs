@@ -25,9 +25,10 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
+    TermQuery, Weight,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// How the scores of the clauses matching a document are combined.
@@ -301,31 +302,44 @@ impl Alternatives {
 
 impl Query for Alternatives {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let clause_weight = |clause: &Clause| -> tantivy::Result<ClauseWeight> {
-            Ok(match (clause, enable_scoring) {
-                (
-                    Clause::Term { term, boost },
-                    EnableScoring::Enabled {
-                        statistics_provider,
-                        ..
-                    },
-                ) => ClauseWeight::Term {
-                    term: term.clone(),
-                    bm25: Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?,
-                    boost: *boost,
-                },
-                (Clause::Term { term, .. }, EnableScoring::Disabled { .. }) => ClauseWeight::Other(
+        let mut statistics = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(TermStatistics::new(statistics_provider)?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        let mut clause_weight = |clause: &Clause| -> tantivy::Result<Option<ClauseWeight>> {
+            Ok(match (clause, statistics.as_mut()) {
+                (Clause::Term { term, boost }, Some(statistics)) => {
+                    statistics
+                        .of(term)?
+                        .map(|(bm25, explained)| ClauseWeight::Term {
+                            term: term.clone(),
+                            bm25,
+                            explained,
+                            boost: *boost,
+                        })
+                }
+                (Clause::Term { term, .. }, None) => Some(ClauseWeight::Other(
                     TermQuery::new(term.clone(), IndexRecordOption::Basic)
                         .weight(enable_scoring)?,
-                ),
-                (Clause::Other(query), _) => ClauseWeight::Other(query.weight(enable_scoring)?),
+                )),
+                (Clause::Other(query), _) => {
+                    Some(ClauseWeight::Other(query.weight(enable_scoring)?))
+                }
             })
         };
-        let alternatives = self
-            .alternatives
-            .iter()
-            .map(|clauses| clauses.iter().map(clause_weight).collect())
-            .collect::<tantivy::Result<_>>()?;
+        let mut alternatives = Vec::with_capacity(self.alternatives.len());
+        for clauses in &self.alternatives {
+            let mut weights = Vec::with_capacity(clauses.len());
+            for clause in clauses {
+                weights.extend(clause_weight(clause)?);
+            }
+            if !weights.is_empty() {
+                alternatives.push(weights);
+            }
+        }
         Ok(Box::new(AlternativesWeight {
             alternatives,
             tie_breaker: self.tie_breaker,
@@ -346,9 +360,84 @@ enum ClauseWeight {
     Term {
         term: Term,
         bm25: Bm25Weight,
+        /// What its weight is made of, for [`Weight::explain`].
+        explained: Explained,
         boost: Score,
     },
     Other(Box<dyn Weight>),
+}
+
+/// The figures a term's BM25 weight is made of: its weight with tantivy's explanation of
+/// them is made again from these only when a score is explained.
+#[derive(Clone, Copy)]
+struct Explained {
+    doc_freq: u64,
+    total_docs: u64,
+    average_fieldnorm: Score,
+}
+
+/// The statistics a search's term clauses are weighted by, each field's read once.
+///
+/// A term no document of the searcher holds gets no weight at all: most of a word's
+/// alternatives are absent from most fields (a synonym in an organisation's name, a place's
+/// name in a description), and each would otherwise cost a BM25 weight (a table of 256
+/// length factors and an explanation of its figures, allocated) and a second look in the
+/// term dictionary of every segment for a scorer that matches nothing. A term that is held
+/// is weighted as tantivy's term query weights it ([`Bm25Weight::for_terms`] of one term),
+/// to the bit.
+struct TermStatistics<'a> {
+    provider: &'a dyn Bm25StatisticsProvider,
+    total_docs: u64,
+    /// Each field's average length, as `for_terms` works it out.
+    averages: Vec<(Field, Score)>,
+}
+
+impl<'a> TermStatistics<'a> {
+    fn new(provider: &'a dyn Bm25StatisticsProvider) -> tantivy::Result<Self> {
+        Ok(TermStatistics {
+            provider,
+            total_docs: provider.total_num_docs()?,
+            averages: Vec::new(),
+        })
+    }
+
+    /// `term`'s weight and its figures, or `None` when no document holds it.
+    fn of(&mut self, term: &Term) -> tantivy::Result<Option<(Bm25Weight, Explained)>> {
+        let doc_freq = self.provider.doc_freq(term)?;
+        if doc_freq == 0 {
+            return Ok(None);
+        }
+        let field = term.field();
+        let average_fieldnorm = match self.averages.iter().find(|(at, _)| *at == field) {
+            Some((_, average)) => *average,
+            None => {
+                let tokens = self.provider.total_num_tokens(field)?;
+                let average = tokens as Score / self.total_docs as Score;
+                self.averages.push((field, average));
+                average
+            }
+        };
+        let explained = Explained {
+            doc_freq,
+            total_docs: self.total_docs,
+            average_fieldnorm,
+        };
+        Ok(Some((explained.weight_without_explanation(), explained)))
+    }
+}
+
+impl Explained {
+    fn weight_without_explanation(self) -> Bm25Weight {
+        Bm25Weight::for_one_term_without_explain(
+            self.doc_freq,
+            self.total_docs,
+            self.average_fieldnorm,
+        )
+    }
+
+    fn weight(self) -> Bm25Weight {
+        Bm25Weight::for_one_term(self.doc_freq, self.total_docs, self.average_fieldnorm)
+    }
 }
 
 impl ClauseWeight {
@@ -363,6 +452,7 @@ impl ClauseWeight {
                 term,
                 bm25,
                 boost: own,
+                ..
             } => {
                 let inverted = reader.inverted_index(term.field())?;
                 let Some(info) = inverted.get_term_info(term)? else {
@@ -387,7 +477,12 @@ impl ClauseWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         match self {
-            ClauseWeight::Term { term, bm25, boost } => {
+            ClauseWeight::Term {
+                term,
+                explained,
+                boost,
+                ..
+            } => {
                 let mut scorer = self.scorer(reader, 1.0)?;
                 let Some(ClauseScorer::Term(clause)) = scorer.as_mut() else {
                     return Err(does_not_match(doc));
@@ -395,7 +490,8 @@ impl ClauseWeight {
                 if clause.postings.seek(doc) != doc {
                     return Err(does_not_match(doc));
                 }
-                let mut explanation = bm25
+                let mut explanation = explained
+                    .weight()
                     .boost_by(*boost)
                     .explain(clause.norms.fieldnorm_id(doc), clause.postings.term_freq());
                 explanation.add_context(format!("Term={term:?}"));
@@ -913,13 +1009,19 @@ mod tests {
 
     /// A unit's alternatives as tantivy would walk them (a disjunction-max of unions) and
     /// as [`Alternatives`]: each word of `words` in either field (a term clause each), and
-    /// the last pair of them together in the first field (a clause of another kind).
+    /// the last pair of them together in the first field (a clause of another kind). A word
+    /// no document holds is in every alternative, and is one alternative on its own (most of
+    /// a real unit's terms are absent from most fields).
     fn alternatives(
         fields: &[tantivy::schema::Field; 3],
         words: &[&str],
         ours: bool,
     ) -> Box<dyn Query> {
         let weights = [3.0, 1.0];
+        let absent = |n: usize| Clause::Term {
+            term: Term::from_field_text(fields[n % 2], "nowhere"),
+            boost: 2.0,
+        };
         let mut clauses: Vec<Vec<Clause>> = words
             .iter()
             .enumerate()
@@ -929,9 +1031,11 @@ mod tests {
                         term: Term::from_field_text(fields[f], word),
                         boost: weights[f] / (n + 1) as f32,
                     })
+                    .chain([absent(n)])
                     .collect()
             })
             .collect();
+        clauses.push(vec![absent(0)]);
         let both = |a: &str, b: &str| -> Box<dyn Query> {
             let term = |w: &str| -> Box<dyn Query> {
                 Box::new(TermQuery::new(
