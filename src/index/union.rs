@@ -25,8 +25,8 @@
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
-    TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EmptyWeight, EnableScoring, Explanation,
+    Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
@@ -265,15 +265,66 @@ pub enum Clause {
 }
 
 impl Clause {
-    /// The clause as a query of its own.
+    /// The clause as a query of its own: a term as [`ScoredTerm`].
     pub fn into_query(self) -> Box<dyn Query> {
         match self {
-            Clause::Term { term, boost } => Box::new(tantivy::query::BoostQuery::new(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                boost,
-            )),
+            Clause::Term { term, boost } => Box::new(ScoredTerm { term, boost }),
             Clause::Other(query) => query,
         }
+    }
+}
+
+/// One term, scored by BM25 times `boost` as tantivy's `BoostQuery` of a `TermQuery` with
+/// frequencies scores it (to the bit), weighed only when the searcher holds the term
+/// ([`TermStatistics`]): a [`LazyUnion`]'s clauses are mostly terms absent from their field.
+#[derive(Clone, Debug)]
+pub struct ScoredTerm {
+    term: Term,
+    boost: Score,
+}
+
+impl Query for ScoredTerm {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = enable_scoring
+        else {
+            return TermQuery::new(self.term.clone(), IndexRecordOption::Basic)
+                .weight(enable_scoring);
+        };
+        Ok(
+            match TermStatistics::new(statistics_provider)?.of(&self.term)? {
+                Some((bm25, explained)) => Box::new(ScoredTermWeight(ClauseWeight::Term {
+                    term: self.term.clone(),
+                    bm25,
+                    explained,
+                    boost: self.boost,
+                })),
+                None => Box::new(EmptyWeight),
+            },
+        )
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+/// [`ScoredTerm`]'s weight: a term clause's, scoring as tantivy's term scorer does.
+struct ScoredTermWeight(ClauseWeight);
+
+impl Weight for ScoredTermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.0.scorer(reader, boost)? {
+            Some(ClauseScorer::Term(clause)) => Box::new(clause),
+            Some(ClauseScorer::Other(scorer)) => scorer,
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
     }
 }
 
@@ -511,6 +562,30 @@ struct TermClause {
     postings: SegmentPostings,
     norms: FieldNormReader,
     bm25: Bm25Weight,
+}
+
+impl DocSet for TermClause {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for TermClause {
+    fn score(&mut self) -> Score {
+        TermClause::score(self)
+    }
 }
 
 impl TermClause {
@@ -992,18 +1067,19 @@ mod tests {
             };
             same_but_last_bits(&hits(&index, intersection(true).as_ref()), &hits(&index, intersection(false).as_ref()))?;
 
-            // The alternatives of a unit of `many` words: alone, what tantivy's
-            // disjunction-max of unions finds, scored the same to the bit; in an
-            // intersection, the same but for last bits.
+            // The alternatives of a unit of `many` words, walked in one window and lazily:
+            // alone, what tantivy's disjunction-max of unions finds, scored the same to the
+            // bit; in an intersection, the same but for last bits.
             let unit = &words[..many];
-            prop_assert_eq!(
-                hits(&index, alternatives(&fields, unit, true).as_ref()),
-                hits(&index, alternatives(&fields, unit, false).as_ref())
-            );
-            let intersection = |ours: bool| {
-                with_word_and_keyword(&fields, alternatives(&fields, unit, ours), either(&fields, words[2]).0)
+            let theirs = hits(&index, alternatives(&fields, unit, Walk::Tantivy).as_ref());
+            let intersection = |walk: Walk| {
+                with_word_and_keyword(&fields, alternatives(&fields, unit, walk), either(&fields, words[2]).0)
             };
-            same_but_last_bits(&hits(&index, intersection(true).as_ref()), &hits(&index, intersection(false).as_ref()))?;
+            let theirs_intersected = hits(&index, intersection(Walk::Tantivy).as_ref());
+            for walk in [Walk::Alternatives, Walk::Lazy] {
+                prop_assert_eq!(&hits(&index, alternatives(&fields, unit, walk).as_ref()), &theirs);
+                same_but_last_bits(&hits(&index, intersection(walk).as_ref()), &theirs_intersected)?;
+            }
         }
     }
 
@@ -1015,7 +1091,7 @@ mod tests {
     fn alternatives(
         fields: &[tantivy::schema::Field; 3],
         words: &[&str],
-        ours: bool,
+        walk: Walk,
     ) -> Box<dyn Query> {
         let weights = [3.0, 1.0];
         let absent = |n: usize| Clause::Term {
@@ -1054,20 +1130,52 @@ mod tests {
         if let [.., a, b] = words {
             clauses.push(vec![Clause::Other(both(a, b))]);
         }
-        if ours {
-            return Box::new(Alternatives::new(clauses, 0.1));
+        match walk {
+            Walk::Alternatives => Box::new(Alternatives::new(clauses, 0.1)),
+            // As the search's lazy walk builds a unit.
+            Walk::Lazy => Box::new(LazyUnion::new(
+                clauses
+                    .into_iter()
+                    .map(|clauses| {
+                        let clauses = clauses.into_iter().map(Clause::into_query).collect();
+                        Box::new(LazyUnion::new(clauses, Combine::Sum)) as Box<dyn Query>
+                    })
+                    .collect(),
+                Combine::Max { tie_breaker: 0.1 },
+            )),
+            Walk::Tantivy => {
+                let unions = clauses
+                    .into_iter()
+                    .map(|clauses| {
+                        Box::new(BooleanQuery::new(
+                            clauses
+                                .into_iter()
+                                .map(|clause| (Occur::Should, tantivy_query(clause)))
+                                .collect(),
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(unions, 0.1))
+            }
         }
-        let unions = clauses
-            .into_iter()
-            .map(|clauses| {
-                Box::new(BooleanQuery::new(
-                    clauses
-                        .into_iter()
-                        .map(|clause| (Occur::Should, clause.into_query()))
-                        .collect(),
-                )) as Box<dyn Query>
-            })
-            .collect();
-        Box::new(DisjunctionMaxQuery::with_tie_breaker(unions, 0.1))
+    }
+
+    /// How [`alternatives`] are walked.
+    #[derive(Clone, Copy)]
+    enum Walk {
+        Tantivy,
+        Alternatives,
+        Lazy,
+    }
+
+    /// A clause as tantivy's own queries.
+    fn tantivy_query(clause: Clause) -> Box<dyn Query> {
+        match clause {
+            Clause::Term { term, boost } => Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                boost,
+            )),
+            Clause::Other(query) => query,
+        }
     }
 }
