@@ -230,8 +230,8 @@ pub fn build() -> (Schema, Fields) {
         )
     };
     // A word pair's frequency is all but always 1: its postings keep the documents only
-    // (scored as a frequency of 1), which takes a tenth off the 100k index. Its length
-    // norms stay: without them recall@20 on the judged queries fell 0.902 -> 0.889.
+    // (scored as a frequency of 1), which takes 2.8 MB (8 %) off the 100k index. Its
+    // length norms stay: without them recall@20 on the judged queries fell 0.902 -> 0.889.
     let mut text_field = |name: &str| {
         (
             builder.add_text_field(name, indexed(IndexRecordOption::WithFreqs)),
