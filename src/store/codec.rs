@@ -33,8 +33,8 @@ use zstd::zstd_safe::{self, CCtx, CDict, DCtx, DDict};
 pub const SMALLEST_PACKED: usize = 160;
 /// zstd's default level. With a trained dictionary it keeps the 100k benchmark's records
 /// 12 % (services), 13 % (organizations) and 2 % (locations) smaller than level 1, at about
-/// the same speed (3.3 against 3.2 µs a service) and reading as fast; levels above it take
-/// four times as long to write (BENCHMARKS.md, "Disk").
+/// the same speed (3.3 against 3.2 µs a service) and reading as fast; level 4 gains little
+/// more, level 6 takes four times as long to write (BENCHMARKS.md, "Disk").
 const LEVEL: i32 = 3;
 /// The first four bytes of every zstd frame (little-endian 0xFD2FB528).
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
