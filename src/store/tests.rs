@@ -736,6 +736,16 @@ fn recorded_as_format(store: &SledStore, format: u32) {
     store.flush_for_test();
 }
 
+/// The format version `store` has recorded.
+fn recorded_format(store: &SledStore) -> u32 {
+    let bytes = store
+        .tree(Table::Meta)
+        .get("format_version")
+        .unwrap()
+        .expect("a format is recorded");
+    u32::from_be_bytes(bytes.as_ref().try_into().expect("four bytes"))
+}
+
 /// A backup's entries again, under a header saying `format`.
 fn as_format(backup: &[u8], format: u32) -> Vec<u8> {
     let mut reader = backup::BackupReader::new(backup).unwrap();
@@ -810,12 +820,7 @@ fn a_store_of_format_1_is_read_and_upgraded_in_place() {
     );
 
     let store = SledStore::open(&path).unwrap();
-    let format = store
-        .tree(Table::Meta)
-        .get("format_version")
-        .unwrap()
-        .unwrap();
-    assert_eq!(format.as_ref(), &FORMAT_VERSION.to_be_bytes());
+    assert_eq!(recorded_format(&store), FORMAT_VERSION);
     let service = store
         .service(ServiceId::parse(SVC).unwrap())
         .unwrap()
@@ -1285,12 +1290,7 @@ fn a_store_of_format_5_has_its_lists_regrouped_when_opened() {
         PARENTS
     );
     assert_eq!(lists_kept(&store, Table::ServicesByLocation).len(), 3);
-    let format = store
-        .tree(Table::Meta)
-        .get("format_version")
-        .unwrap()
-        .unwrap();
-    assert_eq!(format.as_ref(), &FORMAT_VERSION.to_be_bytes());
+    assert_eq!(recorded_format(&store), FORMAT_VERSION);
     // A move after the upgrade is kept in the lists.
     store
         .apply(
