@@ -13,8 +13,7 @@
 use tantivy::query::{EnableScoring, Query, Scorer};
 use tantivy::{DocSet, Searcher, TERMINATED};
 
-use super::query::{self, TextPlan, Variant};
-use super::schema::Fields;
+use super::query::{self, Builder, TextPlan, Variant};
 use crate::search::query::ServiceQuery;
 
 /// The counts of one search's units.
@@ -37,24 +36,24 @@ impl Census {
 /// Counts a search's units (see the module documentation).
 pub fn take(
     searcher: &Searcher,
-    fields: &Fields,
+    builder: Builder<'_>,
     query: &ServiceQuery,
     plan: &TextPlan,
 ) -> tantivy::Result<Census> {
     let unscored = EnableScoring::disabled_from_searcher(searcher);
     let units = (0..plan.units.len())
-        .map(|at| query::unit_query(fields, query.target, plan, at).weight(unscored))
+        .map(|at| query::unit_query(builder.fields, query.target, plan, at).weight(unscored))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let others = query::build(
-        fields,
-        query,
-        None,
-        Variant {
-            without_text: true,
-            ..Variant::default()
-        },
-    )
-    .weight(unscored)?;
+    let others = builder
+        .build(
+            query,
+            None,
+            Variant {
+                without_text: true,
+                ..Variant::default()
+            },
+        )
+        .weight(unscored)?;
     let mut census = Census {
         per_unit: vec![0; units.len()],
         exactly: vec![0; units.len() + 1],
@@ -172,7 +171,7 @@ mod tests {
                 page: PageRequest::default(),
             };
             let plan = index.plan(text);
-            let census = take(&searcher, &fields, &query, &plan).unwrap();
+            let census = take(&searcher, index.builder(), &query, &plan).unwrap();
             let per_unit: Vec<usize> = (0..plan.units.len())
                 .map(|at| {
                     let unit = query::unit_query(&fields, Target::Services, &plan, at);
@@ -181,9 +180,9 @@ mod tests {
                 .collect();
             assert_eq!(census.per_unit, per_unit, "{text} {languages:?}");
             for units in 1..=plan.units.len() {
-                let level =
-                    crate::index::count(&searcher, &fields, &query, Some(&plan), Some(units))
-                        .unwrap();
+                let level = index
+                    .count(&searcher, &query, Some(&plan), Some(units))
+                    .unwrap();
                 assert_eq!(
                     census.at_least(units),
                     level,
@@ -201,7 +200,7 @@ mod tests {
             facets: None,
             page: PageRequest::default(),
         };
-        let census = take(&searcher, &fields, &query, &plan).unwrap();
+        let census = take(&searcher, index.builder(), &query, &plan).unwrap();
         assert_eq!(census.per_unit, [4, 4, 3]);
         assert_eq!((census.at_least(1), census.at_least(3)), (7, 1));
     }

@@ -18,9 +18,9 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::IndexError;
-use super::query::{TextPlan, Variant, build};
+use super::query::{Builder, TextPlan, Variant};
 use super::rank::ColumnCache;
-use super::schema::{Fields, names};
+use super::schema::names;
 use crate::search::query::{
     Area, AreaKind, FacetCounts, FacetDimension, FacetRequest, ServiceQuery,
 };
@@ -375,7 +375,7 @@ impl SegmentCollector for InPassSegment {
 /// rest counted in passes of their own.
 pub fn count(
     searcher: &Searcher,
-    fields: &Fields,
+    builder: Builder<'_>,
     query: &ServiceQuery,
     plan: Option<&TextPlan>,
     required: Option<usize>,
@@ -384,8 +384,7 @@ pub fn count(
 ) -> Result<FacetCounts, IndexError> {
     let count_with = |query: &ServiceQuery, variant: Variant<'_>| -> Result<usize, IndexError> {
         Ok(searcher.search(
-            &build(
-                fields,
+            &builder.build(
                 query,
                 plan,
                 Variant {
@@ -451,7 +450,7 @@ pub fn count(
             };
             terms(
                 searcher,
-                &build(fields, query, plan, variant),
+                &builder.build(query, plan, variant),
                 field_name(*dimension),
             )?
         };

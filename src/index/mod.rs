@@ -18,6 +18,7 @@ mod facets;
 pub mod geo;
 mod highlight;
 pub mod indexer;
+mod listed;
 mod query;
 pub mod rank;
 pub mod schema;
@@ -316,7 +317,7 @@ impl SearchIndex {
         if let Some(request) = &query.facets {
             hits.facets = Some(facets::count(
                 &searcher,
-                &self.fields,
+                self.builder(),
                 query,
                 plan.as_ref(),
                 required,
@@ -342,6 +343,29 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut plan = self.resolved_plan(&searcher, query)?;
         Ok(self.matching_level(&searcher, query, plan.as_mut())?.0)
+    }
+
+    /// What this index's engine queries are built from.
+    fn builder(&self) -> query::Builder<'_> {
+        query::Builder {
+            fields: &self.fields,
+            kept: self.columns.listed(),
+        }
+    }
+
+    /// How many documents a query (at `required` units of its text) matches.
+    fn count(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &ServiceQuery,
+        plan: Option<&TextPlan>,
+        required: Option<usize>,
+    ) -> tantivy::Result<usize> {
+        let variant = query::Variant {
+            required,
+            ..query::Variant::default()
+        };
+        searcher.search(&self.builder().build(query, plan, variant), &Count)
     }
 
     /// The plan of a query's text, its typos and prefixes resolved in this searcher's words.
@@ -373,9 +397,9 @@ impl SearchIndex {
         plan: Option<&mut TextPlan>,
     ) -> Result<(usize, Option<usize>), IndexError> {
         let Some(plan) = plan else {
-            return Ok((count(searcher, &self.fields, query, None, None)?, None));
+            return Ok((self.count(searcher, query, None, None)?, None));
         };
-        let total = count(searcher, &self.fields, query, Some(plan), None)?;
+        let total = self.count(searcher, query, Some(plan), None)?;
         if total >= RELAXED_WHEN_FEWER || plan.required() < 2 {
             return Ok((total, None));
         }
@@ -393,7 +417,7 @@ impl SearchIndex {
         total: usize,
         plan: &mut TextPlan,
     ) -> Result<(usize, Option<usize>), IndexError> {
-        let census = census::take(searcher, &self.fields, query, plan)?;
+        let census = census::take(searcher, self.builder(), query, plan)?;
         mark_common_units(searcher, &self.fields, query.target, &census, plan)?;
         let mut best = (total, None);
         for fewer in (1..plan.required()).rev() {
@@ -442,7 +466,7 @@ impl SearchIndex {
                     filters: filters.clone(),
                     page: crate::search::query::PageRequest {
                         number: 1,
-                        size: count(searcher, &self.fields, query, None, None)?.max(1),
+                        size: self.count(searcher, query, None, None)?.max(1),
                     },
                     ..query.clone()
                 };
@@ -509,8 +533,7 @@ impl SearchIndex {
         required: Option<usize>,
         in_pass: Option<&facets::InPass>,
     ) -> Result<(Vec<tantivy::DocAddress>, usize, Option<facets::PassCounts>), IndexError> {
-        let engine_query = query::build(
-            &self.fields,
+        let engine_query = self.builder().build(
             query,
             plan,
             query::Variant {
@@ -590,21 +613,6 @@ fn plain_filters(filters: &crate::search::query::Filters) -> crate::search::quer
         statuses: filters.statuses.clone(),
         ..crate::search::query::Filters::new(filters.now)
     }
-}
-
-/// How many documents a query (at `required` units of its text) matches.
-fn count(
-    searcher: &tantivy::Searcher,
-    fields: &Fields,
-    query: &ServiceQuery,
-    plan: Option<&TextPlan>,
-    required: Option<usize>,
-) -> tantivy::Result<usize> {
-    let variant = query::Variant {
-        required,
-        ..query::Variant::default()
-    };
-    searcher.search(&query::build(fields, query, plan, variant), &Count)
 }
 
 /// Marks the units that match more than [`COMMON_SHARE`] of the documents of the search's

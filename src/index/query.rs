@@ -25,6 +25,7 @@ use tantivy::{DateTime, DocId, SegmentReader};
 use super::analysis::pair_text;
 use super::document::decode_window;
 use super::geo::{covering_cells, within};
+use super::listed::{Kept, Key, Listed};
 use super::schema::{Fields, KIND_SERVICE, KIND_SERVICE_AT_LOCATION, Keyword, names};
 use super::synonyms::{Phrase, Unit};
 use super::union::{Alternatives, Clause, Combine, LazyUnion};
@@ -113,15 +114,39 @@ fn text_fields(fields: &Fields) -> [(Field, f32); 7] {
     ]
 }
 
-/// Builds the engine query for a search (or a variant of it).
-pub fn build(
+/// What a search's engine queries are built from: the schema's fields, and the documents
+/// of each kind and statuses kept per segment ([`Listed`]).
+#[derive(Clone, Copy)]
+pub struct Builder<'a> {
+    /// The schema's fields.
+    pub fields: &'a Fields,
+    /// The documents listed in each segment.
+    pub kept: &'a Arc<Kept>,
+}
+
+impl Builder<'_> {
+    /// Builds the engine query for a search (or a variant of it).
+    pub fn build(
+        &self,
+        query: &ServiceQuery,
+        plan: Option<&TextPlan>,
+        variant: Variant<'_>,
+    ) -> Box<dyn Query> {
+        build(self.fields, self.kept, query, plan, variant)
+    }
+}
+
+fn build(
     fields: &Fields,
+    kept: &Arc<Kept>,
     query: &ServiceQuery,
     plan: Option<&TextPlan>,
     variant: Variant<'_>,
 ) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, kind_query(fields, query.target))];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        listed(fields, kept, query.target, &query.filters.statuses),
+    )];
     clauses.extend(
         filters(fields, &query.filters, variant.without_dimension)
             .into_iter()
@@ -244,7 +269,6 @@ fn filters(
         .collect();
     let languages: Vec<&str> = filters.languages.iter().map(|code| code.as_str()).collect();
     let mut queries: Vec<Box<dyn Query>> = [
-        status_filter(fields, &filters.statuses),
         any_of(fields.taxonomy_id, &strings(&filters.taxonomy_ids)),
         any_of(fields.organization_id, &strings(&filters.organization_ids)),
     ]
@@ -328,6 +352,34 @@ fn filters(
         queries.push(opening_filter(opening.clone(), filters.today()));
     }
     queries
+}
+
+/// Documents of `target`'s kind with one of `statuses` (none: any status), from the sets
+/// kept per segment ([`Listed`]).
+fn listed(
+    fields: &Fields,
+    kept: &Arc<Kept>,
+    target: Target,
+    statuses: &[ServiceStatus],
+) -> Box<dyn Query> {
+    let key = Key {
+        kind: match target {
+            Target::Services => 0,
+            Target::ServiceAtLocations => 1,
+        },
+        statuses: ServiceStatus::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, status)| statuses.contains(status))
+            .fold(0, |bits, (at, _)| bits | 1 << at),
+    };
+    let mut conditions = vec![(Occur::Must, kind_query(fields, target))];
+    conditions.extend(status_filter(fields, statuses).map(|status| (Occur::Must, status)));
+    Box::new(Listed::new(
+        key,
+        Box::new(BooleanQuery::new(conditions)),
+        Arc::clone(kept),
+    ))
 }
 
 /// Listings with one of `statuses` (none: no filter). A set with `active` in it, like the

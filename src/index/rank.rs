@@ -25,6 +25,7 @@ use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentReader, Warmer}
 
 use super::facets::ValueOrds;
 use super::geo::{decode_point, sites};
+use super::listed;
 use super::query::TIER;
 use super::schema::names;
 use super::typos::SegmentWords;
@@ -115,18 +116,20 @@ impl RankColumns {
 /// What is read from each searched segment, opened once and shared by every search (a
 /// segment never changes): its [`RankColumns`] (opening a column reads its header and its
 /// blocks' index: for the seven columns of a ranked page, 4-9 % of a search), the value
-/// ordinals of the facet columns counted in it ([`ValueOrds`]), and the words of its
-/// searched text for typos and prefixes ([`SegmentWords`]).
+/// ordinals of the facet columns counted in it ([`ValueOrds`]), the words of its
+/// searched text for typos and prefixes ([`SegmentWords`]), and its documents of each kind
+/// and statuses searched ([`listed::Kept`]).
 ///
 /// It is the index reader's [`Warmer`]: when a commit or a merge brings new segments, their
 /// columns are opened, and the facet columns counted so far (and the words, once a search
-/// has looked for a typo or a prefix) are made for them, before the
+/// has looked for a typo or a prefix, and the documents listed) are made for them, before the
 /// new searcher is searched (made by the first faceted search instead, a merged segment's
 /// values cost that search 20 ms at 100k services, 270 ms at 1M). What no searcher still
 /// open holds is forgotten: merged-away segments' files can go.
 #[derive(Default)]
 pub struct ColumnCache {
     segments: Mutex<HashMap<SegmentId, Arc<RankColumns>>>,
+    listed: Arc<listed::Kept>,
     facets: Mutex<HashMap<(SegmentId, &'static str), KeptValues>>,
     words: Mutex<KeptWords>,
 }
@@ -198,9 +201,15 @@ impl ColumnCache {
         Ok(made)
     }
 
+    /// The documents each segment lists ([`listed::Kept`]).
+    pub fn listed(&self) -> &Arc<listed::Kept> {
+        &self.listed
+    }
+
     /// Forgets the segments for which `searched` is false.
     fn keep_only(&self, searched: impl Fn(&SegmentId) -> bool) {
         lock(&self.segments).retain(|id, _| searched(id));
+        self.listed.keep_only(&searched);
         lock(&self.facets).retain(|(id, _), _| searched(id));
         lock(&self.words).segments.retain(|id, _| searched(id));
     }
@@ -228,7 +237,7 @@ impl Warmer for ColumnCache {
                 self.words(segment, &worded)?;
             }
         }
-        Ok(())
+        self.listed.warm(searcher)
     }
 
     fn garbage_collect(&self, live: &[&SearcherGeneration]) {
