@@ -260,6 +260,10 @@ pub struct RankSegment {
     mode: Mode,
     today: i64,
     columns: Arc<RankColumns>,
+    /// The highest score whose [`bound`] fell below the page's threshold: every score up to
+    /// it falls below it too (the bound never falls as the score rises, and the threshold
+    /// only rises), and is dropped without working out its bound.
+    rejected: Score,
 }
 
 /// The full sort key, descending: the rank, then name order and the id, its first 8 bytes
@@ -291,6 +295,7 @@ impl SortKeyComputer for Rank {
             mode: *self.mode,
             today: self.today,
             columns: self.cache.columns(segment),
+            rejected: Score::NEG_INFINITY,
         })
     }
 }
@@ -336,10 +341,15 @@ impl SegmentSortKeyComputer for RankSegment {
         top_n: &mut TopNComputer<RankKey, DocId, C>,
     ) {
         let threshold = top_n.threshold.as_ref().map(|threshold| threshold.0);
-        if let (Some(threshold), Some(bound)) = (threshold, self.bound(score))
-            && bound < threshold
-        {
-            return;
+        if let Some(threshold) = threshold {
+            // Most matches of a broad search: a comparison instead of a division.
+            if score <= self.rejected {
+                return;
+            }
+            if bound(self.mode, score).is_some_and(|bound| bound < threshold) {
+                self.rejected = score;
+                return;
+            }
         }
         let rank = self.rank(doc, score);
         if threshold.is_some_and(|threshold| rank < threshold) {
@@ -367,23 +377,6 @@ impl RankSegment {
             ascending(&self.columns.tiebreak),
             ascending(&self.columns.id_low),
         )
-    }
-
-    /// The most [`Self::rank`] can be for a document with this score, when the score says
-    /// (quality and distance decay are at most 1, and they only multiply text relevance):
-    /// computed with the same additions in the same order, so rounding keeps it an upper
-    /// bound. `None` when the rank is not bounded by the score (browsing, nearest first).
-    fn bound(&self, score: Score) -> Option<f64> {
-        let (tiers, text) = split(score);
-        match self.mode {
-            Mode::Relevance => Some(tiers * TIER_KEY + text),
-            Mode::Nearby {
-                text: true,
-                by_distance: false,
-                ..
-            } => Some(rank_key(Some(0.0), Some(text)) + tiers * TIER_KEY),
-            Mode::Nearby { .. } | Mode::Browse => None,
-        }
     }
 
     fn rank(&self, doc: DocId, score: Score) -> f64 {
@@ -419,6 +412,24 @@ impl RankSegment {
                 rank_key(nearest, relevance) + tiers + area_wide
             }
         }
+    }
+}
+
+/// The most [`RankSegment::rank`] can be in `mode` for a document with this score, when the
+/// score says (quality and distance decay are at most 1, and they only multiply text
+/// relevance): computed with the same additions in the same order, so rounding keeps it an
+/// upper bound, and never lower for a higher score. `None` when the rank is not bounded by
+/// the score (browsing, nearest first).
+fn bound(mode: Mode, score: Score) -> Option<f64> {
+    let (tiers, text) = split(score);
+    match mode {
+        Mode::Relevance => Some(tiers * TIER_KEY + text),
+        Mode::Nearby {
+            text: true,
+            by_distance: false,
+            ..
+        } => Some(rank_key(Some(0.0), Some(text)) + tiers * TIER_KEY),
+        Mode::Nearby { .. } | Mode::Browse => None,
     }
 }
 
@@ -663,6 +674,27 @@ mod tests {
             let b = a + gap;
             prop_assert!(rank_key(Some(a), Some(score)) >= rank_key(Some(b), Some(score)));
             prop_assert!(rank_key(Some(a), None) > rank_key(Some(b), None));
+        }
+
+        /// What the collector's shortcut rests on: a higher score never has a lower bound.
+        /// Scores are drawn from the whole range a search gives (tiers up to a place in
+        /// several areas), their neighbours included.
+        #[test]
+        fn the_bound_never_falls_as_the_score_rises(
+            low in 0.0f32..400_000.0,
+            gap in prop_oneof![Just(0.0f32), 0.0f32..0.01, 0.0f32..2_000.0],
+        ) {
+            let high = low + gap;
+            let next = f32::from_bits(low.to_bits() + 1);
+            let centre = Near::new(LatLon::new(51.5, 0.0).unwrap());
+            for mode in [
+                Mode::Relevance,
+                Mode::Nearby { centre, text: true, by_distance: false },
+            ] {
+                let at = |score| bound(mode, score).unwrap();
+                prop_assert!(at(low) <= at(high), "{mode:?} {low} {high}");
+                prop_assert!(at(low) <= at(next), "{mode:?} {low} {next}");
+            }
         }
     }
 }
