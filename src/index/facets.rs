@@ -499,7 +499,7 @@ fn terms(
 mod tests {
     use super::*;
     use tantivy::schema::{FAST, Field, STRING, Schema};
-    use tantivy::{Index, ReloadPolicy, TantivyDocument, Warmer};
+    use tantivy::{Index, TantivyDocument, Warmer};
 
     /// A document is counted once in an area, whether its place, its coverage or both are
     /// there; areas no document is in count 0.
@@ -623,13 +623,7 @@ mod tests {
         let cost = schema.add_text_field(names::COST, STRING | FAST);
         let index = Index::create_in_ram(schema.build());
         let cache = Arc::new(ColumnCache::default());
-        let warmer: std::sync::Weak<dyn Warmer> = Arc::downgrade(&cache) as _;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![warmer])
-            .try_into()
-            .unwrap();
+        let reader = cache.warming(&index);
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         add(&mut writer, language, &["ben"]);
         add(&mut writer, cost, &["free"]);
@@ -649,12 +643,7 @@ mod tests {
         writer.commit().unwrap();
         reader.reload().unwrap();
         let second = reader.searcher();
-        let new = second
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.segment_id())
-            .find(|id| *id != old)
-            .unwrap();
+        let new = crate::index::rank::segment_besides(&second, old);
         assert!(
             cache.holds_values(new, names::LANGUAGE),
             "warmed for languages"

@@ -263,7 +263,7 @@ mod tests {
     use tantivy::collector::{Count, DocSetCollector, TopDocs};
     use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption, STRING, Schema, TEXT};
-    use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument, Warmer};
+    use tantivy::{Index, IndexWriter, TantivyDocument, Warmer};
 
     use crate::index::rank::ColumnCache;
 
@@ -410,13 +410,7 @@ mod tests {
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         let cache = Arc::new(ColumnCache::default());
-        let warmer: std::sync::Weak<dyn Warmer> = Arc::downgrade(&cache) as _;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .warmers(vec![warmer])
-            .try_into()
-            .unwrap();
+        let reader = cache.warming(&index);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         add(&mut writer, &fields, "s", "active", "food");
         writer.commit().unwrap();
@@ -445,12 +439,7 @@ mod tests {
         writer.commit().unwrap();
         reader.reload().unwrap();
         let second = reader.searcher();
-        let new = second
-            .segment_readers()
-            .iter()
-            .map(|segment| segment.segment_id())
-            .find(|id| *id != old)
-            .unwrap();
+        let new = crate::index::rank::segment_besides(&second, old);
         assert!(cache.listed().holds(new, searched), "warmed");
         assert!(!cache.listed().holds(new, never), "never searched");
         cache.garbage_collect(&[first.generation(), second.generation()]);

@@ -221,6 +221,28 @@ impl ColumnCache {
     pub(super) fn holds_values(&self, segment: SegmentId, field: &'static str) -> bool {
         lock(&self.facets).contains_key(&(segment, field))
     }
+
+    /// A reader of `index`, reloaded by hand, that this cache warms.
+    pub(super) fn warming(self: &Arc<Self>, index: &tantivy::Index) -> tantivy::IndexReader {
+        let warmer: std::sync::Weak<dyn Warmer> = Arc::downgrade(self) as _;
+        index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .warmers(vec![warmer])
+            .try_into()
+            .unwrap()
+    }
+}
+
+/// The segment `searcher` holds other than `old`.
+#[cfg(test)]
+pub(super) fn segment_besides(searcher: &Searcher, old: SegmentId) -> SegmentId {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.segment_id())
+        .find(|id| *id != old)
+        .unwrap()
 }
 
 impl Warmer for ColumnCache {
