@@ -37,7 +37,7 @@ pub struct Key {
 #[derive(Default)]
 pub struct Kept {
     /// The conditions searched so far, as queries: warming makes their sets for new segments.
-    conditions: Mutex<HashMap<Key, Box<dyn Query>>>,
+    conditions: Mutex<HashMap<Key, Arc<dyn Query>>>,
     sets: Mutex<HashMap<(SegmentId, Key), Arc<Docs>>>,
 }
 
@@ -47,7 +47,7 @@ impl Kept {
     fn docs(
         &self,
         key: Key,
-        conditions: &dyn Query,
+        conditions: &Arc<dyn Query>,
         segment: &SegmentReader,
     ) -> tantivy::Result<Arc<Docs>> {
         if let Some(kept) = lock(&self.sets).get(&(segment.segment_id(), key)) {
@@ -55,22 +55,22 @@ impl Kept {
         }
         lock(&self.conditions)
             .entry(key)
-            .or_insert_with(|| conditions.box_clone());
+            .or_insert_with(|| Arc::clone(conditions));
         // Made outside the lock: another search may make the same meanwhile, harmlessly.
-        let made = Arc::new(Docs::of(conditions, segment)?);
+        let made = Arc::new(Docs::of(conditions.as_ref(), segment)?);
         lock(&self.sets).insert((segment.segment_id(), key), Arc::clone(&made));
         Ok(made)
     }
 
     /// Makes the sets of the conditions searched so far for `searcher`'s segments.
     pub fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        let conditions: Vec<(Key, Box<dyn Query>)> = lock(&self.conditions)
+        let conditions: Vec<(Key, Arc<dyn Query>)> = lock(&self.conditions)
             .iter()
-            .map(|(key, query)| (*key, query.box_clone()))
+            .map(|(key, query)| (*key, Arc::clone(query)))
             .collect();
         for segment in searcher.segment_readers() {
             for (key, query) in &conditions {
-                self.docs(*key, query.as_ref(), segment)?;
+                self.docs(*key, query, segment)?;
             }
         }
         Ok(())
@@ -138,21 +138,13 @@ impl Docs {
 }
 
 /// Documents of a kind with a status shown (see the module documentation): `conditions` as
-/// a query, answered from the segments' kept sets.
+/// a query, answered from the segments' kept sets. The conditions are shared, so a search's
+/// weight is a copy of two pointers (they are read only to make a segment's set).
+#[derive(Clone)]
 pub struct Listed {
     key: Key,
-    conditions: Box<dyn Query>,
+    conditions: Arc<dyn Query>,
     kept: Arc<Kept>,
-}
-
-impl Clone for Listed {
-    fn clone(&self) -> Self {
-        Listed {
-            key: self.key,
-            conditions: self.conditions.box_clone(),
-            kept: Arc::clone(&self.kept),
-        }
-    }
 }
 
 impl std::fmt::Debug for Listed {
@@ -170,7 +162,7 @@ impl Listed {
     pub fn new(key: Key, conditions: Box<dyn Query>, kept: Arc<Kept>) -> Listed {
         Listed {
             key,
-            conditions,
+            conditions: Arc::from(conditions),
             kept,
         }
     }
@@ -188,7 +180,7 @@ impl Query for Listed {
 
 impl Weight for Listed {
     fn scorer(&self, reader: &SegmentReader, _: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = self.kept.docs(self.key, self.conditions.as_ref(), reader)?;
+        let docs = self.kept.docs(self.key, &self.conditions, reader)?;
         Ok(if docs.len == 0 {
             Box::new(EmptyScorer)
         } else if docs.len == reader.max_doc() {
@@ -202,7 +194,7 @@ impl Weight for Listed {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let docs = self.kept.docs(self.key, self.conditions.as_ref(), reader)?;
+        let docs = self.kept.docs(self.key, &self.conditions, reader)?;
         if !docs.contains(doc) {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document #({doc}) does not match"
