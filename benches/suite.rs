@@ -513,13 +513,14 @@ fn restart(dir: &Path) {
     catalog.close();
 }
 
-/// Waits for the index to settle: one segment, or no merge running nor started for longer
+/// Waits for the index to settle: its parts (one segment, or one per core for a large
+/// index), or no merge running nor started for longer
 /// than the indexer's idle wait (its policy left the segments as they are); at most 30
 /// minutes. Returns the number of segments then and the time waited.
 fn merged(catalog: &Catalog) -> (usize, Duration) {
     let started = Instant::now();
     let mut quiet_since = Instant::now();
-    while catalog.index().num_segments() > 1
+    while catalog.index().num_segments() > catalog.index().parts()
         && quiet_since.elapsed() < Duration::from_secs(4)
         && started.elapsed() < Duration::from_secs(1_800)
     {

@@ -15,9 +15,10 @@ use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Collector, Count, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::IndexError;
+use super::lanes::Entered;
 use super::query::{Builder, TextPlan, Variant};
 use super::rank::ColumnCache;
 use super::schema::names;
@@ -374,7 +375,7 @@ impl SegmentCollector for InPassSegment {
 /// Counts the facets of `request` for `query`: those of `in_pass` are taken from it, the
 /// rest counted in passes of their own.
 pub fn count(
-    searcher: &Searcher,
+    entered: &Entered<'_>,
     builder: Builder<'_>,
     query: &ServiceQuery,
     plan: Option<&TextPlan>,
@@ -383,7 +384,7 @@ pub fn count(
     in_pass: PassCounts,
 ) -> Result<FacetCounts, IndexError> {
     let count_with = |query: &ServiceQuery, variant: Variant<'_>| -> Result<usize, IndexError> {
-        Ok(searcher.search(
+        Ok(entered.search(
             &builder.build(
                 query,
                 plan,
@@ -449,7 +450,7 @@ pub fn count(
                 ..Variant::default()
             };
             terms(
-                searcher,
+                entered,
                 &builder.build(query, plan, variant),
                 field_name(*dimension),
             )?
@@ -467,14 +468,14 @@ fn largest_first(mut buckets: Vec<(String, usize)>) -> Vec<(String, usize)> {
 
 /// Documents per value of a fast string field, largest first (then by value).
 fn terms(
-    searcher: &Searcher,
+    entered: &Entered<'_>,
     query: &dyn tantivy::query::Query,
     field: &str,
 ) -> Result<Vec<(String, usize)>, IndexError> {
     let request: Aggregations =
         serde_json::from_value(json!({"values": {"terms": {"field": field, "size": 500}}}))
             .map_err(|error| tantivy::TantivyError::InvalidArgument(error.to_string()))?;
-    let results = searcher.search(
+    let results = entered.search(
         query,
         &AggregationCollector::from_aggs(request, Default::default()),
     )?;

@@ -9,8 +9,10 @@
 //! Commits leave segments behind (a bulk load leaves a dozen), and every search pays for
 //! each segment: its dictionaries are walked for typos and prefixes, its postings opened.
 //! When the queue has been idle for [`IDLE`] and the segments are many or the small ones
-//! hold a fair share of the documents, they are merged into one in the background; the
-//! reader is reloaded when the merge is done (searches go on meanwhile).
+//! hold a fair share of the documents, they are merged in the background into the index's
+//! parts: one segment, or for a large index one per core, of about the same size, which a
+//! search that has the machine to itself walks side by side (`lanes`). The reader is
+//! reloaded when the merges are done (searches go on meanwhile).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -32,10 +34,10 @@ const BATCH_LIMIT: usize = 2_000;
 const IDLE: Duration = Duration::from_secs(2);
 /// How long after a failed merge the next is tried, when no write comes first.
 const RETRY_FAILED_MERGE: Duration = Duration::from_secs(30);
-/// More segments than this are merged when idle...
+/// More segments than this beside the index's parts are merged when idle...
 const MOST_SEGMENTS: usize = 4;
-/// ...and so are fewer, when those beside the largest hold more than this share of the
-/// documents...
+/// ...and so are fewer, when those beside the largest (as many as the index has parts)
+/// hold more than this share of the documents...
 const SMALL_SHARE: f64 = 0.1;
 /// ...or when they hold fewer documents than this in all: a borough's index merges in
 /// milliseconds, and its searches then read one segment instead of a few.
@@ -326,7 +328,8 @@ impl Worker {
         Ok(())
     }
 
-    /// Starts merging every segment into one when they are [many](MOST_SEGMENTS), the
+    /// Starts merging the segments into the index's [parts](SearchIndex::parts) (one
+    /// segment, or one per core for a large index) when they are [many](MOST_SEGMENTS), the
     /// small ones hold [enough](SMALL_SHARE) of the documents or the index is
     /// [small](SMALL_INDEX), unless a merge is running.
     fn merge_when_worth_it(&mut self) {
@@ -346,31 +349,52 @@ impl Worker {
         }
         let docs: Vec<u32> = segments.iter().map(|s| s.num_docs()).collect();
         let total: u32 = docs.iter().sum();
-        let largest = docs.iter().copied().max().unwrap_or(0);
-        let small_share = f64::from(total - largest) / f64::from(total.max(1));
-        let worth_it =
-            segments.len() > MOST_SEGMENTS || small_share > SMALL_SHARE || total < SMALL_INDEX;
-        if segments.len() < 2 || !worth_it {
+        let parts = self.index.parts_of(total);
+        let mut largest_first = docs.clone();
+        largest_first.sort_unstable_by(|a, b| b.cmp(a));
+        let kept: u32 = largest_first.iter().take(parts).sum();
+        let small_share = f64::from(total - kept) / f64::from(total.max(1));
+        let worth_it = segments.len() > MOST_SEGMENTS + parts - 1
+            || small_share > SMALL_SHARE
+            || total < SMALL_INDEX;
+        if segments.len() <= parts || !worth_it {
             return;
         }
-        let ids: Vec<_> = segments.iter().map(|s| s.id()).collect();
-        let merge = self.writer.merge(&ids);
+        let merges: Vec<_> = merge_groups(&docs, parts)
+            .into_iter()
+            .map(|group| {
+                let ids: Vec<_> = group.iter().map(|&at| segments[at].id()).collect();
+                self.writer.merge(&ids)
+            })
+            .collect();
+        if merges.is_empty() {
+            return;
+        }
         self.merging.store(true, Ordering::Release);
         let (merging, failed, index) = (
             Arc::clone(&self.merging),
             Arc::clone(&self.merge_failed),
             Arc::clone(&self.index),
         );
-        let count = ids.len();
+        let count = segments.len();
         let spawned = std::thread::Builder::new()
             .name("signpost-merge".to_owned())
             .spawn(move || {
                 let started = std::time::Instant::now();
-                match merge.wait() {
-                    Ok(_) => {
+                let mut outcome = Ok(());
+                for merge in merges {
+                    // Every merge is waited for, even after one failed.
+                    let waited = merge.wait();
+                    if outcome.is_ok() {
+                        outcome = waited.map(drop);
+                    }
+                }
+                match outcome {
+                    Ok(()) => {
                         let reloaded = index.reload();
                         tracing::info!(
                             index.segments = count,
+                            index.parts = parts,
                             index.documents = total,
                             duration_ms = started.elapsed().as_millis() as u64,
                             reloaded = reloaded.is_ok(),
@@ -380,11 +404,15 @@ impl Worker {
                     // Some of the segments were merged meanwhile by tantivy's own merge
                     // policy (after the commits of a bulk load): the segments have changed,
                     // so the next idle period looks again.
-                    Err(tantivy::TantivyError::InvalidArgument(reason)) => tracing::info!(
-                        reason = %reason,
-                        "search index segments changed during a merge; merged again when idle"
-                    ),
+                    Err(tantivy::TantivyError::InvalidArgument(reason)) => {
+                        let _ = index.reload();
+                        tracing::info!(
+                            reason = %reason,
+                            "search index segments changed during a merge; merged again when idle"
+                        );
+                    }
                     Err(error) => {
+                        let _ = index.reload();
                         *lock(&failed) = Some(Instant::now());
                         tracing::warn!(error = %error, "merging search index segments failed")
                     }
@@ -411,4 +439,82 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Which segments to merge (their positions in `docs`, each segment's documents) so that
+/// `parts` segments of about the same size remain: the largest first, each to the part
+/// with the fewest documents so far. Only parts of two or more segments need a merge.
+fn merge_groups(docs: &[u32], parts: usize) -> Vec<Vec<usize>> {
+    let parts = parts.clamp(1, docs.len().max(1));
+    let mut largest_first: Vec<usize> = (0..docs.len()).collect();
+    largest_first.sort_by(|&a, &b| docs[b].cmp(&docs[a]).then(a.cmp(&b)));
+    let mut groups: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); parts];
+    for at in largest_first {
+        let lightest = groups
+            .iter_mut()
+            .min_by_key(|(sum, _)| *sum)
+            .expect("at least one part");
+        lightest.0 += u64::from(docs[at]);
+        lightest.1.push(at);
+    }
+    groups
+        .into_iter()
+        .map(|(_, group)| group)
+        .filter(|group| group.len() > 1)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_groups;
+    use proptest::prelude::*;
+
+    #[test]
+    fn segments_merge_into_one_or_into_parts_of_about_the_same_size() {
+        assert_eq!(merge_groups(&[10, 3, 5], 1), vec![vec![0, 2, 1]]);
+        // Two large segments and small ones: each small one joins the lighter part.
+        assert_eq!(
+            merge_groups(&[50, 1, 48, 2, 1], 2),
+            vec![vec![0, 1], vec![2, 3, 4]]
+        );
+        // One segment too large to share: it stays alone, the rest merge beside it.
+        assert_eq!(merge_groups(&[100, 5, 1, 1], 2), vec![vec![1, 2, 3]]);
+        assert!(merge_groups(&[7, 9], 2).is_empty(), "already in parts");
+        assert!(merge_groups(&[], 2).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn every_segment_is_in_at_most_one_merge_and_the_parts_are_balanced(
+            docs in proptest::collection::vec(0u32..100_000, 0..40),
+            parts in 1usize..5,
+        ) {
+            let groups = merge_groups(&docs, parts);
+            let mut seen = vec![0; docs.len()];
+            for group in &groups {
+                prop_assert!(group.len() > 1);
+                for &at in group {
+                    seen[at] += 1;
+                }
+            }
+            prop_assert!(seen.iter().all(|&n| n <= 1));
+            // What remains: each merged group as one segment, the rest as they are.
+            let mut remaining: Vec<u64> = groups
+                .iter()
+                .map(|group| group.iter().map(|&at| u64::from(docs[at])).sum())
+                .collect();
+            remaining.extend(
+                (0..docs.len())
+                    .filter(|&at| seen[at] == 0)
+                    .map(|at| u64::from(docs[at])),
+            );
+            prop_assert_eq!(remaining.len(), parts.min(docs.len()));
+            // Greedy balance: no part exceeds the mean by more than the largest segment.
+            if let (Some(&largest), false) = (docs.iter().max(), remaining.is_empty()) {
+                let total: u64 = remaining.iter().sum();
+                let mean = total / remaining.len() as u64;
+                prop_assert!(remaining.iter().all(|&part| part <= mean + u64::from(largest)));
+            }
+        }
+    }
 }

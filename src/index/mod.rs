@@ -9,6 +9,8 @@
 //! store, or derived differently is detected ([`IndexStatus`]) and rebuilt.
 //!
 //! Searching is CPU work: callers run [`SearchIndex::search`] off the async executor.
+//! A search that has the machine to itself walks a large index's segments side by side on
+//! the search threads ([`lanes`]).
 
 pub mod analysis;
 mod census;
@@ -18,6 +20,7 @@ mod facets;
 pub mod geo;
 mod highlight;
 pub mod indexer;
+mod lanes;
 mod listed;
 mod query;
 pub mod rank;
@@ -110,6 +113,8 @@ pub struct SearchIndex {
     texts: Arc<highlight::AnalysedTexts>,
     /// The last deep listing's whole order.
     deep_listing: std::sync::Mutex<Option<Arc<DeepListing>>>,
+    /// The threads a lone search walks its segments on.
+    lanes: lanes::Lanes,
 }
 
 /// The whole order of a listing, for its deep pages: a consumer of the API reading the whole
@@ -210,6 +215,7 @@ impl SearchIndex {
             synonyms,
             columns,
             deep_listing: std::sync::Mutex::new(None),
+            lanes: lanes::Lanes::for_this_machine(),
         };
         Ok((opened, status))
     }
@@ -239,6 +245,17 @@ impl SearchIndex {
     /// them few).
     pub fn num_segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()
+    }
+
+    /// How many segments the index is kept in when settled: one per core a lone search can
+    /// use, once the index is large enough for that to pay (see [`lanes`]).
+    pub fn parts(&self) -> usize {
+        self.parts_of(u32::try_from(self.num_docs()).unwrap_or(u32::MAX))
+    }
+
+    /// [`SearchIndex::parts`] for an index of `documents`.
+    fn parts_of(&self, documents: u32) -> usize {
+        lanes::parts_for(documents, self.lanes.count())
     }
 
     /// The analysed plan of a search's text.
@@ -282,7 +299,8 @@ impl SearchIndex {
         highlight: bool,
     ) -> Result<(SearchHits, Option<Highlighter>), IndexError> {
         let searcher = self.reader.searcher();
-        if let Some(hits) = self.deep_listing_page(&searcher, query)? {
+        let entered = self.lanes.enter(&searcher);
+        if let Some(hits) = self.deep_listing_page(&entered, query)? {
             return Ok((hits, None));
         }
         let mut plan = self.resolved_plan(&searcher, query)?;
@@ -293,7 +311,7 @@ impl SearchIndex {
             .as_ref()
             .map(|request| facets::InPass::of(query, request, Arc::clone(&self.columns)));
         let (mut hits, mut counted) =
-            self.ranked(&searcher, query, plan.as_ref(), None, in_pass.as_ref())?;
+            self.ranked(&entered, query, plan.as_ref(), None, in_pass.as_ref())?;
         let mut required = None;
         if let Some(plan) = plan.as_mut()
             && hits.total < RELAXED_WHEN_FEWER
@@ -302,7 +320,7 @@ impl SearchIndex {
             required = self.relaxed_level(&searcher, query, hits.total, plan)?.1;
             if required.is_some() {
                 (hits, counted) =
-                    self.ranked(&searcher, query, Some(plan), required, in_pass.as_ref())?;
+                    self.ranked(&entered, query, Some(plan), required, in_pass.as_ref())?;
             }
         }
         hits.relaxed = required.is_some();
@@ -316,7 +334,7 @@ impl SearchIndex {
         }
         if let Some(request) = &query.facets {
             hits.facets = Some(facets::count(
-                &searcher,
+                &entered,
                 self.builder(),
                 query,
                 plan.as_ref(),
@@ -437,9 +455,10 @@ impl SearchIndex {
     /// other search or page.
     fn deep_listing_page(
         &self,
-        searcher: &tantivy::Searcher,
+        entered: &lanes::Entered<'_>,
         query: &ServiceQuery,
     ) -> Result<Option<SearchHits>, IndexError> {
+        let searcher = entered.searcher();
         // The cheap tests first: this runs before every search.
         let offset = query.page.offset();
         let plain = offset >= DEEP_LISTING_OFFSET
@@ -470,7 +489,7 @@ impl SearchIndex {
                     },
                     ..query.clone()
                 };
-                let order = self.ranked_addresses(searcher, &all, None, None, None)?.0;
+                let order = self.ranked_addresses(entered, &all, None, None, None)?.0;
                 let listing = Arc::new(DeepListing {
                     generation,
                     target: query.target,
@@ -509,16 +528,16 @@ impl SearchIndex {
 
     fn ranked(
         &self,
-        searcher: &tantivy::Searcher,
+        entered: &lanes::Entered<'_>,
         query: &ServiceQuery,
         plan: Option<&TextPlan>,
         required: Option<usize>,
         in_pass: Option<&facets::InPass>,
     ) -> Result<(SearchHits, Option<facets::PassCounts>), IndexError> {
         let (addresses, total, counted) =
-            self.ranked_addresses(searcher, query, plan, required, in_pass)?;
+            self.ranked_addresses(entered, query, plan, required, in_pass)?;
         Ok((
-            self.page_hits(searcher, query.target, total, addresses),
+            self.page_hits(entered.searcher(), query.target, total, addresses),
             counted,
         ))
     }
@@ -527,7 +546,7 @@ impl SearchIndex {
     /// counted on the way.
     fn ranked_addresses(
         &self,
-        searcher: &tantivy::Searcher,
+        entered: &lanes::Entered<'_>,
         query: &ServiceQuery,
         plan: Option<&TextPlan>,
         required: Option<usize>,
@@ -559,7 +578,7 @@ impl SearchIndex {
             .and_offset(query.page.offset())
             .order_by(rank::Rank::new(mode, today, Arc::clone(&self.columns)));
         let (hits, total, counted) =
-            searcher.search(&engine_query, &(page, Count, in_pass.cloned()))?;
+            entered.search(&engine_query, &(page, Count, in_pass.cloned()))?;
         let addresses = hits.into_iter().map(|(_, address)| address).collect();
         Ok((addresses, total, counted))
     }
