@@ -227,11 +227,14 @@ mod tests {
         assert_eq!(index.num_segments(), 3);
         assert!(index.lanes.pool.is_some());
 
+        // With typos ("kniting") and a prefix ("swimm") among the words.
         for text in [
             "knitting",
             "chess club",
             "food bank advice",
             "garden choir swimming",
+            "kniting",
+            "chess swimm",
         ] {
             for number in [1, 2] {
                 let query = ServiceQuery {
