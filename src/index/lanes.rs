@@ -11,7 +11,7 @@
 //! each document's own tiebreak, not where it is stored.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tantivy::Searcher;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -77,9 +77,7 @@ impl Lanes {
         Self {
             pool: pool.clone(),
             lanes: *lanes,
-            running: AtomicUsize::new(0),
-            #[cfg(test)]
-            spread: AtomicUsize::new(0),
+            ..Self::new(1)
         }
     }
 
@@ -114,8 +112,10 @@ impl Entered<'_> {
     }
 
     /// Runs `collector` over `query`: the segments side by side when this search was alone
-    /// when it started and there are several (the first on this thread, the others on the
-    /// pool's), else one after the other on this thread.
+    /// when it started and there are several, else one after the other on this thread.
+    /// Side by side, this thread and the pool's take the next segment not yet taken until
+    /// none is left, so many segments (as during a bulk load) or a late pool thread still
+    /// share the work.
     pub fn search<C: Collector>(
         &self,
         query: &dyn Query,
@@ -134,29 +134,40 @@ impl Entered<'_> {
         } else {
             EnableScoring::disabled_from_searcher(searcher)
         };
-        // As tantivy's `Searcher::search_with_executor`, but without handing every segment
-        // to another thread and waiting: one hand-over fewer.
+        // As tantivy's `Searcher::search_with_executor`, but this thread walks segments
+        // too instead of handing every one to another thread and waiting.
         let weight = query.weight(scoring)?;
         collector.check_schema(searcher.schema())?;
-        let collect = |ord: usize| {
-            let segment_ord = u32::try_from(ord).expect("fewer than 2^32 segments");
-            collector.collect_segment(weight.as_ref(), segment_ord, &segments[ord])
-        };
         type Fruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
-        let mut fruits: Vec<Option<tantivy::Result<Fruit<C>>>> = std::iter::repeat_with(|| None)
-            .take(segments.len())
-            .collect();
-        let (first, others) = fruits.split_first_mut().expect("several segments");
-        pool.in_place_scope(|scope| {
-            for (ord, fruit) in others.iter_mut().enumerate() {
-                let collect = &collect;
-                scope.spawn(move |_| *fruit = Some(collect(ord + 1)));
+        let fruits: Vec<Mutex<Option<tantivy::Result<Fruit<C>>>>> =
+            segments.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let walk = || {
+            loop {
+                let ord = next.fetch_add(1, Ordering::Relaxed);
+                let Some(fruit) = fruits.get(ord) else {
+                    break;
+                };
+                let segment_ord = u32::try_from(ord).expect("fewer than 2^32 segments");
+                let collected =
+                    collector.collect_segment(weight.as_ref(), segment_ord, &segments[ord]);
+                *fruit.lock().unwrap_or_else(PoisonError::into_inner) = Some(collected);
             }
-            *first = Some(collect(0));
+        };
+        pool.in_place_scope(|scope| {
+            for _ in 1..self.lanes.lanes.min(segments.len()) {
+                scope.spawn(|_| walk());
+            }
+            walk();
         });
         let fruits = fruits
             .into_iter()
-            .map(|fruit| fruit.expect("every segment collected"))
+            .map(|fruit| {
+                fruit
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .expect("every segment collected")
+            })
             .collect::<tantivy::Result<Vec<_>>>()?;
         collector.merge_fruits(fruits)
     }
