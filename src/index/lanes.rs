@@ -30,9 +30,9 @@ pub fn parts_for(documents: u32, lanes: usize) -> usize {
 
 /// The threads a lone search spreads its segments over, and how many searches are running.
 pub struct Lanes {
-    /// `None` on a one-core machine.
+    /// One thread fewer than the lanes (the searching thread is one); `None` on a one-core
+    /// machine.
     pool: Option<Arc<rayon::ThreadPool>>,
-    lanes: usize,
     running: AtomicUsize,
     /// Engine passes run side by side (for tests).
     #[cfg(test)]
@@ -43,9 +43,8 @@ impl Lanes {
     /// Lanes for `lanes` threads (the machine's cores); one lane searches on the caller's
     /// thread only.
     pub fn new(lanes: usize) -> Self {
-        let lanes = lanes.max(1);
         // The caller walks a segment itself: the pool needs one thread fewer. A pool that
-        // cannot be made (no threads left) leaves searches serial.
+        // cannot be made (no threads left) leaves searches serial, and the index whole.
         let pool = (lanes > 1)
             .then(|| {
                 rayon::ThreadPoolBuilder::new()
@@ -58,7 +57,6 @@ impl Lanes {
             .map(Arc::new);
         Self {
             pool,
-            lanes,
             running: AtomicUsize::new(0),
             #[cfg(test)]
             spread: AtomicUsize::new(0),
@@ -68,22 +66,22 @@ impl Lanes {
     /// As many lanes as the machine has cores, on the program's one pool of search threads
     /// (every index opened shares it).
     pub fn for_this_machine() -> Self {
-        static MACHINE: OnceLock<(Option<Arc<rayon::ThreadPool>>, usize)> = OnceLock::new();
-        let (pool, lanes) = MACHINE.get_or_init(|| {
+        static POOL: OnceLock<Option<Arc<rayon::ThreadPool>>> = OnceLock::new();
+        let pool = POOL.get_or_init(|| {
             let lanes = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let machine = Self::new(lanes);
-            (machine.pool, machine.lanes)
+            Self::new(lanes).pool
         });
         Self {
             pool: pool.clone(),
-            lanes: *lanes,
             ..Self::new(1)
         }
     }
 
-    /// How many threads a lone search may use.
+    /// How many threads a lone search may use: its own and the pool's.
     pub fn count(&self) -> usize {
-        self.lanes
+        self.pool
+            .as_ref()
+            .map_or(1, |pool| pool.current_num_threads() + 1)
     }
 
     /// Marks a search of `searcher` as running until the returned guard is dropped; the
@@ -155,7 +153,7 @@ impl Entered<'_> {
             }
         };
         pool.in_place_scope(|scope| {
-            for _ in 1..self.lanes.lanes.min(segments.len()) {
+            for _ in 1..self.lanes.count().min(segments.len()) {
                 scope.spawn(|_| walk());
             }
             walk();
@@ -181,7 +179,6 @@ impl Drop for Entered<'_> {
 
 #[cfg(test)]
 mod tests {
-
     use tantivy::TantivyDocument;
 
     use super::*;
@@ -288,6 +285,13 @@ mod tests {
         assert_eq!(parts_for(1_000_000, 8), 8);
         assert_eq!(parts_for(100_000, 8), 2);
         assert_eq!(parts_for(1_000_000, 0), 1, "no lanes is one");
+        assert_eq!(
+            Lanes::new(2).count(),
+            2,
+            "the searching thread and one of the pool"
+        );
+        assert_eq!(Lanes::new(1).count(), 1, "no pool on one core");
+        assert_eq!(Lanes::new(0).count(), 1);
     }
 
     #[test]
