@@ -98,13 +98,11 @@ pub fn take(
 mod tests {
     use std::sync::Arc;
 
-    use tantivy::TantivyDocument;
     use tantivy::collector::Count;
 
     use super::*;
     use crate::domain::language::LanguageCode;
     use crate::index::SearchIndex;
-    use crate::index::schema::{KIND_ORDER_SERVICE, KIND_SERVICE};
     use crate::search::assets::SearchAssets;
     use crate::search::query::{Filters, GeoFilter, PageRequest, Target};
 
@@ -129,19 +127,8 @@ mod tests {
             ("knitting chess garden club", "ben"),
             ("knitting chess garden club gone", "eng"),
         ];
-        for (at, (name, language)) in names.into_iter().enumerate() {
-            let mut doc = TantivyDocument::new();
-            fields.kind.add(&mut doc, KIND_SERVICE);
-            doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
-            doc.add_text(fields.name, name);
-            fields.language.add(&mut doc, language);
-            writer
-                .add_document(crate::index::document::analysed(
-                    &fields,
-                    &mut analysis,
-                    &doc,
-                ))
-                .unwrap();
+        for (at, service) in names.into_iter().enumerate() {
+            index.add_test_service(&mut writer, &mut analysis, service, |_| ());
             if at % 3 == 2 {
                 writer.commit().unwrap();
             }

@@ -179,11 +179,8 @@ impl Drop for Entered<'_> {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::TantivyDocument;
-
     use super::*;
     use crate::index::SearchIndex;
-    use crate::index::schema::{KIND_ORDER_SERVICE, KIND_SERVICE};
     use crate::search::assets::SearchAssets;
     use crate::search::query::{
         FacetDimension, FacetRequest, Filters, GeoFilter, PageRequest, ServiceQuery, Target,
@@ -208,23 +205,17 @@ mod tests {
             let name: Vec<&str> = (0..3)
                 .map(|k| words[usize::try_from((n * 7 + k * 4 + n / 9) % 9).unwrap()])
                 .collect();
-            let mut doc = TantivyDocument::new();
-            fields.kind.add(&mut doc, KIND_SERVICE);
-            doc.add_u64(fields.kind_order, KIND_ORDER_SERVICE);
-            doc.add_text(fields.name, name.join(" "));
-            doc.add_text(fields.description, if n % 5 == 0 { "gone" } else { "here" });
-            fields
-                .language
-                .add(&mut doc, if n % 4 == 0 { "ben" } else { "eng" });
-            doc.add_u64(fields.tiebreak, n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            doc.add_u64(fields.id_low, n);
-            writer
-                .add_document(crate::index::document::analysed(
-                    &fields,
-                    &mut analysis,
-                    &doc,
-                ))
-                .unwrap();
+            let language = if n % 4 == 0 { "ben" } else { "eng" };
+            index.add_test_service(
+                &mut writer,
+                &mut analysis,
+                (&name.join(" "), language),
+                |doc| {
+                    doc.add_text(fields.description, if n % 5 == 0 { "gone" } else { "here" });
+                    doc.add_u64(fields.tiebreak, n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    doc.add_u64(fields.id_low, n);
+                },
+            );
             if n % 50 == 49 {
                 writer.commit().unwrap();
             }

@@ -624,6 +624,29 @@ impl SearchIndex {
                     .any(|meta| meta.id() == reader.segment_id())
             })
     }
+
+    /// Adds (uncommitted) a service document of `name` in `language`, analysed as the
+    /// indexer analyses documents, with whatever else `more` adds: for tests that need
+    /// documents without a store.
+    #[cfg(test)]
+    pub(crate) fn add_test_service(
+        &self,
+        writer: &mut IndexWriter,
+        analysis: &mut analysis::IndexAnalysis,
+        (name, language): (&str, &str),
+        more: impl FnOnce(&mut TantivyDocument),
+    ) {
+        let fields = &self.fields;
+        let mut doc = TantivyDocument::new();
+        fields.kind.add(&mut doc, schema::KIND_SERVICE);
+        doc.add_u64(fields.kind_order, schema::KIND_ORDER_SERVICE);
+        doc.add_text(fields.name, name);
+        fields.language.add(&mut doc, language);
+        more(&mut doc);
+        writer
+            .add_document(document::analysed(fields, analysis, &doc))
+            .unwrap();
+    }
 }
 
 /// `filters` with nothing set but their statuses and time: what a plain listing has.
