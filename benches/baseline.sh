@@ -49,8 +49,7 @@ if ! find_pg; then
         exit 2
     }
 fi
-oha="$(command -v oha || true)"
-[ -n "$oha" ] || { [ -x "$HOME/.cargo/bin/oha" ] && oha="$HOME/.cargo/bin/oha"; }
+find_oha
 [ -n "$oha" ] || { say "needs oha: cargo install oha"; exit 2; }
 for tool in python3 curl; do
     command -v "$tool" >/dev/null || { say "needs $tool"; exit 2; }
@@ -77,19 +76,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Signpost: the binary and the tier's NDJSON (built here unless given).
-if [ -n "${SIGNPOST_BIN:-}" ]; then
-    bin="$SIGNPOST_BIN"
-else
-    cargo build --release --quiet
-    bin=target/release/signpost
-fi
-if [ -n "${SIGNPOST_BENCH_NDJSON:-}" ]; then
-    ndjson="$SIGNPOST_BENCH_NDJSON"
-else
-    SIGNPOST_BENCH_TIERS="$tier" SIGNPOST_BENCH_EXPORT="$work/services.ndjson" \
-        cargo bench --quiet --bench suite >&2
-    ndjson="$work/services.ndjson"
-fi
+signpost_and_tier "$work"
 
 say "importing $ndjson into Signpost"
 started=$(date +%s%N)

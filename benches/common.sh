@@ -18,3 +18,30 @@ serve() {
     tail -20 "$3/server.log" >&2
     exit 1
 }
+
+# signpost_and_tier WORK: sets $bin to the signpost binary ($SIGNPOST_BIN, or the release
+# build made here) and $ndjson to the tier's NDJSON export ($SIGNPOST_BENCH_NDJSON, or one
+# written into WORK by the suite).
+signpost_and_tier() {
+    if [ -n "${SIGNPOST_BIN:-}" ]; then
+        bin="$SIGNPOST_BIN"
+    else
+        cargo build --release --quiet
+        bin=target/release/signpost
+    fi
+    if [ -n "${SIGNPOST_BENCH_NDJSON:-}" ]; then
+        ndjson="$SIGNPOST_BENCH_NDJSON"
+    else
+        ndjson="$1/services.ndjson"
+        SIGNPOST_BENCH_TIERS="$tier" SIGNPOST_BENCH_EXPORT="$ndjson" \
+            cargo bench --quiet --bench suite >&2
+    fi
+}
+
+# find_oha: sets $oha to the oha on the PATH or in ~/.cargo/bin, or to "" when there is none.
+find_oha() {
+    oha="$(command -v oha || true)"
+    if [ -z "$oha" ] && [ -x "$HOME/.cargo/bin/oha" ]; then
+        oha="$HOME/.cargo/bin/oha"
+    fi
+}

@@ -19,8 +19,7 @@ port=18093
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-oha="$(command -v oha || true)"
-[ -n "$oha" ] || { [ -x "$HOME/.cargo/bin/oha" ] && oha="$HOME/.cargo/bin/oha"; } || true
+find_oha
 tools=()
 for tool in ${SIGNPOST_LOAD_TOOLS:-oha wrk}; do
     case "$tool" in
@@ -31,19 +30,7 @@ for tool in ${SIGNPOST_LOAD_TOOLS:-oha wrk}; do
 done
 [ "${#tools[@]}" -gt 0 ] || { echo "http: needs oha or wrk" >&2; exit 2; }
 
-if [ -n "${SIGNPOST_BIN:-}" ]; then
-    bin="$SIGNPOST_BIN"
-else
-    cargo build --release --quiet
-    bin=target/release/signpost
-fi
-if [ -n "${SIGNPOST_BENCH_NDJSON:-}" ]; then
-    ndjson="$SIGNPOST_BENCH_NDJSON"
-else
-    ndjson="$work/services.ndjson"
-    SIGNPOST_BENCH_TIERS="$tier" SIGNPOST_BENCH_EXPORT="$ndjson" \
-        cargo bench --quiet --bench suite
-fi
+signpost_and_tier "$work"
 started=$(date +%s%N)
 "$bin" import --data-dir "$work/data" --geo-dir "$geo" "$ndjson" >/dev/null 2>&1
 echo "import to searchable (command line, JSON parse + sled + tantivy): $(( ($(date +%s%N) - started) / 1000000 )) ms"
@@ -98,7 +85,7 @@ while read -r mix; do
     for connections in 1 8; do
         # The tools take turns within a mix, so that a drifting machine moves both alike.
         for tool in "${tools[@]}"; do
-            echo "| $mix | $tool | $connections | $(run "$tool" "$mix" "$connections")"
+            echo "| $mix | $tool | $connections | $(run "$tool" "$mix" "$connections" </dev/null)"
         done
     done
 done < "$work/mixes.txt"
