@@ -74,7 +74,9 @@ PY
                     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
                     note = f["errors"] != "0" ? " (errors or non-2xx: " f["errors"] ")" : ""
                     printf "%.0f | %.2f | %.2f | %.2f |%s\n", f["rps"], f["p50"], f["p90"], f["p99"], note
-                }'
+                    seen = 1
+                }
+                END { if (!seen) print "wrk failed | | | |" }'
             ;;
     esac
 }

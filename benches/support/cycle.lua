@@ -1,6 +1,7 @@
--- wrk script for benches/http.sh: each connection asks for the paths of the file named by
--- the PATHS environment variable in turn (as `oha --urls-from-file` does), and the run ends
--- with one line of figures: `RESULT p50=.. p90=.. p99=.. rps=.. errors=..` (milliseconds).
+-- wrk script for benches/http.sh: the requests of a client thread (all its connections) go
+-- through the paths of the file named by the PATHS environment variable in turn, as
+-- `oha --urls-from-file` does, and the run ends with one line of figures:
+-- `RESULT p50=.. p90=.. p99=.. rps=.. errors=..` (milliseconds; errors include non-2xx).
 local paths = {}
 local file = assert(io.open(os.getenv("PATHS")))
 for line in file:lines() do
