@@ -34,8 +34,6 @@ use support::{open, parse};
 
 /// The generator's seed: the same directory every run.
 const SEED: u64 = 20_261_122;
-/// Records imported at a time while building.
-const CHUNK: u64 = 10_000;
 
 struct Settings {
     full: bool,
@@ -153,7 +151,8 @@ fn disk_mb(dir: &Path) -> f64 {
 /// Builds a directory of `count` services as an import of an NDJSON file does, and returns
 /// the time to searchable: the records are generated into a file first, not timed (an
 /// import does not make its records), then the file is read, each line parsed (JSON text to
-/// typed records), written to the store and indexed, `CHUNK` records at a time.
+/// typed records), written to the store and indexed, as `signpost import` takes them (a
+/// chunk at a time: `import::import`).
 fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
     let file = tempfile::NamedTempFile::new().unwrap();
     write_ndjson(generator, 0..count, file.path());
@@ -169,15 +168,11 @@ fn build(catalog: &Catalog, generator: &Generator, count: u64) -> Duration {
     started.elapsed()
 }
 
-/// Imports an NDJSON file as `signpost import` does (read, each line parsed from JSON
-/// text by `import::source_records`), `CHUNK` records at a time.
+/// Imports an NDJSON file as `signpost import` does: read a line at a time
+/// (`import::file_records`), each line parsed from JSON text, a chunk at a time.
 fn import_file(catalog: &Catalog, path: &Path) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut records = import::source_records(&text).unwrap().peekable();
-    while records.peek().is_some() {
-        let report = import::import(catalog, records.by_ref().take(CHUNK as usize)).unwrap();
-        assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());
-    }
+    let report = import::import(catalog, import::file_records(path).unwrap()).unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());
 }
 
 /// Reads a stored service every 0.2 ms (as a page of answers does for a record not in

@@ -689,9 +689,7 @@ fn import_files(data: &DataArgs, files: &[PathBuf], valid_rows: bool) -> anyhow:
             all_imported &= outcome.errors.is_empty();
             continue;
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let records = import::source_records(&text)
+        let records = import::file_records(path)
             .with_context(|| format!("cannot import {}", path.display()))?;
         let report = import::import(&catalog, records)?;
         for warning in &report.warnings {

@@ -2,12 +2,15 @@
 //!
 //! Each record is parsed on its own ([`crate::oruk::parse`]) and checked against what the
 //! directory already knows (a record may refer to a taxonomy term, location or organization
-//! by id only if that record exists, or comes earlier in the same import). Invalid records
+//! by id only if that record exists, or is described in the same import). Invalid records
 //! are reported with their position, id and the fields at fault; valid ones still go in, in
 //! batches, each batch one atomic write. Importing the same records again changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::hash::Hash;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -56,6 +59,8 @@ pub struct SourceRecord {
 enum RecordJson {
     Parsed(Value),
     Line(String),
+    /// Why the record could not be read from the file at all.
+    Unreadable(String),
 }
 
 impl SourceRecord {
@@ -74,6 +79,7 @@ impl SourceRecord {
             RecordJson::Line(line) => {
                 serde_json::from_str(&line).map_err(|error| format!("not valid JSON: {error}"))
             }
+            RecordJson::Unreadable(why) => Err(why),
         }
     }
 }
@@ -193,22 +199,128 @@ fn ndjson(text: &str) -> impl Iterator<Item = SourceRecord> + '_ {
         })
 }
 
+/// The records of the file at `path`, as [`source_records`] finds them in its text. NDJSON
+/// (a first line that is a JSON object, and more lines) is read a line at a time as the
+/// import takes its records: a national directory's export is gigabytes, and read whole it
+/// was held to the end of the import. Any other file is read whole.
+pub fn file_records(path: &Path) -> Result<Box<dyn Iterator<Item = SourceRecord>>, SourceError> {
+    let unreadable =
+        |error: std::io::Error| SourceError::Unreadable(format!("cannot read it: {error}"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut lines = FileLines {
+        reader: BufReader::with_capacity(1 << 20, file),
+        number: 0,
+        ended: false,
+    };
+    let first = lines.next_filled().map_err(unreadable)?;
+    if let Some((_, line)) = &first {
+        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+        let object = line.trim_ascii_start().starts_with(b"{")
+            && serde_json::from_slice::<Value>(line).is_ok_and(|value| value.is_object());
+        if object && let Some(second) = lines.next_filled().map_err(unreadable)? {
+            let first = first.map(|(number, line)| {
+                let line = match line.strip_prefix("\u{feff}".as_bytes()) {
+                    Some(rest) => rest.to_vec(),
+                    None => line,
+                };
+                (number, line)
+            });
+            let read = first.into_iter().chain([second]).map(Ok).chain(lines);
+            return Ok(Box::new(read.map(|line| match line {
+                Ok((number, bytes)) => SourceRecord {
+                    position: Position::Line(number),
+                    json: match String::from_utf8(bytes) {
+                        Ok(text) => RecordJson::Line(text),
+                        Err(_) => RecordJson::Unreadable("not UTF-8 text".to_owned()),
+                    },
+                },
+                Err((number, error)) => SourceRecord {
+                    position: Position::Line(number),
+                    json: RecordJson::Unreadable(format!(
+                        "the file could not be read from here on: {error}"
+                    )),
+                },
+            })));
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    Ok(Box::new(
+        source_records(&text)?.collect::<Vec<_>>().into_iter(),
+    ))
+}
+
+/// The lines of a file with anything on them, each with its number (from 1), without its
+/// line ending; a read that fails ends them.
+struct FileLines<R> {
+    reader: R,
+    /// Lines read so far.
+    number: usize,
+    ended: bool,
+}
+
+impl<R: BufRead> FileLines<R> {
+    fn next_filled(&mut self) -> std::io::Result<Option<(usize, Vec<u8>)>> {
+        while !self.ended {
+            let mut line = Vec::new();
+            if self.reader.read_until(b'\n', &mut line)? == 0 {
+                self.ended = true;
+                break;
+            }
+            self.number += 1;
+            while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                line.pop();
+            }
+            if !line.trim_ascii().is_empty() {
+                return Ok(Some((self.number, line)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl<R: BufRead> Iterator for FileLines<R> {
+    type Item = Result<(usize, Vec<u8>), (usize, std::io::Error)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_filled() {
+            Ok(line) => line.map(Ok),
+            Err(error) => {
+                self.ended = true;
+                Some(Err((self.number + 1, error)))
+            }
+        }
+    }
+}
+
 /// A record that parsed, waiting for its references to be checked.
 struct Candidate {
     position: Position,
+    /// Its place among the import's records (from 0): which of two descriptions of one
+    /// shared record is the later.
+    ordinal: usize,
     id: Option<String>,
     bundle: ServiceBundle,
+    /// Its service was described by a later record, already written: only what it nests
+    /// is written (counted as unchanged).
+    superseded: bool,
 }
 
 /// Imports records into the catalog.
 ///
-/// Records are parsed first, all of them (each record's JSON dropped once it is a typed
-/// bundle); then references are checked against the store and everything nested in the
-/// *valid* records of this import, in any order (a record may refer to a location that a
-/// later record describes), repeating until no more records fall out (a record whose only
-/// source for a reference was rejected is rejected too). Shared records (terms and
-/// taxonomies, then organizations and locations in batches) are then written, then services
-/// in batches, so no written service ever refers to a record not yet written.
+/// Records are taken a chunk at a time ([`WRITE_CHUNK`]), parsed (each record's JSON
+/// dropped once it is a typed bundle) and checked: a record whose references are all in the
+/// store, in records written earlier in this import or nested in the chunk's records that
+/// go in is written with the chunk (the vocabulary, then organizations and locations, then
+/// services in batches, so no written service ever refers to a record not yet written). A
+/// record that refers to something nobody has described yet waits; at the end the waiting
+/// records are checked against everything nested in *valid* records of this import, in any
+/// order (a record may refer to a location that a later record describes), repeating until
+/// no more records fall out (a record whose only source for a reference was rejected is
+/// rejected too), and the rest are written. When two records describe the same
+/// organization, location, term or taxonomy, the later description is the one kept.
+///
+/// Memory holds a chunk, the records waiting and the ids written, not the file: a national
+/// directory's million records, parsed all at once, held 4.5 GB besides the file's text.
 pub fn import(
     catalog: &Catalog,
     records: impl IntoIterator<Item = SourceRecord>,
@@ -380,89 +492,166 @@ pub fn import_with(
     records: impl IntoIterator<Item = SourceRecord>,
     origin: &Origin,
 ) -> Result<ImportReport, CatalogError> {
+    import_chunked(catalog, records, origin, WRITE_CHUNK)
+}
+
+/// [`import`], taking `chunk` records at a time instead of [`WRITE_CHUNK`] (what is written
+/// is the same; tests use small chunks to cross their edges).
+pub fn import_in_chunks(
+    catalog: &Catalog,
+    records: impl IntoIterator<Item = SourceRecord>,
+    chunk: usize,
+) -> Result<ImportReport, CatalogError> {
+    import_chunked(catalog, records, &Origin::default(), chunk.max(1))
+}
+
+fn import_chunked(
+    catalog: &Catalog,
+    records: impl IntoIterator<Item = SourceRecord>,
+    origin: &Origin,
+    chunk: usize,
+) -> Result<ImportReport, CatalogError> {
     let mut report = ImportReport::default();
-    let mut records = records.into_iter();
-    let mut candidates = Vec::with_capacity(records.size_hint().0);
+    let mut records = records.into_iter().peekable();
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    loop {
-        // A chunk at a time, so a national file's parsed JSON is never all in memory.
-        let chunk: Vec<SourceRecord> = records.by_ref().take(PARSE_CHUNK).collect();
-        if chunk.is_empty() {
-            break;
+    let mut written = Written::default();
+    let mut waiting: Vec<Candidate> = Vec::new();
+    // Services of waiting records, and the latest record to describe each that was written
+    // meanwhile: a later description of a service stands, as of any record.
+    let mut waiting_services: HashMap<ServiceId, Option<usize>> = HashMap::new();
+    while records.peek().is_some() {
+        let mut candidates = Vec::new();
+        while candidates.len() < chunk && records.peek().is_some() {
+            // A part at a time, on every core, so the chunk's parsed JSON is never all in memory.
+            let take = PARSE_CHUNK.min(chunk - candidates.len());
+            let part: Vec<SourceRecord> = records.by_ref().take(take).collect();
+            read_into(part, workers, &mut report, &mut candidates);
         }
-        for read in read_all(chunk, workers) {
-            report.read += 1;
-            let (position, id) = (read.position, read.id);
-            let parsed = match read.parsed {
-                Ok(parsed) => parsed,
-                Err(message) => {
-                    let problems = vec![FieldError {
-                        field: String::new(),
-                        message,
-                    }];
-                    report.rejected.push(RecordProblems {
-                        position,
-                        id: None,
-                        problems,
-                    });
-                    continue;
-                }
-            };
-            if !parsed.warnings.is_empty() {
-                report.warnings.push(RecordProblems {
-                    position,
-                    id: id.clone(),
-                    problems: parsed.warnings,
-                });
-            }
-            match parsed.result {
-                Ok(bundle) => candidates.push(Candidate {
-                    position,
-                    id,
-                    bundle,
-                }),
-                Err(problems) => report.rejected.push(RecordProblems {
-                    position,
-                    id,
-                    problems,
-                }),
+        let (ready, unresolved) = resolvable(catalog, &written, candidates)?;
+        for candidate in &ready {
+            if let Some(latest) = waiting_services.get_mut(&candidate.bundle.service.id) {
+                *latest = Some(candidate.ordinal);
             }
         }
+        for (candidate, _) in unresolved {
+            waiting_services.insert(candidate.bundle.service.id, None);
+            waiting.push(candidate);
+        }
+        write(catalog, ready, origin, &mut report, &mut written)?;
     }
-    loop {
-        let nested = Nested::of(&candidates);
-        let mut kept = Vec::with_capacity(candidates.len());
-        let mut dropped = false;
-        for candidate in candidates {
-            let missing = missing_references(catalog, &nested, &candidate.bundle)?;
-            if missing.is_empty() {
-                kept.push(candidate);
-            } else {
-                dropped = true;
-                report.rejected.push(RecordProblems {
-                    position: candidate.position,
-                    id: candidate.id,
-                    problems: missing,
-                });
-            }
+    if !waiting.is_empty() {
+        let (ready, unresolved) = resolvable(catalog, &written, waiting)?;
+        for (candidate, missing) in unresolved {
+            report.rejected.push(RecordProblems {
+                position: candidate.position,
+                id: candidate.id,
+                problems: missing,
+            });
         }
-        candidates = kept;
-        if !dropped {
-            break;
+        // A record whose service a later record described (and was written) leaves the
+        // service as it is; what it nests is written as any earlier description is.
+        let mut ready = ready;
+        for candidate in &mut ready {
+            candidate.superseded = waiting_services
+                .get(&candidate.bundle.service.id)
+                .copied()
+                .flatten()
+                .is_some_and(|latest| latest > candidate.ordinal);
         }
+        write(catalog, ready, origin, &mut report, &mut written)?;
     }
     report
         .rejected
         .sort_by_key(|problems| match problems.position {
             Position::Item(n) | Position::Line(n) => n,
         });
-    write(
-        catalog,
-        candidates.into_iter().map(|c| c.bundle).collect(),
-        origin,
-        &mut report,
-    )?;
     Ok(report)
+}
+
+/// Records taken, checked and written together: enough that a national file's chunks
+/// are few, few enough that their parsed records take tens of megabytes.
+const WRITE_CHUNK: usize = 10_000;
+
+/// Parses `part` on up to `workers` threads into `candidates`, counting and reporting in
+/// `report`.
+fn read_into(
+    part: Vec<SourceRecord>,
+    workers: usize,
+    report: &mut ImportReport,
+    candidates: &mut Vec<Candidate>,
+) {
+    for read in read_all(part, workers) {
+        let ordinal = report.read;
+        report.read += 1;
+        let (position, id) = (read.position, read.id);
+        let parsed = match read.parsed {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                let problems = vec![FieldError {
+                    field: String::new(),
+                    message,
+                }];
+                report.rejected.push(RecordProblems {
+                    position,
+                    id: None,
+                    problems,
+                });
+                continue;
+            }
+        };
+        if !parsed.warnings.is_empty() {
+            report.warnings.push(RecordProblems {
+                position,
+                id: id.clone(),
+                problems: parsed.warnings,
+            });
+        }
+        match parsed.result {
+            Ok(bundle) => candidates.push(Candidate {
+                position,
+                ordinal,
+                id,
+                bundle,
+                superseded: false,
+            }),
+            Err(problems) => report.rejected.push(RecordProblems {
+                position,
+                id,
+                problems,
+            }),
+        }
+    }
+}
+
+/// Splits `candidates` into those whose references are all in the store, written earlier
+/// in the import or nested in another of those kept (repeating until none falls out), and
+/// the rest, each with what it misses.
+#[allow(clippy::type_complexity)]
+fn resolvable(
+    catalog: &Catalog,
+    written: &Written,
+    candidates: Vec<Candidate>,
+) -> Result<(Vec<Candidate>, Vec<(Candidate, Vec<FieldError>)>), CatalogError> {
+    let mut kept = candidates;
+    let mut unresolved = Vec::new();
+    loop {
+        let nested = Nested::of(&kept);
+        let mut next = Vec::with_capacity(kept.len());
+        let mut dropped = false;
+        for candidate in kept {
+            let missing = missing_references(catalog, written, &nested, &candidate.bundle)?;
+            if missing.is_empty() {
+                next.push(candidate);
+            } else {
+                dropped = true;
+                unresolved.push((candidate, missing));
+            }
+        }
+        kept = next;
+        if !dropped {
+            return Ok((kept, unresolved));
+        }
+    }
 }
 
 /// Records parsed together, split between the cores.
@@ -549,9 +738,11 @@ impl Nested {
     }
 }
 
-/// References to records that are neither nested in this import nor in the store.
+/// References to records that are neither nested in `nested`, written earlier in this
+/// import, nor in the store.
 fn missing_references(
     catalog: &Catalog,
+    written: &Written,
     nested: &Nested,
     bundle: &ServiceBundle,
 ) -> Result<Vec<FieldError>, CatalogError> {
@@ -560,6 +751,7 @@ fn missing_references(
     let service = &bundle.service;
     if let Some(org_id) = service.organization_id
         && !nested.organizations.contains(&org_id)
+        && !written.organizations.contains_key(&org_id)
         && store.organization(org_id)?.is_none()
     {
         missing.push(FieldError {
@@ -569,6 +761,7 @@ fn missing_references(
     }
     for (at, link) in service.service_at_locations.iter().enumerate() {
         if !nested.locations.contains(&link.location_id)
+            && !written.locations.contains_key(&link.location_id)
             && store.location(link.location_id)?.is_none()
         {
             missing.push(FieldError {
@@ -580,7 +773,10 @@ fn missing_references(
     let terms = catalog.taxonomy_terms()?;
     for (at, attribute) in service.attributes.iter().enumerate() {
         let term_id = attribute.taxonomy_term_id;
-        if !nested.terms.contains(&term_id) && terms.get(term_id).is_none() {
+        if !nested.terms.contains(&term_id)
+            && !written.terms.contains_key(&term_id)
+            && terms.get(term_id).is_none()
+        {
             missing.push(FieldError {
                 field: format!("attributes[{at}].taxonomy_term_id"),
                 message: format!("refers to taxonomy term {term_id}, which is neither in the directory nor described in this import; include the taxonomy_term object"),
@@ -590,42 +786,112 @@ fn missing_references(
     Ok(missing)
 }
 
-/// Writes the accepted bundles: shared records first (a later description of the same id
-/// wins), then services in batches.
+/// The organizations, locations, terms and taxonomies an import has written, each with
+/// the ordinal of the record whose description was written.
+#[derive(Default)]
+struct Written {
+    organizations: HashMap<OrganizationId, usize>,
+    locations: HashMap<LocationId, usize>,
+    terms: HashMap<TaxonomyTermId, usize>,
+    taxonomies: HashMap<TaxonomyId, usize>,
+}
+
+/// The latest description of each shared record among some candidates, with its ordinal.
+type Latest<K, V> = BTreeMap<K, (usize, V)>;
+
+/// Keeps `record`, described by record `ordinal`, in `latest` unless a later description is
+/// there or has been written.
+fn keep_later<K: Ord + Hash + Copy, V>(
+    latest: &mut Latest<K, V>,
+    written: &HashMap<K, usize>,
+    id: K,
+    ordinal: usize,
+    record: V,
+) {
+    let later_written = written.get(&id).is_some_and(|&at| at > ordinal);
+    let later_kept = latest.get(&id).is_some_and(|(at, _)| *at > ordinal);
+    if !later_written && !later_kept {
+        latest.insert(id, (ordinal, record));
+    }
+}
+
+/// The records of `latest`, noting in `written` whose description each is.
+fn noting<K: Ord + Hash + Copy, V>(
+    latest: Latest<K, V>,
+    written: &mut HashMap<K, usize>,
+) -> Vec<V> {
+    latest
+        .into_iter()
+        .map(|(id, (ordinal, record))| {
+            written.insert(id, ordinal);
+            record
+        })
+        .collect()
+}
+
+/// Writes the accepted candidates: the vocabulary first, then organizations and locations
+/// in batches, then services in batches. A shared record is written in its latest
+/// description, and not at all when a later one has been written already.
 fn write(
     catalog: &Catalog,
-    bundles: Vec<ServiceBundle>,
+    candidates: Vec<Candidate>,
     origin: &Origin,
     report: &mut ImportReport,
+    written: &mut Written,
 ) -> Result<(), CatalogError> {
+    let mut organizations = Latest::new();
+    let mut locations = Latest::new();
+    let mut terms = Latest::new();
+    let mut taxonomies = Latest::new();
+    let mut services = Vec::with_capacity(candidates.len());
+    for Candidate {
+        ordinal,
+        bundle,
+        superseded,
+        ..
+    } in candidates
+    {
+        if let Some(o) = bundle.organization {
+            keep_later(&mut organizations, &written.organizations, o.id, ordinal, o);
+        }
+        for l in bundle.locations {
+            keep_later(&mut locations, &written.locations, l.id, ordinal, l);
+        }
+        for t in bundle.terms {
+            keep_later(&mut terms, &written.terms, t.id, ordinal, t);
+        }
+        for t in bundle.taxonomies {
+            keep_later(&mut taxonomies, &written.taxonomies, t.id, ordinal, t);
+        }
+        if superseded {
+            report.unchanged += 1;
+        } else {
+            services.push(bundle.service);
+        }
+    }
     let mut shared = ChangeSet {
         provenance: origin.provenance.clone(),
         ..ChangeSet::default()
     };
-    let mut organizations = BTreeMap::new();
-    let mut locations = BTreeMap::new();
-    let mut terms = BTreeMap::new();
-    let mut taxonomies = BTreeMap::new();
-    let mut services = Vec::with_capacity(bundles.len());
-    for bundle in bundles {
-        organizations.extend(bundle.organization.map(|o| (o.id, o)));
-        locations.extend(bundle.locations.into_iter().map(|l| (l.id, l)));
-        terms.extend(bundle.terms.into_iter().map(|t| (t.id, t)));
-        taxonomies.extend(bundle.taxonomies.into_iter().map(|t| (t.id, t)));
-        services.push(bundle.service);
-    }
-    for taxonomy in taxonomies_known_only_by_id(catalog, &terms, &taxonomies)? {
-        taxonomies.insert(taxonomy.id, taxonomy);
-    }
+    shared.taxonomy_terms = noting(terms, &mut written.terms);
+    let mut taxonomies = noting(taxonomies, &mut written.taxonomies);
+    taxonomies.extend(taxonomies_known_only_by_id(
+        catalog,
+        &shared.taxonomy_terms,
+        &taxonomies,
+    )?);
+    shared.taxonomies = taxonomies;
     // The vocabulary first, then organizations and locations a batch at a time: one
     // transaction of a national directory's places held gigabytes.
-    shared.taxonomy_terms = terms.into_values().collect();
-    shared.taxonomies = taxonomies.into_values().collect();
     if !shared.is_empty() {
         catalog.apply(&shared)?;
     }
-    let mut organizations = organizations.into_values().peekable();
-    let mut locations = locations.into_values().peekable();
+    let mut organizations = noting(organizations, &mut written.organizations)
+        .into_iter()
+        .peekable();
+    let mut locations = noting(locations, &mut written.locations)
+        .into_iter()
+        .peekable();
     while organizations.peek().is_some() || locations.peek().is_some() {
         let batch = ChangeSet {
             organizations: organizations.by_ref().take(SHARED_BATCH_SIZE).collect(),
@@ -676,15 +942,15 @@ fn write(
 /// say, so that `/taxonomies/{id}` answers for every id the API hands out.
 fn taxonomies_known_only_by_id(
     catalog: &Catalog,
-    terms: &BTreeMap<TaxonomyTermId, TaxonomyTerm>,
-    described: &BTreeMap<TaxonomyId, Taxonomy>,
+    terms: &[TaxonomyTerm],
+    described: &[Taxonomy],
 ) -> Result<Vec<Taxonomy>, CatalogError> {
     let mut found: BTreeMap<TaxonomyId, Taxonomy> = BTreeMap::new();
-    for term in terms.values() {
+    for term in terms {
         let Some(taxonomy_id) = term.taxonomy_id else {
             continue;
         };
-        if described.contains_key(&taxonomy_id)
+        if described.iter().any(|taxonomy| taxonomy.id == taxonomy_id)
             || found.contains_key(&taxonomy_id)
             || catalog.store().taxonomy(taxonomy_id)?.is_some()
         {
@@ -726,6 +992,71 @@ mod tests {
         );
         let second = lines.into_iter().nth(1).unwrap();
         assert!(second.into_value().is_err());
+    }
+
+    #[test]
+    fn files_are_read_as_their_text_is_and_ndjson_a_line_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            file_records(&path).map(|records| {
+                records
+                    .map(|r| (r.position, r.into_value().map(|v| v["id"].clone())))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let ok = |position, id: i64| (position, Ok(serde_json::json!(id)));
+        // NDJSON with a byte-order mark, Windows line ends, a blank line, a line that is not
+        // UTF-8 and a broken one: each bad line reported where it is, the rest read.
+        let lines = read(
+            "a.ndjson",
+            b"\xef\xbb\xbf{\"id\":1}\r\n\r\n{\"id\":3}\r\n\xff\xfe\n{broken\n{\"id\":6}",
+        )
+        .unwrap();
+        assert_eq!(lines[0], ok(Position::Line(1), 1));
+        assert_eq!(lines[1], ok(Position::Line(3), 3));
+        assert_eq!(
+            lines[2],
+            (Position::Line(4), Err("not UTF-8 text".to_owned()))
+        );
+        assert_eq!(lines[3].0, Position::Line(5));
+        assert!(
+            lines[3]
+                .1
+                .as_ref()
+                .is_err_and(|e| e.starts_with("not valid JSON"))
+        );
+        assert_eq!(lines[4], ok(Position::Line(6), 6));
+        assert_eq!(lines.len(), 5);
+        // One line, or JSON over several lines: the file is one value, as its text says.
+        let page = br#"{"total_items":2,"contents":[{"id":1},{"id":2}]}"#;
+        assert_eq!(
+            read("page.json", page).unwrap(),
+            [ok(Position::Item(1), 1), ok(Position::Item(2), 2)]
+        );
+        assert_eq!(
+            read(
+                "pretty.json",
+                b"{\n  \"contents\": [\n    {\"id\": 7}\n  ]\n}\n"
+            )
+            .unwrap(),
+            [ok(Position::Item(1), 7)]
+        );
+        assert_eq!(
+            read("array.json", b"[{\"id\":8},\n{\"id\":9}]")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(matches!(
+            read("empty.ndjson", b"\n \n"),
+            Err(SourceError::Empty)
+        ));
+        assert!(matches!(
+            file_records(&dir.path().join("missing.ndjson")),
+            Err(SourceError::Unreadable(_))
+        ));
     }
 
     #[test]

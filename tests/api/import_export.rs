@@ -461,3 +461,76 @@ fn a_large_ndjson_file_imports_whole_with_references_across_it_and_bad_lines_rep
         .unwrap();
     assert_eq!(last["organization"]["name"], format!("Trust {}", count - 1));
 }
+
+#[test]
+fn an_import_taken_a_chunk_at_a_time_keeps_references_across_chunks_and_the_later_description() {
+    use signpost::catalog::import::{Position, SourceRecord, import_in_chunks};
+    use signpost::domain::ids::{OrganizationId, ServiceId};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (catalog, _) = signpost::catalog::Catalog::open(
+        dir.path(),
+        std::sync::Arc::new(signpost::geography::builtin::geography()),
+        std::sync::Arc::new(signpost::search::assets::SearchAssets::built_in()),
+    )
+    .unwrap();
+    let id = |n: u32| format!("62000000-0000-4000-8000-{n:012}");
+    let organization =
+        |name: &str| json!({"id": id(100), "name": name, "description": "Runs things."});
+    let place =
+        |n: u32| json!({"id": id(n), "location_type": "physical", "name": format!("Hall {n}")});
+    // 1: its organization's first description, and a place only described by record 5.
+    let mut first = service_record(&id(1), "First");
+    first["organization"] = organization("First description");
+    first["service_at_locations"] = json!([{"id": id(11), "location_id": id(200)}]);
+    // 2: the same organization described again, later.
+    let mut second = service_record(&id(2), "Second");
+    second["organization"] = organization("Second description");
+    // 3: the organization by id only, written by an earlier chunk.
+    let mut third = service_record(&id(3), "Third");
+    third["organization_id"] = json!(id(100));
+    // 4: a place only an invalid record describes.
+    let mut fourth = service_record(&id(4), "Fourth");
+    fourth["service_at_locations"] = json!([{"id": id(14), "location_id": id(201)}]);
+    let mut fifth = service_record(&id(5), "Fifth");
+    fifth["service_at_locations"] = json!([{"id": id(15), "location": place(200)}]);
+    let mut invalid = service_record(&id(6), "Invalid");
+    invalid["status"] = json!("open");
+    invalid["service_at_locations"] = json!([{"id": id(16), "location": place(201)}]);
+    // 7: record 1's service described again, later; its place was written by then.
+    let mut again = service_record(&id(1), "First, described again");
+    again["service_at_locations"] = json!([{"id": id(11), "location_id": id(200)}]);
+    let records = [first, second, third, fourth, fifth, invalid, again]
+        .into_iter()
+        .enumerate()
+        .map(|(at, value)| SourceRecord::parsed(Position::Item(at + 1), value));
+
+    let report = import_in_chunks(&catalog, records, 2).unwrap();
+
+    assert_eq!(
+        (report.read, report.created, report.unchanged),
+        (7, 4, 1),
+        "record 1 goes in last and changes nothing: {report:?}"
+    );
+    let rejected: Vec<Position> = report.rejected.iter().map(|r| r.position).collect();
+    assert_eq!(rejected, [Position::Item(4), Position::Item(6)]);
+    let store = catalog.store();
+    let organization = store
+        .organization(OrganizationId::parse(&id(100)).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        organization.name, "Second description",
+        "record 1 went in last (it waited for record 5), but record 2 described the organization later"
+    );
+    let first = catalog
+        .full_service(ServiceId::parse(&id(1)).unwrap())
+        .unwrap()
+        .expect("records 1 and 7's service");
+    assert_eq!(
+        first.service.name, "First, described again",
+        "the later description stands"
+    );
+    assert_eq!(first.locations.len(), 1);
+    catalog.close();
+}
