@@ -212,19 +212,19 @@ pub fn file_records(path: &Path) -> Result<Box<dyn Iterator<Item = SourceRecord>
         number: 0,
         ended: false,
     };
-    let first = lines.next_filled().map_err(unreadable)?;
+    let first = lines
+        .next_filled()
+        .map_err(unreadable)?
+        .map(|(number, mut line)| {
+            if line.starts_with("\u{feff}".as_bytes()) {
+                line.drain(.."\u{feff}".len());
+            }
+            (number, line)
+        });
     if let Some((_, line)) = &first {
-        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
         let object = line.trim_ascii_start().starts_with(b"{")
             && serde_json::from_slice::<Value>(line).is_ok_and(|value| value.is_object());
         if object && let Some(second) = lines.next_filled().map_err(unreadable)? {
-            let first = first.map(|(number, line)| {
-                let line = match line.strip_prefix("\u{feff}".as_bytes()) {
-                    Some(rest) => rest.to_vec(),
-                    None => line,
-                };
-                (number, line)
-            });
             let read = first.into_iter().chain([second]).map(Ok).chain(lines);
             return Ok(Box::new(read.map(|line| match line {
                 Ok((number, bytes)) => SourceRecord {
